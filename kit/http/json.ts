@@ -1,0 +1,121 @@
+/**
+ * Small HTTP helpers shared by the gateway, the registry and the browser host: bounded JSON bodies,
+ * JSON error replies with stable codes, and servers with header limits.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { AgromeshError, toAgromeshError } from '../../protocol/errors.ts';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const e = toAgromeshError(err);
+  sendJson(res, e.status, e.toBody());
+}
+
+/** Read a JSON body, refusing anything over `limit` bytes (413) or not JSON (400/415). */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new AgromeshError('UNSUPPORTED_MEDIA_TYPE');
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new AgromeshError('BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new AgromeshError('BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AgromeshError('BAD_JSON', 'The body is not valid JSON.');
+  }
+}
+
+/** Parse with a schema; a mismatch is a 422 that names the fields. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new AgromeshError('VALIDATION', `Invalid ${what}: ${z.prettifyError(parsed.error)}`, {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
+}
+
+export interface HttpServerOptions {
+  maxHeaderSize: number;
+  /** Request timeout for the whole request (slowloris guard). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A node:http server whose handler errors become JSON replies; oversized headers get 431 from Node itself.
+ * The handler must reply; anything it throws is turned into the matching status.
+ */
+export function createJsonServer(
+  options: HttpServerOptions,
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Server {
+  const server = createServer(
+    { maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs ?? 30_000 },
+    (req, res) => {
+      handler(req, res).catch((err: unknown) => {
+        sendError(res, err);
+        // Drain what is left of a refused body so keep-alive connections stay usable.
+        if (!req.complete) req.resume();
+      });
+    },
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify(
+      new AgromeshError(status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST').toBody(),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
+}
+
+export async function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

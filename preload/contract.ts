@@ -251,7 +251,7 @@ export const EVENT_PREFIX = 'agromesh-event:';
 
 /** The result envelope on the wire (IPC and WebSocket): Electron's invoke keeps only an error's message. */
 export const Envelope = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({
     ok: z.literal(false),
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

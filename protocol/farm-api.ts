@@ -131,6 +131,8 @@ export const HistoryQuery = z.object({
   from: z.coerce.number().int(),
   to: z.coerce.number().int(),
   maxPoints: z.coerce.number().int().min(2).max(Limits.historyMaxPoints).optional(),
+  /** Preferred downsampling when points must be dropped (min/max by default: keeps every spike). */
+  method: z.enum(['lttb', 'minmax']).optional(),
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
@@ -143,6 +145,8 @@ export const HistoryResponse = z.object({
   from: z.number().int(),
   to: z.number().int(),
   method: DownsampleMethod,
+  /** Where the points came from: raw readings, or 1-minute rollups (older than raw retention, or very long ranges). */
+  source: z.enum(['raw', 'rollup-1m']).optional(),
   /** Typical spacing of the returned points. */
   resolutionMs: z.number().nonnegative(),
   /** Points in the source before downsampling. */

@@ -1,0 +1,141 @@
+/**
+ * Answers a history request from raw rows or 1-minute rollups, downsampled to at most `maxPoints`
+ * with a method that keeps spikes, and says which method and resolution it used.
+ */
+import type { DownsampleMethod, HistoryResponse } from '../../protocol/farm-api.ts';
+import { MINUTE, type ReadingStore, type RollupRow } from '../store/readings.ts';
+import { type Point, type Series, hasGaps, lttb, minMaxBuckets, pointsOf } from './downsample.ts';
+
+export const DEFAULT_MAX_POINTS = 1_000;
+/** Above this many raw rows the rollups answer instead (reading them would be slow for no visible gain). */
+export const RAW_ROW_LIMIT = 100_000;
+
+export interface HistoryRequest {
+  sensor: string;
+  from: number;
+  to: number;
+  maxPoints?: number | undefined;
+  method?: 'lttb' | 'minmax' | undefined;
+}
+
+export interface HistoryContext {
+  now: number;
+  rawRetentionMs: number;
+  /** The sensor's reporting interval, to spot missing data; 0 when unknown. */
+  intervalMs: number;
+}
+
+export type HistoryResult = Omit<HistoryResponse, 'farmId'>;
+
+export function queryHistory(store: ReadingStore, req: HistoryRequest, ctx: HistoryContext): HistoryResult {
+  const maxPoints = req.maxPoints ?? DEFAULT_MAX_POINTS;
+  const { sensor, from, to } = req;
+  const rawCount = store.countRaw(sensor, from, to);
+  const oldestRaw = store.oldestRaw(sensor);
+  const rawStart = Math.max(ctx.now - ctx.rawRetentionMs, oldestRaw ?? Infinity);
+  const reachesPastRaw = from < rawStart && store.countRollups(sensor, from, Math.min(to, rawStart)) > 0;
+  if (reachesPastRaw || rawCount > RAW_ROW_LIMIT) return fromRollups(store, req, maxPoints, ctx);
+
+  const series = store.raw(sensor, from, to);
+  const n = series.ts.length;
+  let method: DownsampleMethod;
+  let points: Point[];
+  let resolutionMs: number;
+  if (n <= maxPoints) {
+    method = 'raw';
+    points = pointsOf(series);
+    resolutionMs = n > 1 ? (series.ts[n - 1]! - series.ts[0]!) / (n - 1) : ctx.intervalMs;
+  } else if (req.method === 'lttb' && !hasGaps(series.values)) {
+    method = 'lttb';
+    points = pointsOf(series, lttb(series, maxPoints));
+    resolutionMs = (to - from) / maxPoints;
+  } else {
+    const b = minMaxBuckets(series, maxPoints, from, to);
+    method = 'minmax';
+    points = pointsOf(series, b.indices);
+    resolutionMs = b.bucketMs;
+  }
+  return {
+    sensorId: sensor,
+    from,
+    to,
+    method,
+    source: 'raw',
+    resolutionMs: round(resolutionMs),
+    sourcePoints: n,
+    points: markMissing(points, gapThreshold(ctx.intervalMs, resolutionMs, method), maxPoints),
+  };
+}
+
+function fromRollups(store: ReadingStore, req: HistoryRequest, maxPoints: number, ctx: HistoryContext): HistoryResult {
+  const rows = store.rollups(req.sensor, req.from, req.to);
+  const series = extremaSeries(rows);
+  let method: DownsampleMethod = 'rollup-1m';
+  let points: Point[];
+  let resolutionMs = MINUTE;
+  if (series.ts.length <= maxPoints) {
+    points = pointsOf(series);
+  } else {
+    const b = minMaxBuckets(series, maxPoints, req.from, req.to);
+    method = 'minmax';
+    points = pointsOf(series, b.indices);
+    resolutionMs = b.bucketMs;
+  }
+  return {
+    sensorId: req.sensor,
+    from: req.from,
+    to: req.to,
+    method,
+    source: 'rollup-1m',
+    resolutionMs: round(resolutionMs),
+    sourcePoints: rows.length,
+    points: markMissing(points, gapThreshold(Math.max(ctx.intervalMs, MINUTE), resolutionMs, method), maxPoints),
+  };
+}
+
+/** Each minute becomes its min and max at their own times (one point when equal; a gap when all faulty). */
+export function extremaSeries(rows: readonly RollupRow[]): Series {
+  const ts: number[] = [];
+  const values: number[] = [];
+  for (const r of rows) {
+    if (r.n === 0 || r.min === null || r.max === null || r.min_ts === null || r.max_ts === null) {
+      ts.push(r.bucket);
+      values.push(NaN);
+    } else if (r.min_ts === r.max_ts) {
+      ts.push(r.min_ts);
+      values.push(r.min);
+    } else {
+      const minFirst = r.min_ts < r.max_ts;
+      ts.push(minFirst ? r.min_ts : r.max_ts, minFirst ? r.max_ts : r.min_ts);
+      values.push(minFirst ? r.min : r.max, minFirst ? r.max : r.min);
+    }
+  }
+  return { ts: Float64Array.from(ts), values: Float64Array.from(values) };
+}
+
+function gapThreshold(intervalMs: number, resolutionMs: number, method: DownsampleMethod): number {
+  // With min/max buckets a point can sit anywhere in its bucket: two buckets apart is still continuous.
+  const spacing = method === 'raw' || method === 'rollup-1m' ? resolutionMs : resolutionMs * 2;
+  return Math.max(intervalMs * 3, spacing * 2.5, 1);
+}
+
+/** Insert a null where data is missing for longer than `gapMs`, so charts break the line (within maxPoints). */
+export function markMissing(points: Point[], gapMs: number, maxPoints: number): Point[] {
+  if (points.length < 2 || points.length >= maxPoints) return points;
+  const out: Point[] = [];
+  let budget = maxPoints - points.length;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const prev = out[out.length - 1];
+    if (budget > 0 && prev && prev[1] !== null && p[1] !== null && p[0] - prev[0] > gapMs) {
+      out.push([prev[0] + 1, null]);
+      budget--;
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,80 @@
+/**
+ * `agromesh host`: the control room in a browser. Serves the built renderer and the WebSocket bridge on
+ * 127.0.0.1; `--listen ADDR:PORT --allow-remote` serves a wall display elsewhere, with an access token.
+ */
+import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../kit/log.ts';
+import { createAppCore } from '../core/app-core.ts';
+import { startBrowserHost } from '../core/host/browser-host.ts';
+import { createUnavailableSecretStore } from '../core/settings/secret-store.ts';
+import { createFileSettingsStore } from '../core/settings/settings-store.ts';
+import type { CliIO } from './io.ts';
+import { parseListen, projectRoot } from './paths.ts';
+
+const HELP = `Usage: agromesh host [--listen ADDR:PORT] [--allow-remote] [--token TOKEN] [--data-dir DIR]
+
+Serves the control room on http://127.0.0.1:5170 for a browser.
+  --listen ADDR:PORT   where to listen (default 127.0.0.1:5170)
+  --allow-remote       allow a non-loopback address; clients then need the printed access token
+  --token TOKEN        access token for remote clients (generated when absent)
+  --data-dir DIR       settings and caches (default ~/.agromesh)
+  --no-build           do not rebuild the UI first
+`;
+
+export function buildRenderer(io: CliIO): boolean {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'renderer'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) io.stderr('Could not build the control-room UI (see above).\n');
+  return r.status === 0;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string', default: '127.0.0.1:5170' },
+      'allow-remote': { type: 'boolean', default: false },
+      token: { type: 'string' },
+      'data-dir': { type: 'string', default: join(homedir(), '.agromesh') },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!values['no-build'] && !buildRenderer(io)) return 1;
+  const { host, port } = parseListen(values.listen);
+  const log = createLogger('host');
+  const core = await createAppCore({
+    host: 'browser',
+    version: process.env.npm_package_version ?? '0.1.0',
+    locale: Intl.DateTimeFormat().resolvedOptions().locale,
+    platform: process.platform,
+    dataDir: values['data-dir'],
+    settings: createFileSettingsStore(join(values['data-dir'], 'settings.json')),
+    secrets: createUnavailableSecretStore(
+      'The browser host has no OS keychain; give credentials through environment variables (TS_API_KEY, TS_OAUTH_CLIENT_SECRET, HEADSCALE_API_KEY).',
+    ),
+    log,
+  });
+  const server = await startBrowserHost({
+    core,
+    rendererDir: join(projectRoot, 'dist', 'renderer'),
+    host,
+    port,
+    allowRemote: values['allow-remote'],
+    ...(values.token === undefined ? {} : { token: values.token }),
+    log,
+  });
+  io.stdout(`Agromesh control room: ${server.shareUrl}\n`);
+  await io.stopSignal;
+  await server.dispose();
+  await core.dispose();
+  return 0;
+}

@@ -1,0 +1,136 @@
+/**
+ * Farm health in three layers — tailnet (is the node there, which path), gateway (does the program answer),
+ * data (how fresh is the newest reading) — summed into ok / degraded / stale / offline with the reason in
+ * plain words. Pure: every time comes in as epoch ms, so tests can walk the clock.
+ */
+import type { FarmHealth, HealthLayer, OverallHealth } from '../../../preload/contract.ts';
+import type { TailnetDevice } from '../../../protocol/device.ts';
+
+export interface HealthInput {
+  device: Pick<TailnetDevice, 'online' | 'lastSeen' | 'connection'>;
+  /** When the tailnet last confirmed the node online (epoch ms). */
+  tailnetConfirmedAt: number | null;
+  gateway: {
+    okAt: number | null;
+    failAt: number | null;
+    failDetail: string | null;
+  };
+  /** Last heartbeat the registry saw from this farm (epoch ms), when a registry is known. */
+  heartbeatAt: number | null;
+  lastReadingAt: number | null;
+}
+
+export interface HealthThresholds {
+  /** A reading older than this is stale. */
+  staleAfterMs: number;
+  /** A gateway not answering for longer than this makes the farm offline (shorter: degraded). */
+  offlineAfterMs: number;
+}
+
+export interface HealthResult {
+  health: FarmHealth;
+  /** Which rule decided `overall` (stable, for change detection; the reason text carries ages). */
+  cause: string;
+}
+
+/** "4 s", "3 min", "2 h", "5 d". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  const h = Math.round(min / 60);
+  if (h < 36) return `${h} h`;
+  return `${Math.round(h / 24)} d`;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function tailnetLayer(input: HealthInput, now: number): HealthLayer {
+  const { device } = input;
+  if (!device.online) {
+    const seen = device.lastSeen ? Date.parse(device.lastSeen) : NaN;
+    return {
+      state: 'down',
+      at: Number.isFinite(seen) ? new Date(seen).toISOString() : null,
+      detail: Number.isFinite(seen) ? `offline; last seen ${formatAge(now - seen)} ago` : 'offline',
+    };
+  }
+  const path =
+    device.connection.kind === 'direct'
+      ? `direct path (${device.connection.endpoint})`
+      : device.connection.kind === 'relay'
+        ? `relayed through DERP ${device.connection.region} (works, but slower than a direct path)`
+        : 'path not known yet';
+  return { state: 'ok', at: iso(input.tailnetConfirmedAt ?? now), detail: `online, ${path}` };
+}
+
+function gatewayLayer(input: HealthInput, now: number): HealthLayer {
+  const { okAt, failAt, failDetail } = input.gateway;
+  const beat = input.heartbeatAt === null ? '' : `; last heartbeat to the registry ${formatAge(now - input.heartbeatAt)} ago`;
+  if (!input.device.online) {
+    return {
+      state: 'unknown',
+      at: iso(okAt),
+      detail: `cannot be checked while the node is offline${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
+    };
+  }
+  if (failAt !== null && (okAt === null || failAt > okAt)) {
+    return {
+      state: 'down',
+      at: iso(okAt),
+      detail: `not answering (${failDetail ?? 'no answer'})${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
+    };
+  }
+  if (okAt !== null) return { state: 'ok', at: iso(okAt), detail: `answering; last checked ${formatAge(now - okAt)} ago${beat}` };
+  return { state: 'unknown', at: iso(input.heartbeatAt), detail: `not checked yet${beat}` };
+}
+
+function dataLayer(input: HealthInput, now: number, t: HealthThresholds): HealthLayer {
+  const at = input.lastReadingAt;
+  if (at === null) return { state: 'unknown', at: null, detail: 'no readings received yet' };
+  const age = now - at;
+  if (age <= t.staleAfterMs) return { state: 'ok', at: iso(at), detail: `freshest reading ${formatAge(age)} old` };
+  return { state: 'degraded', at: iso(at), detail: `freshest reading ${formatAge(age)} old (stale after ${formatAge(t.staleAfterMs)})` };
+}
+
+export function computeHealth(input: HealthInput, now: number, t: HealthThresholds): HealthResult {
+  const tailnet = tailnetLayer(input, now);
+  const gateway = gatewayLayer(input, now);
+  const data = dataLayer(input, now, t);
+  const done = (overall: OverallHealth, cause: string, reason: string): HealthResult => ({
+    health: { overall, reason, tailnet, gateway, data },
+    cause,
+  });
+
+  if (tailnet.state === 'down') {
+    return done('offline', 'tailnet-offline', `The node is ${tailnet.detail} on the tailnet, so its gateway and sensors cannot be reached.`);
+  }
+  if (gateway.state === 'down') {
+    const okAt = input.gateway.okAt;
+    const long = okAt === null || now - okAt > t.offlineAfterMs;
+    const recentBeat = input.heartbeatAt !== null && now - input.heartbeatAt <= t.offlineAfterMs;
+    const reason = recentBeat
+      ? `The gateway is not answering this computer, yet it sent a heartbeat to the registry ${formatAge(now - input.heartbeatAt!)} ago: the path from here to the farm may be blocked (check the tailnet policy for this device).`
+      : 'The gateway is not answering; the tailnet says the node is online, so the gateway program is likely stopped.';
+    return done(long ? 'offline' : 'degraded', recentBeat ? 'gateway-blocked' : 'gateway-down', reason);
+  }
+  if (gateway.state === 'unknown') {
+    return done('degraded', 'gateway-unchecked', 'The node is online on the tailnet; the gateway has not been checked yet.');
+  }
+  if (data.state === 'degraded') {
+    return done(
+      'stale',
+      'data-stale',
+      `The gateway answers, but the freshest reading is ${formatAge(now - input.lastReadingAt!)} old: the sensors or their link to the gateway may have failed.`,
+    );
+  }
+  const path = input.device.connection.kind === 'relay' ? ' (through a relay)' : '';
+  return done(
+    'ok',
+    'ok',
+    data.state === 'ok'
+      ? `Online${path}: the gateway answers and the freshest reading is ${formatAge(now - input.lastReadingAt!)} old.`
+      : `Online${path}: the gateway answers; no readings received yet.`,
+  );
+}

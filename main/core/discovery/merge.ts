@@ -1,0 +1,56 @@
+/**
+ * Conflict rules when the three sources disagree about a farm:
+ *  - the tailnet is right about reachability, tags and addresses (and whether it is a farm at all);
+ *  - the gateway (/api/info) is right about its farm id, sensors, actuators and time zone;
+ *  - people (registry displayName / locationOverride / notes) are right about names, location and notes.
+ * The registry's copy of gateway fields (from heartbeats) only fills in while /api/info is unknown.
+ */
+import type { FarmRecord } from '../../../protocol/discovery-api.ts';
+import type { TailnetDevice } from '../../../protocol/device.ts';
+import type { FarmInfo, Location } from '../../../protocol/farm-api.ts';
+import { canonicalTailnetAddress } from './registry/address.ts';
+
+export interface MergedFields {
+  /** The farm id before de-duplication across nodes. */
+  farmId: string;
+  address: string;
+  dnsName: string;
+  displayName: string;
+  location: Location | null;
+  timeZone: string;
+  tags: string[];
+  notes: string;
+  apiPort: number;
+}
+
+/** The address the app dials: the node's first IPv4, else its first IPv6 (canonical form). */
+export function deviceAddress(device: Pick<TailnetDevice, 'ipv4' | 'ipv6'>): string {
+  const raw = device.ipv4[0] ?? device.ipv6[0] ?? '';
+  return canonicalTailnetAddress(raw) ?? raw;
+}
+
+/** Every canonical address of a device (registry records may be keyed by either family). */
+export function deviceAddresses(device: Pick<TailnetDevice, 'ipv4' | 'ipv6'>): string[] {
+  return [...device.ipv4, ...device.ipv6].flatMap((a) => canonicalTailnetAddress(a) ?? []);
+}
+
+const nonEmpty = (s: string | null | undefined) => (s ? s : undefined);
+
+export function mergeFarm(
+  device: TailnetDevice,
+  info: FarmInfo | null,
+  record: FarmRecord | null,
+  defaultPort: number,
+): MergedFields {
+  return {
+    farmId: info?.farmId ?? nonEmpty(record?.farmId) ?? device.name,
+    address: deviceAddress(device),
+    dnsName: device.dnsName,
+    displayName: nonEmpty(record?.displayName) ?? nonEmpty(info?.name) ?? nonEmpty(record?.name) ?? device.name,
+    location: record?.locationOverride ?? info?.location ?? record?.location ?? null,
+    timeZone: nonEmpty(info?.timeZone) ?? nonEmpty(record?.timeZone) ?? 'UTC',
+    tags: [...device.tags],
+    notes: record?.notes ?? '',
+    apiPort: record?.apiPort ?? defaultPort,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Tables of the farm-connections module (reading cache, farm state, command ledger).
+ * Versioned per component in `component_versions`, not in `user_version`, so the same database file can be
+ * shared with other core services that run their own migrations.
+ */
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { openDatabase, transaction } from '../../../kit/sqlite.ts';
+
+const COMPONENT = 'farms';
+
+const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE farm_state (
+        farm_id TEXT PRIMARY KEY,
+        info_json TEXT,
+        info_at INTEGER,
+        last_seq INTEGER
+      );
+      CREATE TABLE readings (
+        farm_id TEXT NOT NULL,
+        sensor_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        value REAL,
+        quality INTEGER NOT NULL,
+        PRIMARY KEY (farm_id, sensor_id, ts)
+      ) WITHOUT ROWID;
+      CREATE INDEX readings_by_ts ON readings (ts);
+      CREATE TABLE commands (
+        id TEXT PRIMARY KEY,
+        farm_id TEXT NOT NULL,
+        farm_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        gateway_json TEXT
+      );
+      CREATE INDEX commands_by_farm ON commands (farm_id, created_ms);
+      CREATE INDEX commands_by_person ON commands (requested_by, created_ms);
+      CREATE INDEX commands_by_time ON commands (created_ms);
+      CREATE INDEX commands_by_state ON commands (state);
+      CREATE TABLE command_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        command_id TEXT NOT NULL REFERENCES commands (id),
+        state TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT
+      );
+      CREATE INDEX command_events_by_command ON command_events (command_id, seq);
+    `);
+  },
+];
+
+/** Bring the farms tables of `db` up to date (idempotent; safe on a database shared with other services). */
+export function migrateFarmsSchema(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM component_versions WHERE component = ?').get(COMPONENT) as
+    | { version: number }
+    | undefined;
+  for (let v = row?.version ?? 0; v < migrations.length; v++) {
+    transaction(db, () => {
+      migrations[v]!(db);
+      db.prepare(
+        'INSERT INTO component_versions (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
+      ).run(COMPONENT, v + 1);
+    });
+  }
+}
+
+/**
+ * Open (or create) `<dataDir>/farms.sqlite`. WAL + synchronous NORMAL: every commit survives a killed
+ * process; pass `FULL` to also survive power loss at the cost of an fsync per ledger transition.
+ */
+export function openFarmsDatabase(dataDir: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): DatabaseSync {
+  const db = openDatabase({ file: join(dataDir, 'farms.sqlite'), migrations: [], synchronous });
+  migrateFarmsSchema(db);
+  return db;
+}

@@ -1,0 +1,73 @@
+/**
+ * TailscaleManager: the one interface the app uses to talk to a tailnet, whichever backend serves it
+ * (local tailscaled via the LocalAPI, the Tailscale API v2, or Headscale). Each backend declares what
+ * it can do; asking for something it cannot do fails with TAILNET_UNSUPPORTED and says what would.
+ */
+import type { TailnetBackendKind, TailnetDevice } from '../../../protocol/device.ts';
+import type { CallerIdentity } from '../../../protocol/identity.ts';
+import type { Disposable } from '../../../kit/disposable.ts';
+
+export type TailnetCapability =
+  | 'listDevices'
+  | 'setTags'
+  | 'createAuthKey'
+  | 'whois'
+  | 'policy'
+  | 'posture'
+  | 'watch';
+
+export interface AuthKeyRequest {
+  tags: string[];
+  ephemeral?: boolean;
+  reusable?: boolean;
+  preauthorized?: boolean;
+  /** Seconds until the key expires. */
+  expirySeconds?: number;
+  description?: string;
+}
+
+export interface AuthKey {
+  id: string;
+  /** The secret, shown once; never logged. */
+  key: string;
+  expires: string | null;
+  tags: string[];
+}
+
+export interface PolicyFile {
+  /** HuJSON text as stored by the control plane. */
+  text: string;
+  /** ETag for If-Match on update, when the backend supports it. */
+  etag: string | null;
+}
+
+export interface PolicyValidation {
+  ok: boolean;
+  message: string | null;
+  errors: string[];
+}
+
+export type DeviceChange =
+  | { type: 'snapshot'; devices: TailnetDevice[] }
+  | { type: 'upsert'; device: TailnetDevice }
+  | { type: 'remove'; id: string };
+
+export interface TailscaleManager extends Disposable {
+  readonly kind: TailnetBackendKind;
+  readonly capabilities: ReadonlySet<TailnetCapability>;
+  listDevices(filter?: { tag?: string }): Promise<TailnetDevice[]>;
+  /** Addresses of a device by short name or MagicDNS name; undefined when no such device. */
+  findDevice(name: string): Promise<TailnetDevice | undefined>;
+  setTags(deviceId: string, tags: string[]): Promise<void>;
+  createAuthKey(request: AuthKeyRequest): Promise<AuthKey>;
+  whois(address: string): Promise<CallerIdentity | null>;
+  /** Identity of this machine's own node and user (for roles in the UI). */
+  self(): Promise<CallerIdentity | null>;
+  getPolicy(): Promise<PolicyFile>;
+  validatePolicy(text: string): Promise<PolicyValidation>;
+  setPolicy(text: string, ifMatch?: string | null): Promise<PolicyFile>;
+  getPosture(deviceId: string): Promise<Record<string, unknown>>;
+  setPosture(deviceId: string, key: string, value: string | number | boolean): Promise<void>;
+  /** Live device changes; the first event is a snapshot. Returns an unsubscribe. */
+  watch(listener: (change: DeviceChange) => void): () => void;
+}

@@ -1,0 +1,80 @@
+/**
+ * Discovery registry API: the cache of farm metadata beside the tailnet. Gateways heartbeat to it;
+ * people edit display names, locations and notes; the app reads it. Records are keyed by tailnet address.
+ */
+import { z } from 'zod';
+import { Location } from './farm-api.ts';
+
+export const REGISTRY_HTTP_PORT = 8090;
+
+export const Heartbeat = z.object({
+  farmId: z.string().min(1).max(100),
+  name: z.string().max(200),
+  location: Location.nullable(),
+  timeZone: z.string().max(64),
+  gatewayVersion: z.string().max(50),
+  /** Port the Farm API listens on at the sender's tailnet address. */
+  apiPort: z.number().int().min(1).max(65535),
+  sensors: z.number().int().nonnegative(),
+  actuators: z.number().int().nonnegative(),
+  capabilities: z.array(z.string().max(100)).max(100),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const FarmRecord = z.object({
+  address: z.string(),
+  farmId: z.string(),
+  /** The gateway's own name for the farm. */
+  name: z.string(),
+  /** What people call it (edited in the registry); falls back to `name`. */
+  displayName: z.string().nullable(),
+  location: Location.nullable(),
+  /** Location set by a person wins over the gateway's. */
+  locationOverride: Location.nullable(),
+  timeZone: z.string(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+  nodeName: z.string(),
+  gatewayVersion: z.string(),
+  apiPort: z.number().int(),
+  lastHeartbeatAt: z.string().nullable(),
+  status: z.enum(['online', 'offline']),
+  /** Increases on every change; send it back as `ifVersion` to refuse a lost update. */
+  version: z.number().int(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+export type FarmRecord = z.infer<typeof FarmRecord>;
+
+export const FarmMetadataUpdate = z.object({
+  displayName: z.string().min(1).max(200).nullable().optional(),
+  locationOverride: Location.nullable().optional(),
+  notes: z.string().max(5000).optional(),
+  ifVersion: z.number().int().optional(),
+});
+export type FarmMetadataUpdate = z.infer<typeof FarmMetadataUpdate>;
+
+export const FarmList = z.object({ farms: z.array(FarmRecord) });
+
+/** GET /api/health: liveness for monitors (systemd, the app); needs no tailnet identity. */
+export const RegistryHealth = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  uptimeS: z.number().nonnegative(),
+  farms: z.number().int().nonnegative(),
+  online: z.number().int().nonnegative(),
+  /** A record without a heartbeat for this long is marked offline. */
+  offlineAfterS: z.number().nonnegative(),
+  auth: z.enum(['whois', 'insecure-no-auth']),
+});
+export type RegistryHealth = z.infer<typeof RegistryHealth>;
+
+/** GET /api/farms query: both filters optional, each at most once. */
+export const FarmListQuery = z.strictObject({
+  tag: z
+    .string()
+    .regex(/^tag:[A-Za-z0-9-]{1,100}$/, 'a tailnet tag such as tag:farm')
+    .optional(),
+  status: z.enum(['online', 'offline']).optional(),
+});
+export type FarmListQuery = z.infer<typeof FarmListQuery>;

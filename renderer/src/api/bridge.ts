@@ -1,0 +1,126 @@
+/**
+ * The renderer's only door to the core. Under Electron the preload exposes `window.agromesh`; in a plain
+ * browser the same API is built over the browser host's WebSocket bridge. Both follow preload/contract.ts.
+ */
+import { fromErrorBody } from '../../../protocol/errors.ts';
+import {
+  type AgromeshApi,
+  type EventName,
+  type EventPayload,
+  operationNames,
+} from '../../../preload/contract.ts';
+
+declare global {
+  interface Window {
+    agromesh?: AgromeshApi;
+  }
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type AnyListener = (payload: unknown) => void;
+
+/** Connection state of the bridge, for the UI's "reconnecting…" banner. */
+export type BridgeState = 'connecting' | 'open' | 'closed';
+
+export function createWebSocketApi(url: string, onState?: (s: BridgeState) => void): AgromeshApi {
+  let ws: WebSocket | undefined;
+  let nextId = 1;
+  let retryMs = 500;
+  const pending = new Map<number, Pending>();
+  const queue: string[] = [];
+  const listeners = new Map<string, Set<AnyListener>>();
+
+  const connect = () => {
+    onState?.('connecting');
+    const socket = new WebSocket(url);
+    ws = socket;
+    socket.onopen = () => {
+      retryMs = 500;
+      onState?.('open');
+      for (const msg of queue.splice(0)) socket.send(msg);
+    };
+    socket.onmessage = (ev: MessageEvent<string>) => {
+      const msg = JSON.parse(ev.data) as {
+        id?: number;
+        ok?: boolean;
+        value?: unknown;
+        error?: unknown;
+        event?: string;
+        payload?: unknown;
+      };
+      if (typeof msg.event === 'string') {
+        for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+        return;
+      }
+      const p = msg.id === undefined ? undefined : pending.get(msg.id);
+      if (!p || msg.id === undefined) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(fromErrorBody({ error: msg.error }));
+    };
+    socket.onclose = () => {
+      onState?.('closed');
+      for (const [id, p] of pending) {
+        p.reject(
+          fromErrorBody({ error: { code: 'UNAVAILABLE', message: 'Lost the connection to Agromesh.' } }),
+        );
+        pending.delete(id);
+      }
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 10_000);
+    };
+  };
+  connect();
+
+  const call = (op: string, input: unknown) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      const msg = JSON.stringify({ id, op, input });
+      if (ws?.readyState === WebSocket.OPEN) ws.send(msg);
+      else queue.push(msg);
+    });
+
+  const api: Record<string, unknown> = {
+    on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void) {
+      const set = listeners.get(event) ?? new Set<AnyListener>();
+      listeners.set(event, set);
+      set.add(listener as AnyListener);
+      return () => set.delete(listener as AnyListener);
+    },
+  };
+  for (const name of operationNames) api[name] = (input?: unknown) => call(name, input);
+  return api as AgromeshApi;
+}
+
+export function bridgeUrl(location: Location): string {
+  const token = new URLSearchParams(location.search).get('token');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/bridge${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+/** Errors from the Electron preload carry their code as `[CODE] message`. */
+function fromPreloadError(err: unknown): unknown {
+  const m =
+    err instanceof Error
+      ? /^(?:Error invoking remote method '[^']*': )?(?:Error: )?\[([A-Z_]+)\] (.*)$/s.exec(err.message)
+      : null;
+  return m ? fromErrorBody({ error: { code: m[1], message: m[2] } }) : err;
+}
+
+function wrapElectronApi(raw: AgromeshApi): AgromeshApi {
+  const api: Record<string, unknown> = { on: raw.on.bind(raw) };
+  for (const name of operationNames) {
+    const fn = raw[name] as (input?: unknown) => Promise<unknown>;
+    api[name] = (input?: unknown) => fn(input).catch((err: unknown) => Promise.reject(fromPreloadError(err)));
+  }
+  return api as AgromeshApi;
+}
+
+export function resolveApi(onState?: (s: BridgeState) => void): AgromeshApi {
+  if (window.agromesh) {
+    onState?.('open');
+    return wrapElectronApi(window.agromesh);
+  }
+  return createWebSocketApi(bridgeUrl(window.location), onState);
+}

@@ -1,0 +1,63 @@
+/** The main navigation: real links (keyboard and screen-reader friendly), current page marked. */
+import Drawer from '@mui/material/Drawer';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Toolbar from '@mui/material/Toolbar';
+import type { ComponentType } from 'react';
+import { useApp } from '../app/context.tsx';
+import type { MessageKey } from '../lib/i18n.ts';
+import { type TopView, TOP_VIEWS } from '../lib/route.ts';
+import { AlertIcon, CommandsIcon, DevicesIcon, FarmIcon, MapIcon, SettingsIcon } from './Icons.tsx';
+
+export const NAV_WIDTH = 200;
+
+const ITEMS: Record<TopView, { label: MessageKey; Icon: ComponentType }> = {
+  map: { label: 'navMap', Icon: MapIcon },
+  farms: { label: 'navFarms', Icon: FarmIcon },
+  devices: { label: 'navDevices', Icon: DevicesIcon },
+  commands: { label: 'navCommands', Icon: CommandsIcon },
+  alerts: { label: 'navAlerts', Icon: AlertIcon },
+  settings: { label: 'navSettings', Icon: SettingsIcon },
+};
+
+export function NavMenu({ current, alertCount }: { current: TopView | undefined; alertCount: number }) {
+  const { t } = useApp();
+  return (
+    <Drawer
+      variant="permanent"
+      sx={{
+        width: NAV_WIDTH,
+        flexShrink: 0,
+        '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' },
+      }}
+    >
+      <Toolbar variant="dense" />
+      <nav aria-label={t('navLabel')}>
+        <List>
+          {TOP_VIEWS.map((view) => {
+            const { label, Icon } = ITEMS[view];
+            const text = t(label);
+            return (
+              <ListItemButton
+                key={view}
+                component="a"
+                href={`#/${view}`}
+                selected={current === view}
+                aria-current={current === view ? 'page' : undefined}
+              >
+                <ListItemIcon sx={{ minWidth: 36 }}>
+                  <Icon />
+                </ListItemIcon>
+                <ListItemText
+                  primary={view === 'alerts' && alertCount > 0 ? `${text} (${alertCount})` : text}
+                />
+              </ListItemButton>
+            );
+          })}
+        </List>
+      </nav>
+    </Drawer>
+  );
+}

@@ -1,0 +1,48 @@
+/** Hash routes: `#/farms/<id>` deep links work in Electron (file://) and in the browser host alike. */
+export type Route =
+  | { view: 'map' }
+  | { view: 'farms' }
+  | { view: 'farm'; farmId: string }
+  | { view: 'devices' }
+  | { view: 'commands' }
+  | { view: 'alerts' }
+  | { view: 'settings' }
+  | { view: 'notFound'; path: string };
+
+export type TopView = 'map' | 'farms' | 'devices' | 'commands' | 'alerts' | 'settings';
+export const TOP_VIEWS: readonly TopView[] = ['map', 'farms', 'devices', 'commands', 'alerts', 'settings'];
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  if (path === '') return { view: 'map' };
+  const [head, ...rest] = path.split('/');
+  if (head === 'farms' && rest.length === 1 && rest[0]) {
+    try {
+      return { view: 'farm', farmId: decodeURIComponent(rest[0]) };
+    } catch {
+      return { view: 'notFound', path };
+    }
+  }
+  if (rest.length === 0 && (TOP_VIEWS as readonly string[]).includes(head ?? '')) {
+    return { view: head as TopView };
+  }
+  return { view: 'notFound', path };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.view) {
+    case 'farm':
+      return `#/farms/${encodeURIComponent(route.farmId)}`;
+    case 'notFound':
+      return `#/${route.path}`;
+    default:
+      return `#/${route.view}`;
+  }
+}
+
+/** Which navigation entry is current for a route (a farm detail lives under Farms). */
+export function navSection(route: Route): TopView | undefined {
+  if (route.view === 'farm') return 'farms';
+  if (route.view === 'notFound') return undefined;
+  return route.view;
+}

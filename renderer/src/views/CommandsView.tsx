@@ -1,0 +1,7 @@
+import { useApp } from '../app/context.tsx';
+import { ViewHeader } from '../components/ViewHeader.tsx';
+
+export function CommandsView() {
+  const { t } = useApp();
+  return <ViewHeader title={t('navCommands')} />;
+}

@@ -1,0 +1,66 @@
+/**
+ * Packaging layout check: electron-builder packs the app around a stub Electron (the real binary cannot be
+ * downloaded here) whose fuse wire is in Electron's format, so the fuses the packaged app gets are checked.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const out = mkdtempSync(join(tmpdir(), 'agromesh-pack-'));
+const stub = join(out, 'electron-stub');
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: 'pipe', encoding: 'utf8', cwd: process.cwd() });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+beforeAll(() => {
+  mkdirSync(stub, { recursive: true });
+  // A shell script carrying an all-enabled fuse wire (version 1, 9 fuses), like Electron's binary.
+  writeFileSync(join(stub, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), Buffer.from(SENTINEL), Buffer.from([1, 9]), Buffer.from('111111111'), Buffer.from('\n')]));
+  chmodSync(join(stub, 'electron'), 0o755);
+  run(process.execPath, ['bin/build.js', 'all']);
+  run(process.execPath, [
+    'node_modules/electron-builder/cli.js',
+    '--dir',
+    '--linux',
+    '--config',
+    'electron-builder.yml',
+    `-c.electronDist=${stub}`,
+    '-c.electronVersion=45.5.0',
+    `-c.directories.output=${join(out, 'release')}`,
+  ]);
+}, 240_000);
+
+describe('packaged app', () => {
+  it('contains the compiled shell, preload and renderer, and no tests, simulator or sources', () => {
+    const files = listPackage(join(out, 'release', 'linux-unpacked', 'resources', 'app.asar'), { isPack: false });
+    expect(files).toContain('/dist/main/electron/main.js');
+    expect(files).toContain('/dist/preload/preload.cjs');
+    expect(files).toContain('/dist/renderer/index.html');
+    expect(files).toContain('/dist/main/core/app-core.js');
+    expect(files.filter((f) => f.endsWith('.ts') && !f.includes('node_modules'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('/test/') || f.startsWith('/sim/') || f.startsWith('/dist/sim/'))).toBe(false);
+    expect(files.some((f) => f.startsWith('/node_modules/electron/'))).toBe(false);
+    // Runtime dependencies travel with the app; build and test tools do not.
+    expect(files).toContain('/node_modules/zod/package.json');
+    expect(files).toContain('/node_modules/ws/package.json');
+    expect(files.some((f) => f.startsWith('/node_modules/vitest/'))).toBe(false);
+  });
+
+  it('flips the Electron fuses: no run-as-node, no NODE_OPTIONS, no inspect, ASAR only with integrity', async () => {
+    const wire = await getCurrentFuseWire(join(out, 'release', 'linux-unpacked', 'agromesh'));
+    const off = 48;
+    const on = 49;
+    expect(wire[FuseV1Options.RunAsNode]).toBe(off);
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(off);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(off);
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
+  });
+});

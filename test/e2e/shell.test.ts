@@ -1,0 +1,142 @@
+/**
+ * The control-room shell in a real browser against a real core (browser host, no tailnet yet): navigation
+ * by role and name, honest empty states, keyboard reachability, theme and language switching, reconnect banner.
+ * Build the renderer first: `npx vite build && npx vitest run --project e2e`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR } from '../support/chromium.ts';
+import { startCoreHost } from '../support/core-host.ts';
+import { launchTestBrowser } from './support/browser.ts';
+
+const SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
+const NAV = ['Map', 'Farms', 'Devices', 'Commands', 'Alerts', 'Settings'];
+
+describe('control-room shell', () => {
+  let ctx: Awaited<ReturnType<typeof startCoreHost>>;
+  let browser: Browser;
+  let page: Page;
+  let hostDisposed = false;
+
+  beforeAll(async () => {
+    ctx = await startCoreHost();
+    browser = await launchTestBrowser();
+    page = await browser.newPage({
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-GB',
+      colorScheme: 'light',
+    });
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (hostDisposed) await ctx?.core.dispose();
+    else await ctx?.dispose();
+  });
+
+  it('shows the navigation, who I am, the tailnet mode and an honest empty state', async () => {
+    await page.goto(ctx.host.url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.waitFor();
+    for (const name of NAV) {
+      expect(await nav.getByRole('link', { name, exact: true }).count(), name).toBe(1);
+    }
+    await page.getByRole('heading', { level: 1, name: 'Map' }).waitFor();
+    await page
+      .getByText(/No farms yet — farms appear here when a gateway tagged tag:farm joins your tailnet/)
+      .waitFor();
+    await page.getByText('Tailnet: not connected').waitFor();
+    await page.getByText('Not on a tailnet').waitFor();
+    expect(await nav.getByRole('link', { name: 'Map' }).getAttribute('aria-current')).toBe('page');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'shell.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'shell.png') });
+  });
+
+  it('reaches every section from the keyboard', async () => {
+    await page.goto(`${ctx.host.url}#/map`);
+    await page.getByRole('heading', { level: 1, name: 'Map' }).waitFor();
+    const farms = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Farms' });
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await farms.evaluate((el) => el === el.ownerDocument.activeElement);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Farms' }).waitFor();
+    // Focus moves to the new view's heading after navigation.
+    expect(
+      await page
+        .getByRole('heading', { level: 1, name: 'Farms' })
+        .evaluate((el) => el === el.ownerDocument.activeElement),
+    ).toBe(true);
+    for (const [link, heading] of [
+      ['Devices', 'Devices'],
+      ['Commands', 'Commands'],
+      ['Alerts', 'Alerts'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    }
+    await page.goto(`${ctx.host.url}#/no-such-page`);
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+  });
+
+  it('switches to the dark theme and to Russian, and keeps them in the settings', async () => {
+    await page.goto(`${ctx.host.url}#/settings`);
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.getByText('No keychain is available on this computer').waitFor();
+    await page.getByRole('button', { name: 'Dark', exact: true }).click();
+    await page.waitForFunction('document.documentElement.dataset.theme === "dark"');
+    const bg = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    expect(bg).toBe('rgb(16, 20, 18)');
+
+    await page.getByRole('button', { name: 'Русский', exact: true }).click();
+    const nav = page.getByRole('navigation', { name: 'Главное меню' });
+    await nav.waitFor();
+    for (const name of ['Карта', 'Фермы', 'Устройства', 'Команды', 'Тревоги', 'Настройки']) {
+      await nav.getByRole('link', { name }).waitFor();
+    }
+    await page.getByRole('heading', { level: 1, name: 'Настройки' }).waitFor();
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ru');
+    expect((await ctx.core.handlers.getSettings()).language).toBe('ru');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'settings-dark-ru.png') });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'settings-dark-ru.png') });
+
+    await page.getByRole('link', { name: 'Фермы' }).click();
+    await page
+      .getByText(/Ферм пока нет/)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'farms-empty-dark-ru.png') });
+
+    // Back to English/light for the other tests.
+    await ctx.core.handlers.updateSettings({ language: 'en', theme: 'light' });
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  });
+
+  it('follows a settings change made elsewhere (settingsChanged push)', async () => {
+    await page.goto(`${ctx.host.url}#/map`);
+    await page.getByRole('heading', { level: 1, name: 'Map' }).waitFor();
+    // Another window (or the CLI) changes the language: this window follows without a reload.
+    await ctx.core.handlers.updateSettings({ language: 'ru' });
+    await page.getByRole('heading', { level: 1, name: 'Карта' }).waitFor();
+    await ctx.core.handlers.updateSettings({ language: 'en' });
+    await page.getByRole('heading', { level: 1, name: 'Map' }).waitFor();
+  });
+
+  it('says so when the connection to the core is lost', async () => {
+    await page.goto(`${ctx.host.url}#/farms`);
+    await page.getByRole('heading', { level: 1, name: 'Farms' }).waitFor();
+    hostDisposed = true;
+    await ctx.host.dispose();
+    await page.getByRole('status').filter({ hasText: 'Reconnecting to Agromesh' }).waitFor();
+    // The last screen stays: the heading is still there.
+    await page.getByRole('heading', { level: 1, name: 'Farms' }).waitFor();
+  });
+});

@@ -55,6 +55,7 @@ export const FarmMetadataUpdate = z.object({
 export type FarmMetadataUpdate = z.infer<typeof FarmMetadataUpdate>;
 
 export const FarmList = z.object({ farms: z.array(FarmRecord) });
+export type FarmList = z.infer<typeof FarmList>;
 
 /** GET /api/health: liveness for monitors (systemd, the app); needs no tailnet identity. */
 export const RegistryHealth = z.object({

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: runs every benchmark in bench/ (one child process each, so they don't disturb each
+ * other's heap and event loop), prints their output, and records it in docs/benchmarks.md with the date
+ * and machine. Benchmarks report ratios against baselines measured in the same run; machines are noisy.
+ * `npm run bench -- NAME…` runs only benchmarks whose file name contains one of the NAMEs.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
+  .filter((f) => filters.length === 0 || filters.some((n) => f.includes(n)))
+  .sort();
+
+const sections: string[] = [];
+let failed = 0;
+for (const file of files) {
+  console.log(`\n=== ${file} ===`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', join(here, file)], {
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const output = (r.stdout ?? '').trim();
+  console.log(output);
+  if (r.status !== 0) {
+    failed++;
+    console.error(r.stderr);
+  }
+  sections.push(
+    `## ${file}\n\n${r.status === 0 ? '' : `**failed** (exit ${String(r.status)})\n\n`}` +
+      '```\n' + output + '\n```\n\n' + `_took ${((Date.now() - started) / 1000).toFixed(1)} s_\n`,
+  );
+}
+
+if (filters.length === 0) {
+  const header =
+    `# Benchmarks\n\nLatest \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ` +
+    `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.\n` +
+    'Each figure is compared with a baseline measured in the same run (ratios hold up on a shared, noisy machine; absolute times do not).\n\n';
+  writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), header + sections.join('\n'));
+}
+process.exitCode = failed > 0 ? 1 : 0;

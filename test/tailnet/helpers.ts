@@ -1,0 +1,78 @@
+/** Shared test helpers for the tailnet suite: temp dirs, fixtures, event waits, fixture-serving servers. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FIXTURES = '/work/shared/tailscale/fixtures';
+
+export function fixtureText(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+export function fixtureJson<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(fixtureText(name)) as T;
+}
+
+export function tempDir(prefix = 'agromesh-tailnet-'): { dir: string; cleanup: () => void } {
+  // Short base: unix socket paths are limited to ~104 bytes.
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Wait until `check` returns a value (polled on a short interval), or fail after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A tiny HTTP server (TCP 127.0.0.1 or unix socket) answering from a handler, recording requests. */
+export async function startStubServer(
+  handler: (req: RecordedRequest, res: ServerResponse) => void,
+  socketPath?: string,
+): Promise<{ url: string; requests: RecordedRequest[]; server: Server; dispose: () => Promise<void> }> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const rec = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(rec);
+      handler(rec, res);
+    });
+  });
+  await new Promise<void>((resolve) => {
+    if (socketPath) server.listen(socketPath, () => resolve());
+    else server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const url = typeof addr === 'object' && addr !== null ? `http://127.0.0.1:${addr.port}` : '';
+  return {
+    url,
+    requests,
+    server,
+    dispose: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function send(res: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+  res.end(text);
+}

@@ -22,6 +22,8 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
       return new Promise<ActuationOutcome>((resolve) => {
         const proc = spawn('/bin/sh', ['-c', `${options.command} "$@"`, 'agromesh-actuator', request.target, request.action], {
           stdio: ['pipe', 'pipe', 'pipe'],
+          // Its own process group, so a timeout kills the handler and everything it started.
+          detached: true,
           env: {
             ...process.env,
             AGROMESH_COMMAND_ID: request.id,
@@ -41,7 +43,7 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
         proc.stdin.end(JSON.stringify(request) + '\n');
         const kill = (reason: string) => {
           why ??= reason;
-          proc.kill('SIGKILL');
+          killGroup(proc.pid, 'SIGKILL');
         };
         const timer = setTimeout(() => kill(`the actuator command timed out after ${timeoutMs} ms`), timeoutMs);
         const onAbort = () => kill('the gateway stopped while the actuator command was running');
@@ -62,6 +64,20 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
       });
     },
   };
+}
+
+/** Signal a process group started with `detached: true` (falls back to the process itself). */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
 }
 
 function reasonFrom(stdout: string): string | undefined {

@@ -7,6 +7,7 @@ import type { Reading } from '../../protocol/farm-api.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { Clock } from '../clock.ts';
 import { parseSensorLine } from '../http/parsers.ts';
+import { killGroup } from './actuator-command.ts';
 import { lineSplitter } from './lines.ts';
 
 export interface SensorCommandOptions {
@@ -34,7 +35,7 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
   const launch = () => {
     if (stopped) return;
     const startedAt = Date.now();
-    const proc = spawn('/bin/sh', ['-c', options.command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('/bin/sh', ['-c', options.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = proc;
     const onLine = lineSplitter(
       options.maxLineBytes ?? 64 * 1024,
@@ -79,8 +80,8 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
       if (!proc || proc.exitCode !== null) return;
       await new Promise<void>((resolve) => {
         proc.once('close', () => resolve());
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 2_000).unref();
+        killGroup(proc.pid, 'SIGTERM');
+        setTimeout(() => killGroup(proc.pid, 'SIGKILL'), 2_000).unref();
       });
     },
   };

@@ -113,7 +113,7 @@ export function minMaxBuckets(series: Series, maxPoints: number, from: number, t
     return { indices: all, bucketMs };
   }
   const { ts, values } = series;
-  const out = new Uint32Array(Math.min(n, buckets * perBucket));
+  const out = new Uint32Array(Math.min(n, maxPoints, buckets * perBucket));
   let count = 0;
   let bucket = -1;
   let minI = -1;

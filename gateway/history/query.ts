@@ -31,8 +31,8 @@ export function queryHistory(store: ReadingStore, req: HistoryRequest, ctx: Hist
   const maxPoints = req.maxPoints ?? DEFAULT_MAX_POINTS;
   const { sensor, from, to } = req;
   const rawCount = store.countRaw(sensor, from, to);
-  const oldestRaw = store.oldestRaw(sensor);
-  const rawStart = Math.max(ctx.now - ctx.rawRetentionMs, oldestRaw ?? Infinity);
+  // Raw rows older than the raw retention are gone; if the range reaches back there, only rollups cover it.
+  const rawStart = ctx.now - ctx.rawRetentionMs;
   const reachesPastRaw = from < rawStart && store.countRollups(sensor, from, Math.min(to, rawStart)) > 0;
   if (reachesPastRaw || rawCount > RAW_ROW_LIMIT) return fromRollups(store, req, maxPoints, ctx);
 

@@ -79,7 +79,12 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       pattern: /^\/api\/commands\/([^/]+)$/,
       methods: {
         GET: async (_q, res, _url, m) => {
-          const id = decodeURIComponent(m[1]!);
+          let id = '';
+          try {
+            id = decodeURIComponent(m[1]!);
+          } catch {
+            // malformed percent-encoding: treated like any other invalid id below
+          }
           if (!isId(id)) throw new AgromeshError('VALIDATION', 'Not a valid command id.');
           const record = deps.commands.get(id);
           if (!record) throw new AgromeshError('NOT_FOUND', `No command "${id}".`);

@@ -79,6 +79,12 @@ export function parseStreamSince(params: URLSearchParams): number | undefined {
 
 /** POST /api/commands body. */
 export function parseCommandRequest(body: unknown): CommandRequest {
+  // JSON.parse keeps "__proto__" as an own key, but copying it (as schema parsing does) would set a
+  // prototype instead: refuse such names before they are silently dropped.
+  const rawParams = (body as { params?: unknown } | null)?.params;
+  if (rawParams && typeof rawParams === 'object') {
+    for (const k of Object.keys(rawParams)) if (k === '__proto__' || k === 'constructor' || k === 'prototype') invalid(`param name "${k}" is not allowed`);
+  }
   const req = parseInput(CommandRequest, body, 'command');
   const keys = Object.keys(req.params);
   if (keys.length > 50) invalid('too many params');

@@ -3,7 +3,8 @@
  * while their valve is open, diurnal air temperature and humidity, a water tank refilled by a pump,
  * flow only while a valve is open, and the occasional sensor fault. Physics runs on a fixed step grid
  * (15 simulated seconds) so the output does not depend on how often `advanceTo` is called.
- * `speed` runs the farm faster than real time while readings keep real timestamps.
+ * Before `anchor` (backfilled history) the farm runs in real time; from `anchor` on, `speed` runs it
+ * faster (a step every 15 s / speed of real time) while readings keep real timestamps.
  */
 import type { Location, Reading } from '../../protocol/farm-api.ts';
 import type { FarmLayout } from '../layout.ts';
@@ -15,7 +16,7 @@ export interface FarmSimOptions {
   /** Simulated ms per real ms (1 = real time). */
   speed?: number;
   location?: Location | null;
-  /** Real time at which simulated time equals real time (usually the gateway's start). */
+  /** Real time from which `speed` applies (usually the gateway's start); rounded down to 15 s. */
   anchor: number;
   /** Real time from which zone 1 dries out of its expected range (a clogged emitter), if set. */
   driftFrom?: number | null;
@@ -35,7 +36,7 @@ export interface FarmSimulator {
   readonly stepMs: number;
   /** Readings for every grid step up to and including `ts` that has not been produced yet. */
   advanceTo(ts: number): Reading[];
-  /** Begin producing readings from `ts` (used once, before the first advance). */
+  /** Begin producing readings from `ts` (before the first advance). */
   startAt(ts: number): void;
   actuate(target: string, action: string, params: Params, ts: number): ActuationResult;
   /** Internal state, for tests and the health check. */
@@ -65,7 +66,7 @@ const SENSORS: SensorSpec[] = [
 ];
 
 export function simLayout(speed = 1): FarmLayout {
-  const every = (id: string) => Math.max(1, Math.round((SIM_STEP * SENSORS.find((s) => s.id === id)!.every) / speed));
+  const every = (id: string) => Math.max(1, Math.round(SIM_STEP / speed)) * SENSORS.find((s) => s.id === id)!.every;
   const duration = (max: number, required: boolean) => ({
     type: 'object' as const,
     properties: {
@@ -144,6 +145,12 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
   const speed = options.speed ?? 1;
   const seed = options.seed | 0;
   const stepMs = Math.max(1, Math.round(SIM_STEP / speed));
+  const anchorK = Math.floor(options.anchor / SIM_STEP);
+  const anchor = anchorK * SIM_STEP;
+  // Step k always stands for simulated time k × 15 s; this is when it happens in real time.
+  const realOf = (k: number) => (k <= anchorK ? k * SIM_STEP : anchor + (k - anchorK) * stepMs);
+  const firstStepAtOrAfter = (ts: number) =>
+    ts <= anchor ? Math.ceil(ts / SIM_STEP) : anchorK + Math.ceil((ts - anchor) / stepMs);
   const lon = options.location?.lon ?? 0;
   const schedule = options.schedule ?? true;
   const layout = simLayout(speed);
@@ -164,10 +171,10 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
   const running = (id: string, simMs: number) => runs[id]!.from <= simMs && simMs < runs[id]!.until;
   const lastFiredDay: Record<string, number> = {};
   const faultLeft: Record<string, number> = {};
-  let nextStep: number | null = null;
+  let nextK: number | null = null;
   const tMean = 16 + variation * 8;
 
-  const simTime = (real: number) => options.anchor + (real - options.anchor) * speed;
+  const simTime = (real: number) => (real <= anchor ? real : anchor + ((real - anchor) * SIM_STEP) / stepMs);
   const localHour = (simMs: number) => ((((simMs / HOUR + lon / 15) % 24) + 24) % 24);
   const dayIndex = (simMs: number) => Math.floor((simMs + (lon / 15) * HOUR) / (24 * HOUR));
 
@@ -192,7 +199,7 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
   }
 
   function step(k: number, real: number): Reading[] {
-    const simMs = simTime(real);
+    const simMs = k * SIM_STEP;
     runSchedule(simMs);
     const dtH = SIM_STEP / HOUR;
     const h = localHour(simMs);
@@ -206,7 +213,8 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
     const tankHasWater = state.tank > 0.5;
     const wet = (on: boolean, theta: number, gain: number) =>
       on && tankHasWater ? 8 * gain * Math.max(0, 1 - theta / 50) : 0;
-    state.soil1 += (wet(open1, state.soil1, drifting ? 0.05 : 1) - et * (drifting ? 20 : 1)) * dtH;
+    // Drifting: a clogged emitter plus a leak; about 4 %/h, below range within a few farm hours.
+    state.soil1 += (wet(open1, state.soil1, drifting ? 0.05 : 1) - (drifting ? et * 10 + 3 : et)) * dtH;
     state.soil2 += (wet(open2, state.soil2, 1) - et) * dtH;
     state.soil1 = clamp(state.soil1, 2, 50);
     state.soil2 = clamp(state.soil2, 2, 50);
@@ -244,14 +252,14 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
     layout,
     stepMs,
     startAt(ts) {
-      nextStep = Math.ceil(ts / stepMs);
+      nextK = firstStepAtOrAfter(ts);
     },
     advanceTo(ts) {
-      if (nextStep === null) nextStep = Math.ceil(ts / stepMs);
+      nextK ??= firstStepAtOrAfter(ts);
       const out: Reading[] = [];
-      while (nextStep * stepMs <= ts) {
-        out.push(...step(nextStep, nextStep * stepMs));
-        nextStep++;
+      while (realOf(nextK) <= ts) {
+        out.push(...step(nextK, realOf(nextK)));
+        nextK++;
       }
       return out;
     },
@@ -273,7 +281,7 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
       return { ok: true };
     },
     snapshot() {
-      const now = nextStep === null ? options.anchor : simTime(nextStep * stepMs);
+      const now = nextK === null ? anchor : nextK * SIM_STEP;
       return {
         soil1: state.soil1,
         soil2: state.soil2,

@@ -99,7 +99,7 @@ export function createCommandStore(db: DatabaseSync): CommandStore {
         if (r.changes !== 1) throw new Error(`command ${record.id} is not stored`);
       });
       rev = next;
-      const stored = getStmt.get(record.id) as Row;
+      const stored = getStmt.get(record.id) as unknown as Row;
       return fromRow(stored);
     },
     changedSince: (since, limit) => (sinceStmt.all(since, limit) as unknown as Row[]).map(fromRow),

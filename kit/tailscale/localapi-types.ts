@@ -101,7 +101,11 @@ export const TailcfgNode = z.looseObject({
   Endpoints: strings(),
   HomeDERP: z.number().int().optional(),
   Hostinfo: z
-    .looseObject({ OS: z.string().optional(), Hostname: z.string().optional(), IPNVersion: z.string().optional() })
+    .looseObject({
+      OS: z.string().optional(),
+      Hostname: z.string().optional(),
+      IPNVersion: z.string().optional(),
+    })
     .nullish(),
   Created: z.string().optional(),
   Tags: strings(),
@@ -166,7 +170,15 @@ export const NotifyMask = {
 } as const;
 
 /** ipn.State numbers as sent in Notify.State. */
-export const IpnState = ['NoState', 'InUseOtherUser', 'NeedsLogin', 'NeedsMachineAuth', 'Stopped', 'Starting', 'Running'] as const;
+export const IpnState = [
+  'NoState',
+  'InUseOtherUser',
+  'NeedsLogin',
+  'NeedsMachineAuth',
+  'Stopped',
+  'Starting',
+  'Running',
+] as const;
 
 /** Go's zero time, which means "unset" in LocalAPI times. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

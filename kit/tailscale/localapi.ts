@@ -7,8 +7,9 @@
  * daemon answers 403 to those), Basic auth with an empty user only for the macOS GUI's TCP port.
  * Every body goes through a lossless JSON parse so int64 IDs above 2^53 stay exact.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AgromeshError } from '../../protocol/errors.ts';
 import type { CallerIdentity } from '../../protocol/identity.ts';
 import { ipVersion } from '../../protocol/tailnet-address.ts';
@@ -16,7 +17,12 @@ import type { Disposable } from '../disposable.ts';
 import { type Logger, registerSecret, silentLogger } from '../log.ts';
 import { parseLosslessJson } from './lossless-json.ts';
 import { Notify, Status, WhoIsResponse } from './localapi-types.ts';
-import { type DetectResult, type LocalApiEndpoint, describeEndpoint, detectLocalApiEndpoint } from './socket-path.ts';
+import {
+  type DetectResult,
+  type LocalApiEndpoint,
+  describeEndpoint,
+  detectLocalApiEndpoint,
+} from './socket-path.ts';
 
 export const LOCALAPI_HOST = 'local-tailscaled.sock';
 /** Capability version we speak (what the Go client at the pinned tailscale commit sends). */
@@ -61,6 +67,8 @@ export interface LocalApiClient extends Disposable {
   selfAddresses(): Promise<string[]>;
   /** Stream ipn.Notify messages from watch-ipn-bus with the given NotifyMask bits. */
   watch(mask: number, onNotify: (notify: Notify) => void, handlers?: WatchHandlers): IpnBusWatch;
+  /** Same as watch (the LocalAPI endpoint's name). */
+  watchIpnBus(mask: number, onNotify: (notify: Notify) => void, handlers?: WatchHandlers): IpnBusWatch;
   /** Low-level request for handlers without a typed method. */
   request(method: string, path: string, body?: string): Promise<{ status: number; text: string }>;
 }
@@ -74,12 +82,24 @@ function basicAuth(token: string): string {
   return 'Basic ' + Buffer.from(':' + token).toString('base64');
 }
 
+/** "owned by root:tailscale (mode 660)" for a socket we may not open, so the user knows which group to join. */
+function socketOwnership(path: string): string {
+  try {
+    const st = statSync(path);
+    const groups = readFileSync('/etc/group', 'utf8').split('\n');
+    const name = (id: number) => groups.map((l) => l.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
+    return ` (owned by uid ${st.uid}, group "${name(st.gid)}", mode ${(st.mode & 0o777).toString(8)})`;
+  } catch {
+    return '';
+  }
+}
+
 function connectionError(err: NodeJS.ErrnoException, where: string): AgromeshError {
   const hint =
     err.code === 'ENOENT'
       ? `No tailscaled LocalAPI at ${where}. Is tailscaled running? Pass --local-api-socket PATH if it listens elsewhere.`
       : err.code === 'EACCES' || err.code === 'EPERM'
-        ? `Permission denied opening ${where}. Run as root or as the tailscaled operator ("sudo tailscale set --operator=$USER"), or join the group that owns the socket.`
+        ? `Permission denied opening ${where}${socketOwnership(where)}. Run as root or as the tailscaled operator ("sudo tailscale set --operator=$USER"), or join the group that owns the socket.`
         : err.code === 'ECONNREFUSED'
           ? `tailscaled is not accepting connections at ${where} (a stale socket?). Is tailscaled running?`
           : `Could not talk to tailscaled at ${where}: ${err.message}`;
@@ -102,7 +122,11 @@ function daemonMessage(text: string): string {
 
 function statusError(status: number, text: string, what: string): AgromeshError {
   const msg = daemonMessage(text);
-  if (status === 401) return new AgromeshError('TAILNET_AUTH', `tailscaled refused ${what}: ${msg} (the LocalAPI token is missing or stale).`);
+  if (status === 401)
+    return new AgromeshError(
+      'TAILNET_AUTH',
+      `tailscaled refused ${what}: ${msg} (the LocalAPI token is missing or stale).`,
+    );
   if (status === 403)
     return new AgromeshError(
       'TAILNET_SCOPE',
@@ -117,7 +141,10 @@ function parseBody<T extends z.ZodType>(schema: T, text: string, what: string): 
   try {
     value = parseLosslessJson(text);
   } catch (err) {
-    throw new AgromeshError('TAILNET_BAD_PAYLOAD', `tailscaled sent invalid JSON for ${what}: ${(err as Error).message}`);
+    throw new AgromeshError(
+      'TAILNET_BAD_PAYLOAD',
+      `tailscaled sent invalid JSON for ${what}: ${(err as Error).message}`,
+    );
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -187,7 +214,12 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
   const endpoint = (): Promise<LocalApiEndpoint> => {
     if (options.socketPath) return Promise.resolve({ kind: 'socket', path: options.socketPath });
     if (options.port !== undefined) {
-      return Promise.resolve({ kind: 'tcp', port: options.port, token: options.token ?? '', source: 'configured port' });
+      return Promise.resolve({
+        kind: 'tcp',
+        port: options.port,
+        token: options.token ?? '',
+        source: 'configured port',
+      });
     }
     resolved ??= (options.detect ?? detectLocalApiEndpoint)().then((r) => {
       if (r.endpoint === null) {
@@ -232,7 +264,9 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
     });
     if (timeout !== null) {
       req.setTimeout(timeout, () =>
-        req.destroy(new AgromeshError('TIMEOUT', `tailscaled at ${where} did not answer ${path} within ${timeout} ms.`)),
+        req.destroy(
+          new AgromeshError('TIMEOUT', `tailscaled at ${where} did not answer ${path} within ${timeout} ms.`),
+        ),
       );
     }
     req.end(body);
@@ -246,7 +280,10 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
       size += chunk.length;
       if (size > MAX_BODY) {
         res.destroy();
-        throw new AgromeshError('TAILNET_BAD_PAYLOAD', `tailscaled's answer to ${what} is larger than ${MAX_BODY} bytes.`);
+        throw new AgromeshError(
+          'TAILNET_BAD_PAYLOAD',
+          `tailscaled's answer to ${what} is larger than ${MAX_BODY} bytes.`,
+        );
       }
       chunks.push(chunk);
     }
@@ -260,7 +297,11 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
     return { status: res.statusCode ?? 0, text };
   };
 
-  const getJson = async <T extends z.ZodType>(path: string, schema: T, what: string): Promise<z.output<T>> => {
+  const getJson = async <T extends z.ZodType>(
+    path: string,
+    schema: T,
+    what: string,
+  ): Promise<z.output<T>> => {
     const res = await request('GET', path);
     if (res.status !== 200) throw statusError(res.status, res.text, what);
     return parseBody(schema, res.text, what);
@@ -271,7 +312,10 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
 
   const whoisRaw = async (address: string): Promise<WhoIsResponse | null> => {
     if (!validWhoisAddress(address)) {
-      throw new AgromeshError('VALIDATION', `"${address}" is not a tailnet address (ip, ip:port, [v6]:port or nodekey:…).`);
+      throw new AgromeshError(
+        'VALIDATION',
+        `"${address}" is not a tailnet address (ip, ip:port, [v6]:port or nodekey:…).`,
+      );
     }
     const res = await request('GET', `/localapi/v0/whois?addr=${encodeURIComponent(address)}`);
     if (res.status === 404) return null;
@@ -321,7 +365,10 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
             if (!closedByUs) onNotify(notify);
           }
           if (buffer.length > MAX_LINE) {
-            throw new AgromeshError('TAILNET_BAD_PAYLOAD', `A watch-ipn-bus line is longer than ${MAX_LINE} bytes.`);
+            throw new AgromeshError(
+              'TAILNET_BAD_PAYLOAD',
+              `A watch-ipn-bus line is longer than ${MAX_LINE} bytes.`,
+            );
           }
         }
         if (!closedByUs) {
@@ -349,6 +396,7 @@ export function createLocalApiClient(options: LocalApiClientOptions = {}): Local
     },
     selfAddresses: async () => (await status({ peers: false })).TailscaleIPs,
     watch,
+    watchIpnBus: watch,
     request,
     dispose: async () => {
       disposed = true;

@@ -5,61 +5,68 @@
  * the string keys Go uses for the same ID (e.g. the `User` map in /status).
  */
 
-type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
-
 const INTEGER = /^-?\d+$/;
 
-const keepBigIntegers: Reviver = (_key, value, context) => {
-  if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined) {
-    if (INTEGER.test(context.source)) return context.source;
-  }
-  return value;
-};
-
-/** Whether this runtime passes the literal's source text to revivers (V8 ≥ 11.4, Node ≥ 21). */
-const SOURCE_TEXT_ACCESS = (() => {
-  let seen = false;
-  JSON.parse('1', ((_k: string, v: unknown, ctx?: { source?: string }) => {
-    seen = ctx?.source === '1';
-    return v;
-  }) as Reviver as Parameters<typeof JSON.parse>[1]);
-  return seen;
-})();
-
-/** Fallback: quote integer literals of 16+ digits outside strings before a plain parse. */
-function quoteLongIntegers(text: string): string {
+/**
+ * Wrap integer literals that are not safe integers in quotes, outside strings, so a plain JSON.parse
+ * keeps them exact. A single pass over char codes with native `indexOf` to skip strings: about 1.5× a bare
+ * JSON.parse on a large /status, where a JSON.parse reviver costs 5–9× (bench/tailnet-status.ts).
+ */
+export function quoteUnsafeIntegers(text: string): string {
   let out = '';
   let last = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) {
-      inString = true;
+    if (c === 34 /* " */) {
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1) {
+        let k = j - 1;
+        let backslashes = 0;
+        while (text.charCodeAt(k) === 92 /* \ */) {
+          backslashes++;
+          k--;
+        }
+        if ((backslashes & 1) === 0) break;
+        j = text.indexOf('"', j + 1);
+      }
+      i = j === -1 ? n : j + 1;
       continue;
     }
     if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let j = i + 1;
-      while (j < text.length && /[0-9.eE+-]/.test(text[j]!)) j++;
-      const literal = text.slice(i, j);
-      if (INTEGER.test(literal) && !Number.isSafeInteger(Number(literal))) {
-        out += text.slice(last, i) + '"' + literal + '"';
-        last = j;
+      const start = i;
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 48 && d <= 57) i++;
+        else break;
       }
-      i = j - 1;
+      const next = text.charCodeAt(i);
+      if (next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */) {
+        i++; // a float: skip the rest of it, it is never an ID
+        while (i < n) {
+          const e = text.charCodeAt(i);
+          if ((e >= 48 && e <= 57) || e === 43 || e === 45 || e === 101 || e === 69 || e === 46) i++;
+          else break;
+        }
+        continue;
+      }
+      const digits = i - start - (c === 45 ? 1 : 0);
+      if (digits >= 16 && !Number.isSafeInteger(Number(text.slice(start, i)))) {
+        out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
+        last = i;
+      }
+      continue;
     }
+    i++;
   }
   return last === 0 ? text : out + text.slice(last);
 }
 
 /** Parse JSON; unsafe integers become decimal strings. Throws SyntaxError like JSON.parse. */
 export function parseLosslessJson(text: string): unknown {
-  if (SOURCE_TEXT_ACCESS) return JSON.parse(text, keepBigIntegers as Parameters<typeof JSON.parse>[1]);
-  return JSON.parse(quoteLongIntegers(text));
+  return JSON.parse(quoteUnsafeIntegers(text));
 }
 
 /** An int64 as Go would send it: a safe number, or the exact decimal string of a larger one. */
@@ -80,5 +87,3 @@ export function rawInt64(value: string | number): unknown {
   const raw = (JSON as unknown as { rawJSON?: (t: string) => unknown }).rawJSON;
   return raw ? raw(text) : Number(text);
 }
-
-export { quoteLongIntegers as _quoteLongIntegersForTest };

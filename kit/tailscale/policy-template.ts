@@ -19,7 +19,11 @@ export const AGROMESH_POLICY_TEMPLATE = `{
     // Network access: people and the control room reach the Farm API (8080) and the registry (8090);
     // farms reach the registry to announce themselves, but not each other.
     { "src": ["autogroup:member", "tag:controlroom"], "dst": ["tag:farm"], "ip": ["tcp:8080"] },
-    { "src": ["autogroup:member", "tag:controlroom", "tag:farm"], "dst": ["tag:registry"], "ip": ["tcp:8090"] },
+    {
+      "src": ["autogroup:member", "tag:controlroom", "tag:farm"],
+      "dst": ["tag:registry"],
+      "ip": ["tcp:8090"],
+    },
     // Roles: the app capability reaches the gateway through who-is (CapMap). Payload {role, farms?}.
     {
       "src": ["group:agronomists"],
@@ -38,7 +42,11 @@ export const AGROMESH_POLICY_TEMPLATE = `{
     },
   ],
   "tests": [
-    { "src": "operator@example.com", "accept": ["tag:farm:8080", "tag:registry:8090"], "deny": ["tag:farm:22"] },
+    {
+      "src": "operator@example.com",
+      "accept": ["tag:farm:8080", "tag:registry:8090"],
+      "deny": ["tag:farm:22"],
+    },
     { "src": "tag:farm", "accept": ["tag:registry:8090"], "deny": ["tag:farm:8080"] },
   ],
 }

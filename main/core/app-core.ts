@@ -94,6 +94,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     listDevices: () => Promise.resolve([]),
     setDeviceTags: notConnected('Editing tags'),
     createFarmAuthKey: notConnected('Onboarding a farm'),
+    // Alerts: stubs until the lead wires createAlertService (main/core/alerts/service.ts).
+    listAlertRules: () => Promise.resolve([]),
+    saveAlertRule: notConnected('Alert rules'),
+    deleteAlertRule: notConnected('Alert rules'),
+    listAlerts: () => Promise.resolve({ alerts: [], counts: { firing: 0, acknowledged: 0 } }),
+    acknowledgeAlert: notConnected('Acknowledging an alert'),
+    testWebhook: notConnected('Testing a webhook'),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new AgromeshError('VALIDATION', 'Only http and https links can be opened.');
       if (!options.openExternal) throw new AgromeshError('UNAVAILABLE', 'Open the link from your browser.');

@@ -43,7 +43,8 @@ const TAG = /^tag:[A-Za-z][A-Za-z0-9-]*$/;
 
 function hasScope(scopes: string[], needed: string): boolean {
   if (scopes.includes('all') || scopes.includes(needed)) return true;
-  if (needed.endsWith(':read')) return scopes.includes('all:read') || scopes.includes(needed.slice(0, -':read'.length));
+  if (needed.endsWith(':read'))
+    return scopes.includes('all:read') || scopes.includes(needed.slice(0, -':read'.length));
   return false;
 }
 
@@ -51,7 +52,11 @@ class HttpFail extends Error {
   readonly status: number;
   readonly body: unknown;
   constructor(status: number, body: unknown) {
-    super(typeof body === 'object' && body !== null ? String((body as { message?: unknown }).message) : String(body));
+    super(
+      typeof body === 'object' && body !== null
+        ? String((body as { message?: unknown }).message)
+        : String(body),
+    );
     this.status = status;
     this.body = body;
   }
@@ -81,7 +86,10 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
 
   const need = (caller: Caller, scope: string) => {
     if (!hasScope(caller.scopes, scope)) {
-      throw fail(403, `calling actor does not have enough permissions to perform this function (needs scope "${scope}")`);
+      throw fail(
+        403,
+        `calling actor does not have enough permissions to perform this function (needs scope "${scope}")`,
+      );
     }
   };
 
@@ -103,8 +111,17 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
   };
 
   const checkTagsPermitted = (tags: unknown, caller: Caller): string[] => {
-    if (!Array.isArray(tags) || !tags.every((t): t is string => typeof t === 'string')) throw fail(400, '"tags" must be an array of strings');
-    const bad = tags.filter((t) => !TAG.test(t) || tailnet.undeclaredTags([t]).length > 0 || (caller.oauth !== undefined && caller.oauth.tags.length > 0 && !caller.oauth.tags.includes(t) && !ownedBy(t, caller.oauth.tags)));
+    if (!Array.isArray(tags) || !tags.every((t): t is string => typeof t === 'string'))
+      throw fail(400, '"tags" must be an array of strings');
+    const bad = tags.filter(
+      (t) =>
+        !TAG.test(t) ||
+        tailnet.undeclaredTags([t]).length > 0 ||
+        (caller.oauth !== undefined &&
+          caller.oauth.tags.length > 0 &&
+          !caller.oauth.tags.includes(t) &&
+          !ownedBy(t, caller.oauth.tags)),
+    );
     if (bad.length > 0) throw fail(400, `requested tags [${bad.join(' ')}] are invalid or not permitted`);
     return tags;
   };
@@ -130,16 +147,25 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
       secret = decodeURIComponent(p);
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return reply(res, 400, { error: 'unsupported_grant_type', error_description: 'only client_credentials is supported' });
+      return reply(res, 400, {
+        error: 'unsupported_grant_type',
+        error_description: 'only client_credentials is supported',
+      });
     }
     const client = options.oauthClients.find((c) => c.id === id && c.secret === secret);
-    if (!client) return reply(res, 401, { error: 'invalid_client', error_description: 'invalid client credentials' });
+    if (!client)
+      return reply(res, 401, { error: 'invalid_client', error_description: 'invalid client credentials' });
     const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const scopes = requested.length > 0 ? requested.filter((s) => client.scopes.includes(s)) : client.scopes;
     const token = `tskey-access-${randomBytes(8).toString('hex')}-${randomBytes(16).toString('base64url')}`;
     tokens.set(token, { expiresAt: tailnet.now() + ttl * 1000, scopes, client });
     issuedTokens.push(token);
-    return reply(res, 200, { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') });
+    return reply(res, 200, {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      scope: scopes.join(' '),
+    });
   };
 
   const keyJson = (k: ReturnType<SimTailnet['createKey']>, withSecret: boolean) => {
@@ -153,7 +179,14 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
       ...(k.revoked ? { revoked: k.revoked } : {}),
       ...(k.revoked || expired ? { invalid: true } : {}),
       capabilities: {
-        devices: { create: { reusable: k.reusable, ephemeral: k.ephemeral, preauthorized: k.preauthorized, tags: k.tags } },
+        devices: {
+          create: {
+            reusable: k.reusable,
+            ephemeral: k.ephemeral,
+            preauthorized: k.preauthorized,
+            tags: k.tags,
+          },
+        },
       },
       description: k.description,
     };
@@ -164,10 +197,19 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
     const wantsJson = /application\/json/.test(req.headers.accept ?? '');
     const { query } = splitUrl(req);
     if (query.get('details') === '1') {
-      return reply(res, status, { acl: Buffer.from(p.text).toString('base64'), warnings: [], errors: null }, { etag: p.etag });
+      return reply(
+        res,
+        status,
+        { acl: Buffer.from(p.text).toString('base64'), warnings: [], errors: null },
+        { etag: p.etag },
+      );
     }
     if (wantsJson) return reply(res, status, parseHujson(p.text), { etag: p.etag });
-    res.writeHead(status, { 'content-type': 'application/hujson', etag: p.etag, 'content-length': String(Buffer.byteLength(p.text)) });
+    res.writeHead(status, {
+      'content-type': 'application/hujson',
+      etag: p.etag,
+      'content-length': String(Buffer.byteLength(p.text)),
+    });
     res.end(p.text);
   };
 
@@ -187,20 +229,26 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
       if (rest === 'devices' && method === 'GET') {
         need(caller, 'devices:core:read');
         const all = query.get('fields') === 'all';
-        return reply(res, 200, { devices: tailnet.devices().map((d) => apiDeviceJson(tailnet, d, { all, single: false })) });
+        return reply(res, 200, {
+          devices: tailnet.devices().map((d) => apiDeviceJson(tailnet, d, { all, single: false })),
+        });
       }
       if (rest === 'keys' && method === 'GET') {
         need(caller, 'auth_keys:read');
-        return reply(res, 200, { keys: [...tailnet.keys.values()].filter((k) => k.id.endsWith('CNTRL')).map((k) => ({ id: k.id })) });
+        return reply(res, 200, {
+          keys: [...tailnet.keys.values()].filter((k) => k.id.endsWith('CNTRL')).map((k) => ({ id: k.id })),
+        });
       }
       if (rest === 'keys' && method === 'POST') {
         need(caller, 'auth_keys');
         const body = await jsonBody(req);
         const caps = body.capabilities as { devices?: { create?: Record<string, unknown> } } | undefined;
-        if (!caps || typeof caps !== 'object' || caps.devices === undefined) throw fail(400, 'capabilities.devices is required');
+        if (!caps || typeof caps !== 'object' || caps.devices === undefined)
+          throw fail(400, 'capabilities.devices is required');
         const create = caps.devices.create ?? {};
         const tags = checkTagsPermitted(create.tags ?? [], caller);
-        if (caller.oauth && tags.length === 0) throw fail(400, 'keys created with an OAuth client must have tags');
+        if (caller.oauth && tags.length === 0)
+          throw fail(400, 'keys created with an OAuth client must have tags');
         const description = typeof body.description === 'string' ? body.description : '';
         if (description.length > 50) throw fail(400, 'description must be at most 50 characters');
         const expirySeconds = body.expirySeconds === undefined ? undefined : Number(body.expirySeconds);
@@ -244,7 +292,8 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
         }
         const text = await readText(req);
         const result = tailnet.setPolicy(text);
-        if (!result.ok) throw new HttpFail(400, { message: result.message, ...(result.data ? { data: result.data } : {}) });
+        if (!result.ok)
+          throw new HttpFail(400, { message: result.message, ...(result.data ? { data: result.data } : {}) });
         return policyReply(req, res);
       }
       if (rest === 'acl/validate' && method === 'POST') {
@@ -256,10 +305,16 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
         } catch (err) {
           return reply(res, 200, { message: `parsing policy file: ${(err as Error).message}` });
         }
-        const candidate = Array.isArray(value) ? { ...(parseHujson(tailnet.policy.text) as object), tests: value } : value;
+        const candidate = Array.isArray(value)
+          ? { ...(parseHujson(tailnet.policy.text) as object), tests: value }
+          : value;
         const result = checkPolicy(candidate);
         // 200 even on failure: the outcome is in `message`.
-        return reply(res, 200, result.ok ? {} : { message: result.message, ...(result.data ? { data: result.data } : {}) });
+        return reply(
+          res,
+          200,
+          result.ok ? {} : { message: result.message, ...(result.data ? { data: result.data } : {}) },
+        );
       }
       throw fail(404, 'not found');
     }
@@ -269,7 +324,11 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
       const rest = m[2] ?? '';
       if (rest === '' && method === 'GET') {
         need(caller, 'devices:core:read');
-        return reply(res, 200, apiDeviceJson(tailnet, d, { all: query.get('fields') === 'all', single: true }));
+        return reply(
+          res,
+          200,
+          apiDeviceJson(tailnet, d, { all: query.get('fields') === 'all', single: true }),
+        );
       }
       if (rest === '' && method === 'DELETE') {
         need(caller, 'devices:core');
@@ -305,7 +364,10 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
         const key = decodeURIComponent(m[1]!);
         need(caller, 'devices:posture_attributes');
         if (!/^custom:[A-Za-z0-9_:]+$/.test(key) || key.length > 50) {
-          throw fail(400, `invalid attribute key "${key}": must be custom:-prefixed, at most 50 characters of [A-Za-z0-9_:]`);
+          throw fail(
+            400,
+            `invalid attribute key "${key}": must be custom:-prefixed, at most 50 characters of [A-Za-z0-9_:]`,
+          );
         }
         if (method === 'DELETE') {
           tailnet.deletePosture(d.stableId, key);
@@ -318,10 +380,15 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
             (typeof v === 'string' && /^[A-Za-z0-9_.]{0,50}$/.test(v)) ||
             (typeof v === 'number' && Number.isSafeInteger(v)) ||
             typeof v === 'boolean';
-          if (!ok) throw fail(400, 'invalid attribute value: strings of at most 50 [A-Za-z0-9_.], safe integers or booleans');
+          if (!ok)
+            throw fail(
+              400,
+              'invalid attribute value: strings of at most 50 [A-Za-z0-9_.], safe integers or booleans',
+            );
           const type = typeof v;
           const fixed = postureTypes.get(key);
-          if (fixed !== undefined && fixed !== type) throw fail(400, `attribute "${key}" has type ${fixed}, not ${type}`);
+          if (fixed !== undefined && fixed !== type)
+            throw fail(400, `attribute "${key}" has type ${fixed}, not ${type}`);
           postureTypes.set(key, type);
           tailnet.setPosture(d.stableId, key, v as PostureValue);
           return reply(res, 200, {});

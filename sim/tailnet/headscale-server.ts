@@ -34,7 +34,10 @@ class GrpcFail extends Error {
   }
 }
 
-export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadscaleOptions): Promise<SimHeadscale> {
+export async function startSimHeadscale(
+  tailnet: SimTailnet,
+  options: SimHeadscaleOptions,
+): Promise<SimHeadscale> {
   const legacy = options.legacyTags ?? false;
   const node = (id: string) => {
     const d = tailnet.devices().find((x) => x.headscaleId === id);
@@ -103,7 +106,11 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
       }
       for (const t of tags) {
         if (typeof t !== 'string' || !/^tag:[a-z0-9-]+$/.test(t)) {
-          throw new GrpcFail(400, INVALID_ARGUMENT, `invalid tag "${String(t)}": tags must start with "tag:" and be lowercase without spaces`);
+          throw new GrpcFail(
+            400,
+            INVALID_ARGUMENT,
+            `invalid tag "${String(t)}": tags must start with "tag:" and be lowercase without spaces`,
+          );
         }
       }
       tailnet.setTags(d.stableId, tags as string[]);
@@ -111,14 +118,19 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
     }
     if (path === '/api/v1/user' && method === 'GET') {
       const name = query.get('name');
-      const users = tailnet.users().filter((u) => !name || u.loginName.split('@')[0] === name || u.loginName === name);
+      const users = tailnet
+        .users()
+        .filter((u) => !name || u.loginName.split('@')[0] === name || u.loginName === name);
       return reply(res, 200, { users: users.map(headscaleUserJson) });
     }
     if (path === '/api/v1/preauthkey' && method === 'POST') {
       const b = await body(req);
-      const tags = Array.isArray(b.aclTags) ? b.aclTags.filter((t): t is string => typeof t === 'string') : [];
+      const tags = Array.isArray(b.aclTags)
+        ? b.aclTags.filter((t): t is string => typeof t === 'string')
+        : [];
       const userId = typeof b.user === 'string' && b.user !== '' ? b.user : null;
-      if (userId === null && tags.length === 0) throw new GrpcFail(400, INVALID_ARGUMENT, 'a pre-auth key needs a user or tags');
+      if (userId === null && tags.length === 0)
+        throw new GrpcFail(400, INVALID_ARGUMENT, 'a pre-auth key needs a user or tags');
       const user = userId === null ? null : tailnet.user(userId);
       if (userId !== null && !user) throw new GrpcFail(404, NOT_FOUND, 'user not found');
       const expiration = typeof b.expiration === 'string' ? Date.parse(b.expiration) : NaN;
@@ -128,7 +140,9 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
         ephemeral: b.ephemeral === true,
         tags,
         userId: user?.id ?? null,
-        ...(Number.isFinite(expiration) ? { expirySeconds: Math.max(1, Math.round((expiration - tailnet.now()) / 1000)) } : {}),
+        ...(Number.isFinite(expiration)
+          ? { expirySeconds: Math.max(1, Math.round((expiration - tailnet.now()) / 1000)) }
+          : {}),
       });
       return reply(res, 200, { preAuthKey: keyJson(key, true) });
     }
@@ -138,7 +152,8 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
     }
     if (path === '/api/v1/preauthkey/expire' && method === 'POST') {
       const { id } = await body(req);
-      if (typeof id !== 'string' || !tailnet.revokeKey(id)) throw new GrpcFail(404, NOT_FOUND, 'pre-auth key not found');
+      if (typeof id !== 'string' || !tailnet.revokeKey(id))
+        throw new GrpcFail(404, NOT_FOUND, 'pre-auth key not found');
       return reply(res, 200, {});
     }
     if (path === '/api/v1/policy' && method === 'GET') {
@@ -149,7 +164,12 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
       const { policy } = await body(req);
       if (typeof policy !== 'string') throw new GrpcFail(400, INVALID_ARGUMENT, '"policy" must be a string');
       const result = tailnet.setPolicy(policy);
-      if (!result.ok) throw new GrpcFail(400, FAILED_PRECONDITION, `setting policy: ${result.message}${result.data ? ': ' + result.data.flatMap((f) => f.errors).join('; ') : ''}`);
+      if (!result.ok)
+        throw new GrpcFail(
+          400,
+          FAILED_PRECONDITION,
+          `setting policy: ${result.message}${result.data ? ': ' + result.data.flatMap((f) => f.errors).join('; ') : ''}`,
+        );
       const p = tailnet.policy;
       return reply(res, 200, { policy: p.text, updatedAt: p.updatedAt });
     }
@@ -157,7 +177,12 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
       const { policy } = await body(req);
       if (typeof policy !== 'string') throw new GrpcFail(400, INVALID_ARGUMENT, '"policy" must be a string');
       const result = tailnet.checkPolicy(policy);
-      if (!result.ok) throw new GrpcFail(400, INVALID_ARGUMENT, `${result.message}${result.data ? ': ' + result.data.flatMap((f) => f.errors).join('; ') : ''}`);
+      if (!result.ok)
+        throw new GrpcFail(
+          400,
+          INVALID_ARGUMENT,
+          `${result.message}${result.data ? ': ' + result.data.flatMap((f) => f.errors).join('; ') : ''}`,
+        );
       return reply(res, 200, {});
     }
     throw new GrpcFail(404, NOT_FOUND, 'Not Found');
@@ -167,7 +192,8 @@ export async function startSimHeadscale(tailnet: SimTailnet, options: SimHeadsca
     try {
       await route(req, res);
     } catch (err) {
-      if (err instanceof GrpcFail) return reply(res, err.status, { code: err.code, message: err.message, details: [] });
+      if (err instanceof GrpcFail)
+        return reply(res, err.status, { code: err.code, message: err.message, details: [] });
       if (err instanceof Error && /^no simulated device/.test(err.message)) {
         return reply(res, 404, { code: NOT_FOUND, message: 'node not found', details: [] });
       }

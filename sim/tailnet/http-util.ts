@@ -32,7 +32,12 @@ export function reply(
 }
 
 export function replyFault(res: ServerResponse, fault: SimFault): void {
-  reply(res, fault.status, fault.body ?? (fault.status === 429 ? { message: 'rate limited' } : { message: 'injected fault' }), fault.headers);
+  reply(
+    res,
+    fault.status,
+    fault.body ?? (fault.status === 429 ? { message: 'rate limited' } : { message: 'injected fault' }),
+    fault.headers,
+  );
 }
 
 export function splitUrl(req: IncomingMessage): { path: string; query: URLSearchParams } {

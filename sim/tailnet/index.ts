@@ -43,6 +43,8 @@ export interface SimTailnetHandle {
   self: SimDevice;
   /** Unix socket of `self`'s simulated tailscaled. */
   localApiSocket: string;
+  /** That simulated tailscaled (dispose it to simulate a daemon restart; serveLocalApi brings it back). */
+  localApi: SimLocalApi;
   /** Base URL of the Tailscale API v2 (pass as --api-url; paths are /api/v2/…). */
   apiUrl: string;
   headscaleUrl: string;
@@ -72,6 +74,7 @@ export async function startSimTailnet(options: StartSimTailnetOptions): Promise<
       name: 'control-room',
       os: 'linux',
       user: 'operator@example.com',
+      keyExpiryDisabled: false,
       capMap: { [AGROMESH_CAPABILITY]: [{ role: 'operator', farms: ['*'] }, { role: 'support' }] },
     },
   );
@@ -115,6 +118,7 @@ export async function startSimTailnet(options: StartSimTailnetOptions): Promise<
       tailnet,
       self,
       localApiSocket: main.socketPath,
+      localApi: main,
       apiUrl: api.url,
       headscaleUrl: headscale.url,
       apiKey,

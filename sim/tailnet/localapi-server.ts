@@ -56,7 +56,10 @@ function addrHost(addr: string): string | undefined {
   return v4 && ipVersion(v4[1]!) === 4 ? v4[1] : undefined;
 }
 
-export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApiOptions): Promise<SimLocalApi> {
+export async function startSimLocalApi(
+  tailnet: SimTailnet,
+  options: SimLocalApiOptions,
+): Promise<SimLocalApi> {
   const version = options.version ?? '1.102.3-sim';
   const deltas = supportsPeerChanges(version);
   const selfDevice = (): SimDevice => {
@@ -70,9 +73,18 @@ export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApi
 
   const server: Server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
     const { path, query } = splitUrl(req);
-    const fault = tailnet.intercept({ server: 'localapi', method: req.method ?? 'GET', path, headers: { ...req.headers } });
+    const fault = tailnet.intercept({
+      server: 'localapi',
+      method: req.method ?? 'GET',
+      path,
+      headers: { ...req.headers },
+    });
     const host = req.headers.host ?? '';
-    if (req.headers.origin !== undefined || req.headers.referer !== undefined || (host !== '' && host !== 'local-tailscaled.sock')) {
+    if (
+      req.headers.origin !== undefined ||
+      req.headers.referer !== undefined ||
+      (host !== '' && host !== 'local-tailscaled.sock')
+    ) {
       return reply(res, 403, 'invalid localapi request\n', headers);
     }
     if (fault) return replyFault(res, fault);
@@ -105,7 +117,12 @@ export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApi
         const rateLimitConflicts =
           NotifyMask.PeerChanges | NotifyMask.NoNetMap | NotifyMask.InitialStatus | NotifyMask.PeerPatches;
         if (deltas && mask & NotifyMask.RateLimit && mask & rateLimitConflicts) {
-          return reply(res, 400, 'NotifyRateLimit cannot be combined with NotifyPeerChanges, NotifyNoNetMap, NotifyInitialStatus or NotifyPeerPatches\n', headers);
+          return reply(
+            res,
+            400,
+            'NotifyRateLimit cannot be combined with NotifyPeerChanges, NotifyNoNetMap, NotifyInitialStatus or NotifyPeerPatches\n',
+            headers,
+          );
         }
         return watch(res, mask);
       }
@@ -118,10 +135,12 @@ export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApi
   function watch(res: ServerResponse, mask: number): void {
     res.writeHead(200, { 'content-type': 'application/json', ...headers });
     streams.add(res);
-    const send = (n: Record<string, unknown>) => res.write(JSON.stringify({ Version: version, ...NOTIFY_BASE, ...n }) + '\n');
+    const send = (n: Record<string, unknown>) =>
+      res.write(JSON.stringify({ Version: version, ...NOTIFY_BASE, ...n }) + '\n');
     const first: Record<string, unknown> = { SessionID: Math.random().toString(16).slice(2, 18) };
     if (mask & NotifyMask.InitialState) first.State = 6;
-    if (deltas && mask & NotifyMask.InitialStatus) first.InitialStatus = statusJson(tailnet, selfDevice(), { peers: true, version });
+    if (deltas && mask & NotifyMask.InitialStatus)
+      first.InitialStatus = statusJson(tailnet, selfDevice(), { peers: true, version });
     send(first);
     const peerChanges = deltas && (mask & NotifyMask.PeerChanges) !== 0;
     const patches = deltas && (mask & NotifyMask.PeerPatches) !== 0;
@@ -133,8 +152,10 @@ export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApi
       }
       if (!peerChanges) {
         // Older daemons: only "something changed" (engine stats, or the netmap unless suppressed).
-        if (mask & NotifyMask.EngineUpdates) send({ Engine: { RBytes: 0, WBytes: 0, NumLive: 0, LiveDERPs: 1, LivePeers: {} } });
-        else if (!(mask & NotifyMask.NoNetMap)) send({ NetMap: { Peers: tailnet.devices().map((p) => tailcfgNodeJson(tailnet, p)) } });
+        if (mask & NotifyMask.EngineUpdates)
+          send({ Engine: { RBytes: 0, WBytes: 0, NumLive: 0, LiveDERPs: 1, LivePeers: {} } });
+        else if (!(mask & NotifyMask.NoNetMap))
+          send({ NetMap: { Peers: tailnet.devices().map((p) => tailcfgNodeJson(tailnet, p)) } });
         return;
       }
       if (change.type === 'remove') return send({ PeersRemoved: [rawInt64(d.nodeId)] });
@@ -144,7 +165,10 @@ export async function startSimLocalApi(tailnet: SimTailnet, options: SimLocalApi
         return send({ PeerChangedPatch: [patch] });
       }
       const owner = tailnet.ownerOf(d);
-      send({ PeersChanged: [tailcfgNodeJson(tailnet, d)], UserProfiles: { [owner.id]: userProfileJson(owner) } });
+      send({
+        PeersChanged: [tailcfgNodeJson(tailnet, d)],
+        UserProfiles: { [owner.id]: userProfileJson(owner) },
+      });
     };
     const unsubscribe = tailnet.subscribe(onChange);
     res.on('close', () => {

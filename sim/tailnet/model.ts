@@ -79,8 +79,7 @@ export interface AddDeviceOptions {
 }
 
 export type SimChange =
-  | { type: 'upsert'; device: SimDevice; patch: boolean }
-  | { type: 'remove'; device: SimDevice };
+  { type: 'upsert'; device: SimDevice; patch: boolean } | { type: 'remove'; device: SimDevice };
 
 export interface SimKey {
   id: string;
@@ -193,7 +192,11 @@ export class SimTailnet {
   #stampPolicy(text: string) {
     let h = 0;
     for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
-    return { text, etag: `"${h.toString(16).padStart(8, '0')}${text.length.toString(16)}"`, updatedAt: this.#iso() };
+    return {
+      text,
+      etag: `"${h.toString(16).padStart(8, '0')}${text.length.toString(16)}"`,
+      updatedAt: new Date(this.now()).toISOString(),
+    };
   }
 
   // ---- users --------------------------------------------------------------------------------------
@@ -210,7 +213,10 @@ export class SimTailnet {
 
   user(idOrLogin: string): SimUser | undefined {
     if (idOrLogin === TAGGED_DEVICES_ID || idOrLogin === 'tagged-devices') return this.taggedDevicesUser;
-    return this.#users.get(idOrLogin) ?? [...this.#users.values()].find((u) => u.loginName === idOrLogin || u.headscaleId === idOrLogin);
+    return (
+      this.#users.get(idOrLogin) ??
+      [...this.#users.values()].find((u) => u.loginName === idOrLogin || u.headscaleId === idOrLogin)
+    );
   }
 
   users(): SimUser[] {
@@ -234,7 +240,9 @@ export class SimTailnet {
 
   /** The user a device is shown as owned by: the tagged-devices pseudo-user when tagged. */
   ownerOf(device: SimDevice): SimUser {
-    return device.tags.length > 0 ? this.taggedDevicesUser : (this.user(device.userId) ?? this.taggedDevicesUser);
+    return device.tags.length > 0
+      ? this.taggedDevicesUser
+      : (this.user(device.userId) ?? this.taggedDevicesUser);
   }
 
   // ---- devices ------------------------------------------------------------------------------------
@@ -394,7 +402,10 @@ export class SimTailnet {
   /** Tags a control plane would accept: declared in tagOwners. */
   undeclaredTags(tags: string[]): string[] {
     const check = checkPolicyText(this.#policy.text);
-    const owners = check.ok && typeof check.policy.tagOwners === 'object' && check.policy.tagOwners !== null ? check.policy.tagOwners : {};
+    const owners =
+      check.ok && typeof check.policy.tagOwners === 'object' && check.policy.tagOwners !== null
+        ? check.policy.tagOwners
+        : {};
     return tags.filter((t) => !Object.hasOwn(owners, t));
   }
 
@@ -414,7 +425,10 @@ export class SimTailnet {
     const secret = randomBytes(18).toString('base64url');
     const key: SimKey = {
       id,
-      key: req.prefix === 'hskey-auth' ? `hskey-auth-${this.#alnum(12)}-${secret}` : `tskey-auth-${id}-${secret}`,
+      key:
+        req.prefix === 'hskey-auth'
+          ? `hskey-auth-${this.#alnum(12)}-${secret}`
+          : `tskey-auth-${id}-${secret}`,
       created: this.#iso(),
       expires: this.#iso((req.expirySeconds ?? 90 * 86_400) * 1000),
       revoked: null,

@@ -11,14 +11,14 @@ export interface PolicyTestFailure {
 }
 
 export type PolicyCheck =
-  | { ok: true; policy: Record<string, unknown> }
-  | { ok: false; message: string; data?: PolicyTestFailure[] };
+  { ok: true; policy: Record<string, unknown> } | { ok: false; message: string; data?: PolicyTestFailure[] };
 
 const TAG = /^tag:[A-Za-z][A-Za-z0-9-]*$/;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const strs = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** Does `who` (a login or a tag) match a src selector? */
 function srcMatches(selector: string, who: string, groups: Obj): boolean {
@@ -78,7 +78,8 @@ function referencedTags(policy: Obj): Array<{ where: string; tag: string }> {
     if (!Array.isArray(list)) return;
     list.forEach((entry, i) => {
       if (!isObj(entry)) return;
-      for (const f of fields) scan(`${key}[${i}].${f}`, typeof entry[f] === 'string' ? [entry[f]] : strs(entry[f]));
+      for (const f of fields)
+        scan(`${key}[${i}].${f}`, typeof entry[f] === 'string' ? [entry[f]] : strs(entry[f]));
     });
   };
   each('acls', ['src', 'dst', 'users', 'ports']);
@@ -105,14 +106,16 @@ export function checkPolicy(policy: unknown): PolicyCheck {
     if (!TAG.test(tag)) return { ok: false, message: `tagOwners: invalid tag name "${tag}"` };
   }
   for (const { where, tag } of referencedTags(policy)) {
-    if (!Object.hasOwn(owners, tag)) return { ok: false, message: `${where}: tag "${tag}" is not defined in tagOwners` };
+    if (!Object.hasOwn(owners, tag))
+      return { ok: false, message: `${where}: tag "${tag}" is not defined in tagOwners` };
   }
   const grants = Array.isArray(policy.grants) ? policy.grants : [];
   for (const [i, g] of grants.entries()) {
     if (!isObj(g) || !Array.isArray(g.src) || !Array.isArray(g.dst)) {
       return { ok: false, message: `grants[${i}]: "src" and "dst" must be arrays` };
     }
-    if (g.ip === undefined && g.app === undefined) return { ok: false, message: `grants[${i}]: needs "ip" or "app"` };
+    if (g.ip === undefined && g.app === undefined)
+      return { ok: false, message: `grants[${i}]: needs "ip" or "app"` };
     if (g.app !== undefined) {
       if (!isObj(g.app)) return { ok: false, message: `grants[${i}].app must be an object` };
       for (const [cap, payload] of Object.entries(g.app)) {
@@ -124,7 +127,8 @@ export function checkPolicy(policy: unknown): PolicyCheck {
   }
   const failures: PolicyTestFailure[] = [];
   for (const test of Array.isArray(policy.tests) ? policy.tests : []) {
-    if (!isObj(test) || typeof test.src !== 'string') return { ok: false, message: 'tests: every test needs a "src"' };
+    if (!isObj(test) || typeof test.src !== 'string')
+      return { ok: false, message: 'tests: every test needs a "src"' };
     const errors: string[] = [];
     const run = (list: unknown, want: boolean) => {
       for (const dst of strs(list)) {

@@ -25,7 +25,11 @@ export function userProfileJson(u: SimUser): Record<string, unknown> {
 }
 
 /** ipnstate.PeerStatus (also used for Self). */
-export function peerStatusJson(t: SimTailnet, d: SimDevice, options: { self?: boolean } = {}): Record<string, unknown> {
+export function peerStatusJson(
+  t: SimTailnet,
+  d: SimDevice,
+  options: { self?: boolean } = {},
+): Record<string, unknown> {
   const owner = t.ownerOf(d);
   const direct = d.connection.kind === 'direct' && !options.self;
   const out: Record<string, unknown> = {
@@ -78,7 +82,8 @@ export function statusJson(
     users.set(u.id, u);
   }
   const peers: Record<string, unknown> = {};
-  if (options.peers) for (const d of devices) if (d.stableId !== self.stableId) peers[d.nodeKey] = peerStatusJson(t, d);
+  if (options.peers)
+    for (const d of devices) if (d.stableId !== self.stableId) peers[d.nodeKey] = peerStatusJson(t, d);
   return {
     Version: options.version,
     TUN: true,
@@ -94,7 +99,9 @@ export function statusJson(
     ExtraRecords: null,
     ...(options.peers ? { Peer: peers } : {}),
     User: Object.fromEntries([...users.values()].map((u) => [u.id, userProfileJson(u)])),
-    ClientVersion: self.updateAvailable ? { RunningLatest: false, LatestVersion: '1.104.0' } : { RunningLatest: true },
+    ClientVersion: self.updateAvailable
+      ? { RunningLatest: false, LatestVersion: '1.104.0' }
+      : { RunningLatest: true },
   };
 }
 
@@ -117,7 +124,12 @@ export function tailcfgNodeJson(t: SimTailnet, d: SimDevice): Record<string, unk
   if (d.connection.kind === 'direct') out.Endpoints = [d.connection.endpoint];
   Object.assign(out, {
     HomeDERP: 4,
-    Hostinfo: { IPNVersion: d.clientVersion, OS: d.os, Hostname: d.hostname },
+    Hostinfo: {
+      IPNVersion: d.clientVersion,
+      OS: d.os,
+      OSVersion: d.os === 'linux' ? '6.1.0' : '',
+      Hostname: d.hostname,
+    },
   });
   if (d.created !== '') out.Created = d.created;
   out.Cap = 145;
@@ -196,7 +208,11 @@ export function headscaleUserJson(u: SimUser): Record<string, unknown> {
 }
 
 /** Headscale v1Node; `legacy` renders v0.27's forcedTags/invalidTags/validTags instead of `tags`. */
-export function headscaleNodeJson(t: SimTailnet, d: SimDevice, options: { legacy: boolean }): Record<string, unknown> {
+export function headscaleNodeJson(
+  t: SimTailnet,
+  d: SimDevice,
+  options: { legacy: boolean },
+): Record<string, unknown> {
   const owner = t.ownerOf(d);
   const out: Record<string, unknown> = {
     id: d.headscaleId,

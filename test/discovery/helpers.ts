@@ -71,7 +71,11 @@ export async function call(
   const payload =
     options.rawBody ?? (options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body)));
   const localAddress =
-    options.from === undefined ? undefined : typeof options.from === 'string' ? options.from : loopbackOf(options.from);
+    options.from === undefined
+      ? undefined
+      : typeof options.from === 'string'
+        ? options.from
+        : loopbackOf(options.from);
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -84,7 +88,10 @@ export async function call(
         headers: {
           ...(payload === undefined
             ? {}
-            : { 'content-type': options.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) }),
+            : {
+                'content-type': options.contentType ?? 'application/json',
+                'content-length': Buffer.byteLength(payload),
+              }),
           ...options.headers,
         },
       },
@@ -93,11 +100,11 @@ export async function call(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
+          let body: unknown;
           try {
             body = text ? JSON.parse(text) : undefined;
           } catch {
-            body = undefined;
+            // not JSON: callers look at `text`
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
         });
@@ -126,7 +133,11 @@ export function heartbeatBody(n: number, overrides: Record<string, unknown> = {}
 }
 
 /** Poll `check` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

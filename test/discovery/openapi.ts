@@ -14,7 +14,9 @@ const doc = JSON.parse(
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 // ajv-formats ships CommonJS; its default export lands on `.default` under ESM interop.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv2020,
+) => void;
 addFormats(ajv);
 ajv.addSchema(doc, 'openapi');
 
@@ -25,12 +27,15 @@ export function assertDocumented(pathTemplate: string, method: string, res: Call
   const op = doc.paths[pathTemplate]?.[method.toLowerCase()];
   if (!op) throw new Error(`${method} ${pathTemplate} is not in the OpenAPI document`);
   const response = op.responses[String(res.status)];
-  if (!response) throw new Error(`${method} ${pathTemplate} → ${res.status} is not documented: ${res.text.slice(0, 300)}`);
+  if (!response)
+    throw new Error(`${method} ${pathTemplate} → ${res.status} is not documented: ${res.text.slice(0, 300)}`);
   const key = `${pathTemplate} ${method} ${res.status}`;
   let validate = cache.get(key);
   if (!validate) {
     const ref = response.$ref;
-    const resolved = ref ? doc.components.responses[ref.split('/').pop()!] : (response as { content: { 'application/json': { schema: unknown } } });
+    const resolved = ref
+      ? doc.components.responses[ref.split('/').pop()!]
+      : (response as { content: { 'application/json': { schema: unknown } } });
     const schema = resolved!.content['application/json'].schema as { $ref?: string };
     validate = ajv.compile(schema.$ref ? { $ref: `openapi${schema.$ref}` } : schema);
     cache.set(key, validate);
@@ -39,6 +44,8 @@ export function assertDocumented(pathTemplate: string, method: string, res: Call
     throw new Error(`${key}: content-type is ${String(res.headers['content-type'])}`);
   }
   if (!validate(res.body)) {
-    throw new Error(`${key} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}\n${res.text.slice(0, 500)}`);
+    throw new Error(
+      `${key} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}\n${res.text.slice(0, 500)}`,
+    );
   }
 }

@@ -6,7 +6,9 @@ import { startRegistry, type RegistryHandle } from '../../main/core/discovery/re
 import { call, fakeWhois, farmIdentity, heartbeatBody, personIdentity, tempDir } from './helpers.ts';
 
 const farm = farmIdentity(2);
-const people = Array.from({ length: 8 }, (_, i) => personIdentity(10 + i, `user${i}@example.com`, 'operator'));
+const people = Array.from({ length: 8 }, (_, i) =>
+  personIdentity(10 + i, `user${i}@example.com`, 'operator'),
+);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,15 +42,25 @@ describe('registry concurrency', () => {
     for (const r of regs) cleanups.push(() => r.dispose());
     await call(regs[0]!.url, '/api/heartbeat', { from: farm, body: heartbeatBody(2) });
 
-    const lines = people.flatMap((p, i) => [0, 1, 2].map((k) => ({ p, reg: regs[(i + k) % 2]!, line: `${p.user} #${k}` })));
-    const beats = Array.from({ length: 10 }, (_, i) =>
-      call(regs[i % 2]!.url, '/api/heartbeat', { from: farm, body: heartbeatBody(2, { name: `Farm v${i}` }) }),
+    const lines = people.flatMap((p, i) =>
+      [0, 1, 2].map((k) => ({ p, reg: regs[(i + k) % 2]!, line: `${p.user} #${k}` })),
     );
-    const attempts = await Promise.all([...lines.map(({ p, reg, line }) => appendNote(reg, p, line)), ...beats.map(async (b) => (await b).status)]);
+    const beats = Array.from({ length: 10 }, (_, i) =>
+      call(regs[i % 2]!.url, '/api/heartbeat', {
+        from: farm,
+        body: heartbeatBody(2, { name: `Farm v${i}` }),
+      }),
+    );
+    const attempts = await Promise.all([
+      ...lines.map(({ p, reg, line }) => appendNote(reg, p, line)),
+      ...beats.map(async (b) => (await b).status),
+    ]);
     expect(attempts.slice(lines.length).every((s) => s === 200)).toBe(true);
 
     for (const reg of regs) {
-      const final = FarmRecord.parse((await call(reg.url, '/api/farms/100.64.0.2', { from: people[0]! })).body);
+      const final = FarmRecord.parse(
+        (await call(reg.url, '/api/farms/100.64.0.2', { from: people[0]! })).body,
+      );
       expect(final.notes.split('\n').sort()).toEqual(lines.map((l) => l.line).sort());
       expect(final.farmId).toBe('farm-2');
     }

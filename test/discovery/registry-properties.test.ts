@@ -19,9 +19,16 @@ let dir: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
   dir = tempDir();
-  handle = await startRegistry({ listen: '127.0.0.1:0', dbFile: join(dir.path, 'p.db'), resolveIdentity: fakeWhois(callers).resolve });
+  handle = await startRegistry({
+    listen: '127.0.0.1:0',
+    dbFile: join(dir.path, 'p.db'),
+    resolveIdentity: fakeWhois(callers).resolve,
+  });
   for (const f of [farmA, farmB]) {
-    await call(handle.url, '/api/heartbeat', { from: f, body: heartbeatBody(Number(f.address.split('.')[3])) });
+    await call(handle.url, '/api/heartbeat', {
+      from: f,
+      body: heartbeatBody(Number(f.address.split('.')[3])),
+    });
   }
 });
 afterAll(async () => {
@@ -31,7 +38,13 @@ afterAll(async () => {
 
 const snapshot = async () => (await call(handle.url, '/api/farms', { from: bob })).text;
 
-const locationArb = fc.oneof(fc.constant(null), fc.record({ lat: fc.double({ min: -100, max: 100, noNaN: true }), lon: fc.double({ min: -200, max: 200, noNaN: true }) }));
+const locationArb = fc.oneof(
+  fc.constant(null),
+  fc.record({
+    lat: fc.double({ min: -100, max: 100, noNaN: true }),
+    lon: fc.double({ min: -200, max: 200, noNaN: true }),
+  }),
+);
 const patchArb = fc.record(
   {
     displayName: fc.oneof(fc.constant(null), fc.string({ maxLength: 210 })),
@@ -52,21 +65,36 @@ const bodyArb = fc.oneof(
 describe('registry properties', () => {
   it('POST /api/farms/{ip}: any body gets a documented answer; a refusal changes nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...callers), fc.constantFrom('100.64.0.2', '100.64.0.3', '100.64.9.9'), bodyArb, async (from, ip, body) => {
-        const before = await snapshot();
-        const res = await call(handle.url, `/api/farms/${ip}`, { from, rawBody: body.text });
-        expect([200, 400, 403, 409, 413, 422]).toContain(res.status);
-        assertDocumented('/api/farms/{tailscale_ip}', 'POST', res);
-        if (res.status !== 200) expect(await snapshot()).toBe(before);
-        else expect(FarmRecord.parse(res.body).address).toBe(ip);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...callers),
+        fc.constantFrom('100.64.0.2', '100.64.0.3', '100.64.9.9'),
+        bodyArb,
+        async (from, ip, body) => {
+          const before = await snapshot();
+          const res = await call(handle.url, `/api/farms/${ip}`, { from, rawBody: body.text });
+          expect([200, 400, 403, 409, 413, 422]).toContain(res.status);
+          assertDocumented('/api/farms/{tailscale_ip}', 'POST', res);
+          if (res.status !== 200) expect(await snapshot()).toBe(before);
+          else expect(FarmRecord.parse(res.body).address).toBe(ip);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('POST /api/heartbeat: any body gets a documented answer; a refusal changes nothing', async () => {
     const hbArb = fc.oneof(
-      fc.record({ apiPort: fc.integer({ min: -5, max: 70_000 }), name: fc.string({ maxLength: 220 }), sensors: fc.integer({ min: -2, max: 5 }), location: locationArb }, { requiredKeys: [] }).map((o) => JSON.stringify(heartbeatBody(2, o))),
+      fc
+        .record(
+          {
+            apiPort: fc.integer({ min: -5, max: 70_000 }),
+            name: fc.string({ maxLength: 220 }),
+            sensors: fc.integer({ min: -2, max: 5 }),
+            location: locationArb,
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(heartbeatBody(2, o))),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 60 }),
     );
@@ -88,7 +116,9 @@ describe('registry properties', () => {
       fc.string({ maxLength: 60 }).map(encodeURIComponent),
       fc.ipV4(),
       fc.ipV6().map(encodeURIComponent),
-      fc.tuple(fc.integer({ min: 64, max: 127 }), fc.nat(255), fc.nat(255)).map(([a, b, c]) => `100.${a}.${b}.${c}`),
+      fc
+        .tuple(fc.integer({ min: 64, max: 127 }), fc.nat(255), fc.nat(255))
+        .map(([a, b, c]) => `100.${a}.${b}.${c}`),
     );
     await fc.assert(
       fc.asyncProperty(segArb, async (seg) => {
@@ -103,7 +133,12 @@ describe('registry properties', () => {
 
   it('model: versioned people edits and heartbeats in any order end where a simple model says', async () => {
     const cmdArb = fc.oneof(
-      fc.record({ kind: fc.constant('edit' as const), by: fc.constantFrom(sue, alice), notes: fc.string({ maxLength: 20 }), stale: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('edit' as const),
+        by: fc.constantFrom(sue, alice),
+        notes: fc.string({ maxLength: 20 }),
+        stale: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant('beat' as const), name: fc.constantFrom('A', 'B', 'C') }),
     );
     await fc.assert(
@@ -114,7 +149,10 @@ describe('registry properties', () => {
         for (const c of cmds) {
           if (c.kind === 'edit') {
             const ifVersion = c.stale ? model.version - 1 : model.version;
-            const res = await call(handle.url, `/api/farms/${ip}`, { from: c.by, body: { notes: c.notes, ifVersion } });
+            const res = await call(handle.url, `/api/farms/${ip}`, {
+              from: c.by,
+              body: { notes: c.notes, ifVersion },
+            });
             if (c.stale) {
               expect(res.status).toBe(409);
             } else {
@@ -123,7 +161,10 @@ describe('registry properties', () => {
               model.notes = c.notes;
             }
           } else {
-            const res = await call(handle.url, '/api/heartbeat', { from: farmB, body: heartbeatBody(3, { name: c.name }) });
+            const res = await call(handle.url, '/api/heartbeat', {
+              from: farmB,
+              body: heartbeatBody(3, { name: c.name }),
+            });
             expect(res.status).toBe(200);
             if (c.name !== model.name) model.version++;
             model.name = c.name;

@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FarmRecord, type FarmList } from '../../protocol/discovery-api.ts';
 import { startRegistry, type RegistryHandle } from '../../main/core/discovery/registry/server.ts';
-import { call, fakeWhois, farmIdentity, heartbeatBody, personIdentity, tempDir, waitFor, type CallResult } from './helpers.ts';
+import {
+  call,
+  fakeWhois,
+  farmIdentity,
+  heartbeatBody,
+  personIdentity,
+  tempDir,
+  waitFor,
+  type CallResult,
+} from './helpers.ts';
 import { assertDocumented } from './openapi.ts';
 
 const farmA = farmIdentity(2);
@@ -34,9 +43,18 @@ async function registry(opts: { dbFile?: string; offlineAfterMs?: number; now?: 
 }
 
 /** Call and check the reply against the OpenAPI document. */
-async function api(h: RegistryHandle, template: string, path: string, options: Parameters<typeof call>[2] = {}): Promise<CallResult> {
+async function api(
+  h: RegistryHandle,
+  template: string,
+  path: string,
+  options: Parameters<typeof call>[2] = {},
+): Promise<CallResult> {
   const res = await call(h.url, path, options);
-  assertDocumented(template, options.method ?? (options.body === undefined && options.rawBody === undefined ? 'GET' : 'POST'), res);
+  assertDocumented(
+    template,
+    options.method ?? (options.body === undefined && options.rawBody === undefined ? 'GET' : 'POST'),
+    res,
+  );
   return res;
 }
 
@@ -51,17 +69,33 @@ describe('registry: heartbeats', () => {
     });
     expect(res.status).toBe(200);
     const r = record(res);
-    expect(r).toMatchObject({ address: '100.64.0.2', farmId: 'farm-2', name: 'Farm 2', status: 'online', tags: ['tag:farm'], nodeName: 'farm-2', version: 1 });
+    expect(r).toMatchObject({
+      address: '100.64.0.2',
+      farmId: 'farm-2',
+      name: 'Farm 2',
+      status: 'online',
+      tags: ['tag:farm'],
+      nodeName: 'farm-2',
+      version: 1,
+    });
     const one = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', { from: bob });
     expect(record(one).farmId).toBe('farm-2');
-    expect((await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.3', { from: bob })).status).toBe(404);
+    expect(
+      (await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.3', { from: bob })).status,
+    ).toBe(404);
   });
 
   it('refuses heartbeats from people and from unknown callers', async () => {
     const { handle } = await registry();
-    const asPerson = await api(handle, '/api/heartbeat', '/api/heartbeat', { from: sue, body: heartbeatBody(9) });
+    const asPerson = await api(handle, '/api/heartbeat', '/api/heartbeat', {
+      from: sue,
+      body: heartbeatBody(9),
+    });
     expect(asPerson.status).toBe(403);
-    const stranger = await api(handle, '/api/heartbeat', '/api/heartbeat', { from: '127.0.0.99', body: heartbeatBody(9) });
+    const stranger = await api(handle, '/api/heartbeat', '/api/heartbeat', {
+      from: '127.0.0.99',
+      body: heartbeatBody(9),
+    });
     expect(stranger.status).toBe(401);
     expect((stranger.body as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
     const list = await api(handle, '/api/farms', '/api/farms', { from: sue });
@@ -73,14 +107,19 @@ describe('registry: heartbeats', () => {
     await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
     const again = record(await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) }));
     expect(again.version).toBe(1);
-    const renamed = record(await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2, { name: 'North' }) }));
+    const renamed = record(
+      await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2, { name: 'North' }) }),
+    );
     expect(renamed.version).toBe(2);
   });
 
   it('refuses a farm id another online address already reports', async () => {
     const { handle } = await registry();
     await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
-    const clash = await api(handle, '/api/heartbeat', '/api/heartbeat', { from: farmB, body: heartbeatBody(2) });
+    const clash = await api(handle, '/api/heartbeat', '/api/heartbeat', {
+      from: farmB,
+      body: heartbeatBody(2),
+    });
     expect(clash.status).toBe(409);
     expect((clash.body as { error: { message: string } }).error.message).toContain('100.64.0.2');
   });
@@ -92,19 +131,44 @@ describe('registry: people and farms editing records', () => {
     await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
     const res = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', {
       from: alice,
-      body: { displayName: 'North field', notes: 'Pump shed key under the stone', locationOverride: { lat: 48.5, lon: 35.1 }, ifVersion: 1 },
+      body: {
+        displayName: 'North field',
+        notes: 'Pump shed key under the stone',
+        locationOverride: { lat: 48.5, lon: 35.1 },
+        ifVersion: 1,
+      },
     });
     expect(res.status).toBe(200);
-    expect(record(res)).toMatchObject({ displayName: 'North field', version: 2, updatedBy: 'alice@example.com' });
-    const after = record(await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2, { name: 'Gateway name' }) }));
-    expect(after).toMatchObject({ displayName: 'North field', name: 'Gateway name', notes: 'Pump shed key under the stone', locationOverride: { lat: 48.5, lon: 35.1 } });
+    expect(record(res)).toMatchObject({
+      displayName: 'North field',
+      version: 2,
+      updatedBy: 'alice@example.com',
+    });
+    const after = record(
+      await call(handle.url, '/api/heartbeat', {
+        from: farmA,
+        body: heartbeatBody(2, { name: 'Gateway name' }),
+      }),
+    );
+    expect(after).toMatchObject({
+      displayName: 'North field',
+      name: 'Gateway name',
+      notes: 'Pump shed key under the stone',
+      locationOverride: { lat: 48.5, lon: 35.1 },
+    });
   });
 
   it('refuses a stale ifVersion with 409 and writes nothing', async () => {
     const { handle } = await registry();
     await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
-    await call(handle.url, '/api/farms/100.64.0.2', { from: alice, body: { displayName: 'First', ifVersion: 1 } });
-    const stale = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', { from: sue, body: { displayName: 'Second', ifVersion: 1 } });
+    await call(handle.url, '/api/farms/100.64.0.2', {
+      from: alice,
+      body: { displayName: 'First', ifVersion: 1 },
+    });
+    const stale = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', {
+      from: sue,
+      body: { displayName: 'Second', ifVersion: 1 },
+    });
     expect(stale.status).toBe(409);
     expect((stale.body as { error: { details: unknown } }).error.details).toEqual({ currentVersion: 2 });
     expect(record(await call(handle.url, '/api/farms/100.64.0.2', { from: bob })).displayName).toBe('First');
@@ -112,13 +176,25 @@ describe('registry: people and farms editing records', () => {
 
   it('creates a record for a farm that never heartbeated when ifVersion is 0', async () => {
     const { handle } = await registry();
-    const res = await call(handle.url, '/api/farms/100.64.0.9', { from: sue, body: { displayName: 'Orchard', ifVersion: 0 } });
-    expect(record(res)).toMatchObject({ address: '100.64.0.9', displayName: 'Orchard', farmId: '', status: 'offline', version: 1 });
+    const res = await call(handle.url, '/api/farms/100.64.0.9', {
+      from: sue,
+      body: { displayName: 'Orchard', ifVersion: 0 },
+    });
+    expect(record(res)).toMatchObject({
+      address: '100.64.0.9',
+      displayName: 'Orchard',
+      farmId: '',
+      status: 'offline',
+      version: 1,
+    });
   });
 
   it('refuses people without the support or operator role', async () => {
     const { handle } = await registry();
-    const res = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', { from: bob, body: { displayName: 'Mine' } });
+    const res = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.2', {
+      from: bob,
+      body: { displayName: 'Mine' },
+    });
     expect(res.status).toBe(403);
     expect((await call(handle.url, '/api/farms/100.64.0.2', { from: bob })).status).toBe(404);
   });
@@ -127,9 +203,15 @@ describe('registry: people and farms editing records', () => {
     const { handle } = await registry();
     await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
     await call(handle.url, '/api/heartbeat', { from: farmB, body: heartbeatBody(3) });
-    const other = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.3', { from: farmA, body: { displayName: 'Hijacked' } });
+    const other = await api(handle, '/api/farms/{tailscale_ip}', '/api/farms/100.64.0.3', {
+      from: farmA,
+      body: { displayName: 'Hijacked' },
+    });
     expect(other.status).toBe(403);
-    const own = await call(handle.url, '/api/farms/100.64.0.2', { from: farmA, body: { notes: 'self-reported' } });
+    const own = await call(handle.url, '/api/farms/100.64.0.2', {
+      from: farmA,
+      body: { notes: 'self-reported' },
+    });
     expect(own.status).toBe(200);
     const b = record(await call(handle.url, '/api/farms/100.64.0.3', { from: bob }));
     expect(b.displayName).toBeNull();
@@ -139,7 +221,12 @@ describe('registry: people and farms editing records', () => {
   it('treats spellings of one IPv6 address as the same record', async () => {
     const { handle } = await registry();
     await call(handle.url, '/api/farms/fd7a:115c:a1e0:0:0::4', { from: sue, body: { displayName: 'Six' } });
-    const res = await api(handle, '/api/farms/{tailscale_ip}', `/api/farms/${encodeURIComponent('FD7A:115C:A1E0::4')}`, { from: bob });
+    const res = await api(
+      handle,
+      '/api/farms/{tailscale_ip}',
+      `/api/farms/${encodeURIComponent('FD7A:115C:A1E0::4')}`,
+      { from: bob },
+    );
     expect(record(res)).toMatchObject({ address: 'fd7a:115c:a1e0::4', displayName: 'Six' });
   });
 });
@@ -167,7 +254,10 @@ describe('registry: lifecycle', () => {
     const dbFile = join(dir.path, 'reg.db');
     const first = await registry({ dbFile });
     await call(first.handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
-    await call(first.handle.url, '/api/farms/100.64.0.2', { from: alice, body: { displayName: 'Kept', notes: 'n' } });
+    await call(first.handle.url, '/api/farms/100.64.0.2', {
+      from: alice,
+      body: { displayName: 'Kept', notes: 'n' },
+    });
     await first.handle.dispose();
     const second = await registry({ dbFile });
     const r = record(await call(second.handle.url, '/api/farms/100.64.0.2', { from: bob }));
@@ -209,11 +299,28 @@ describe('registry: refusals', () => {
       ['/api/farms/100.128.0.1', { from: sue, body: { notes: 'x' } }, 400, 'BAD_REQUEST'],
       ['/api/farms/%E0%A4%A', { from: bob }, 400, 'BAD_REQUEST'],
       ['/api/farms/100.64.0.2', { from: sue, rawBody: '{"notes": ' }, 400, 'BAD_JSON'],
-      ['/api/farms/100.64.0.2', { from: sue, rawBody: '{}', contentType: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        '/api/farms/100.64.0.2',
+        { from: sue, rawBody: '{}', contentType: 'text/plain' },
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       ['/api/farms/100.64.0.2', { from: sue, body: { notes: 'x'.repeat(40_000) } }, 413, 'BODY_TOO_LARGE'],
       ['/api/farms/100.64.0.2', { from: sue, body: { displayName: '' } }, 422, 'VALIDATION'],
       ['/api/farms/100.64.0.2', { from: sue, body: { name: 'not a people field' } }, 422, 'VALIDATION'],
       ['/api/farms/100.64.0.2', { from: sue, body: [1, 2] }, 422, 'VALIDATION'],
+      [
+        '/api/farms/100.64.0.2',
+        { from: sue, rawBody: `{"notes":${'['.repeat(10_000)}${']'.repeat(10_000)}}` },
+        422,
+        'VALIDATION',
+      ],
+      [
+        '/api/farms/100.64.0.2',
+        { from: sue, rawBody: '{"notes":"a","notes":"b","displayName":' },
+        400,
+        'BAD_JSON',
+      ],
       ['/api/heartbeat', { from: farmA, body: { farmId: 'x' } }, 422, 'VALIDATION'],
       ['/api/heartbeat', { from: farmA, body: heartbeatBody(2, { apiPort: 70_000 }) }, 422, 'VALIDATION'],
       ['/api/farms/100.64.0.2', { from: sue, method: 'DELETE' }, 405, 'METHOD_NOT_ALLOWED'],
@@ -223,7 +330,12 @@ describe('registry: refusals', () => {
       const res = await call(handle.url, path, options);
       expect(res.status, `${path} ${JSON.stringify(options).slice(0, 80)}`).toBe(status);
       expect((res.body as { error: { code: string; message: string } }).error).toMatchObject({ code });
-      if (path.startsWith('/api/farms/') && status !== 405) assertDocumented('/api/farms/{tailscale_ip}', options?.method ?? (options?.body === undefined && options?.rawBody === undefined ? 'GET' : 'POST'), res);
+      if (path.startsWith('/api/farms/') && status !== 405)
+        assertDocumented(
+          '/api/farms/{tailscale_ip}',
+          options?.method ?? (options?.body === undefined && options?.rawBody === undefined ? 'GET' : 'POST'),
+          res,
+        );
     }
     const list = await call(handle.url, '/api/farms', { from: bob });
     expect((list.body as FarmList).farms).toEqual([]);
@@ -250,7 +362,10 @@ describe('registry: refusals', () => {
     const res = await call(handle.url, '/api/farms/100.64.0.2', {
       from: bob,
       body: { displayName: 'Spoofed' },
-      headers: { 'Tailscale-User-Login': 'sue@example.com', 'Tailscale-App-Capabilities': '{"agromesh.dev/cap/control-room":[{"role":"support"}]}' },
+      headers: {
+        'Tailscale-User-Login': 'sue@example.com',
+        'Tailscale-App-Capabilities': '{"agromesh.dev/cap/control-room":[{"role":"support"}]}',
+      },
     });
     expect(res.status).toBe(403);
   });
@@ -259,22 +374,35 @@ describe('registry: refusals', () => {
     const dir = tempDir();
     cleanups.push(dir.dispose);
     const base = { dbFile: join(dir.path, 'r.db'), resolveIdentity: async () => null };
-    await expect(startRegistry({ ...base, listen: '0.0.0.0:0' })).rejects.toThrow(/tailnet address or loopback/);
-    await expect(startRegistry({ ...base, listen: '100.64.0.5:0', insecureNoAuth: true })).rejects.toThrow(/only on loopback/);
+    await expect(startRegistry({ ...base, listen: '0.0.0.0:0' })).rejects.toThrow(
+      /tailnet address or loopback/,
+    );
+    await expect(startRegistry({ ...base, listen: '100.64.0.5:0', insecureNoAuth: true })).rejects.toThrow(
+      /only on loopback/,
+    );
     await expect(startRegistry({ ...base, listen: 'nonsense' })).rejects.toThrow(/ADDR:PORT/);
   });
 
   it('in insecure loopback mode serves every local caller and takes a heartbeat address from the query', async () => {
     const dir = tempDir();
     cleanups.push(dir.dispose);
-    const handle = await startRegistry({ listen: '127.0.0.1:0', dbFile: join(dir.path, 'r.db'), resolveIdentity: async () => null, insecureNoAuth: true });
+    const handle = await startRegistry({
+      listen: '127.0.0.1:0',
+      dbFile: join(dir.path, 'r.db'),
+      resolveIdentity: async () => null,
+      insecureNoAuth: true,
+    });
     cleanups.push(() => handle.dispose());
-    const hb = await api(handle, '/api/heartbeat', '/api/heartbeat?address=100.64.0.20', { body: heartbeatBody(20) });
+    const hb = await api(handle, '/api/heartbeat', '/api/heartbeat?address=100.64.0.20', {
+      body: heartbeatBody(20),
+    });
     expect(record(hb)).toMatchObject({ address: '100.64.0.20', tags: ['tag:farm'] });
     const noAddr = await call(handle.url, '/api/heartbeat', { body: heartbeatBody(21) });
     expect(noAddr.status).toBe(400);
     const edit = await call(handle.url, '/api/farms/100.64.0.20', { body: { displayName: 'Dev farm' } });
     expect(record(edit)).toMatchObject({ displayName: 'Dev farm', updatedBy: 'insecure-no-auth' });
-    expect((await api(handle, '/api/health', '/api/health')).body).toMatchObject({ auth: 'insecure-no-auth' });
+    expect((await api(handle, '/api/health', '/api/health')).body).toMatchObject({
+      auth: 'insecure-no-auth',
+    });
   });
 });

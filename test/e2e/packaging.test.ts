@@ -22,7 +22,16 @@ function run(cmd: string, args: string[]): void {
 beforeAll(() => {
   mkdirSync(stub, { recursive: true });
   // A shell script carrying an all-enabled fuse wire (version 1, 9 fuses), like Electron's binary.
-  writeFileSync(join(stub, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), Buffer.from(SENTINEL), Buffer.from([1, 9]), Buffer.from('111111111'), Buffer.from('\n')]));
+  writeFileSync(
+    join(stub, 'electron'),
+    Buffer.concat([
+      Buffer.from('#!/bin/sh\nexit 0\n# '),
+      Buffer.from(SENTINEL),
+      Buffer.from([1, 9]),
+      Buffer.from('111111111'),
+      Buffer.from('\n'),
+    ]),
+  );
   chmodSync(join(stub, 'electron'), 0o755);
   run(process.execPath, ['bin/build.js', 'all']);
   run(process.execPath, [
@@ -39,13 +48,17 @@ beforeAll(() => {
 
 describe('packaged app', () => {
   it('contains the compiled shell, preload and renderer, and no tests, simulator or sources', () => {
-    const files = listPackage(join(out, 'release', 'linux-unpacked', 'resources', 'app.asar'), { isPack: false });
+    const files = listPackage(join(out, 'release', 'linux-unpacked', 'resources', 'app.asar'), {
+      isPack: false,
+    });
     expect(files).toContain('/dist/main/electron/main.js');
     expect(files).toContain('/dist/preload/preload.cjs');
     expect(files).toContain('/dist/renderer/index.html');
     expect(files).toContain('/dist/main/core/app-core.js');
     expect(files.filter((f) => f.endsWith('.ts') && !f.includes('node_modules'))).toEqual([]);
-    expect(files.some((f) => f.startsWith('/test/') || f.startsWith('/sim/') || f.startsWith('/dist/sim/'))).toBe(false);
+    expect(
+      files.some((f) => f.startsWith('/test/') || f.startsWith('/sim/') || f.startsWith('/dist/sim/')),
+    ).toBe(false);
     expect(files.some((f) => f.startsWith('/node_modules/electron/'))).toBe(false);
     // Runtime dependencies travel with the app; build and test tools do not.
     expect(files).toContain('/node_modules/zod/package.json');

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR } from '../support/chromium.ts';
 import { startCoreHost } from '../support/core-host.ts';
 import { launchTestBrowser } from './support/browser.ts';
@@ -28,8 +28,14 @@ describe('control-room shell', () => {
       locale: 'en-GB',
       colorScheme: 'light',
     });
+    page.setDefaultTimeout(10_000);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  });
+
+  beforeEach(async () => {
+    // Every test starts in English and the light theme, whatever the previous one left.
+    if (!hostDisposed) await ctx.core.handlers.updateSettings({ language: 'en', theme: 'light' });
   });
 
   afterAll(async () => {

@@ -10,6 +10,12 @@ vi.mock('electron', () => ({
 }));
 
 const PINNED_SURFACE = [
+  'acknowledgeAlert',
+  'deleteAlertRule',
+  'listAlertRules',
+  'listAlerts',
+  'saveAlertRule',
+  'testWebhook',
   'createFarmAuthKey',
   'deleteSecret',
   'exportCommandsCsv',

@@ -3,9 +3,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalApiClient, type LocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { NotifyMask, type Notify } from '../../kit/tailscale/localapi-types.ts';
-import { detectLocalApiEndpoint, LINUX_SOCKET_PATHS, parseSameUserProof } from '../../kit/tailscale/socket-path.ts';
+import {
+  detectLocalApiEndpoint,
+  LINUX_SOCKET_PATHS,
+  parseSameUserProof,
+} from '../../kit/tailscale/socket-path.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
-import { simLoopbackFor, simTailnetFor, startSimTailnet, type SimTailnetHandle } from '../../sim/tailnet/index.ts';
+import {
+  simLoopbackFor,
+  simTailnetFor,
+  startSimTailnet,
+  type SimTailnetHandle,
+} from '../../sim/tailnet/index.ts';
 import { fixtureText, send, startStubServer, tempDir, waitFor } from './helpers.ts';
 
 describe('LocalAPI client against fixtures', () => {
@@ -15,16 +24,21 @@ describe('LocalAPI client against fixtures', () => {
 
   beforeEach(async () => {
     tmp = tempDir();
-    stub = await startStubServer((req, res) => {
-      if (req.url.startsWith('/localapi/v0/status')) return send(res, 200, fixtureText('localapi-status.json'));
-      if (req.url === '/localapi/v0/whois?addr=100.100.1.40%3A41641') return send(res, 200, fixtureText('localapi-whois.json'));
-      if (req.url.startsWith('/localapi/v0/whois')) return send(res, 404, 'no match for IP:port\n');
-      if (req.url.startsWith('/localapi/v0/watch-ipn-bus')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(fixtureText('localapi-watch-ipn-bus.ndjson'));
-      }
-      send(res, 404, 'not found\n');
-    }, join(tmp.dir, 'ts.sock'));
+    stub = await startStubServer(
+      (req, res) => {
+        if (req.url.startsWith('/localapi/v0/status'))
+          return send(res, 200, fixtureText('localapi-status.json'));
+        if (req.url === '/localapi/v0/whois?addr=100.100.1.40%3A41641')
+          return send(res, 200, fixtureText('localapi-whois.json'));
+        if (req.url.startsWith('/localapi/v0/whois')) return send(res, 404, 'no match for IP:port\n');
+        if (req.url.startsWith('/localapi/v0/watch-ipn-bus')) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end(fixtureText('localapi-watch-ipn-bus.ndjson'));
+        }
+        send(res, 404, 'not found\n');
+      },
+      join(tmp.dir, 'ts.sock'),
+    );
     client = createLocalApiClient({ socketPath: join(tmp.dir, 'ts.sock') });
   });
   afterEach(async () => {
@@ -100,11 +114,20 @@ describe('LocalAPI client against the simulated tailnet', () => {
     expect(simTailnetFor(alias)).toBe(ip);
     for (const addr of [ip, `${ip}:8080`, alias, `${alias}:51234`]) {
       const who = await client.whois(addr);
-      expect(who).toMatchObject({ address: ip, nodeId: farm.stableId, nodeName: 'farm-north', user: 'tagged-devices', tags: ['tag:farm'] });
+      expect(who).toMatchObject({
+        address: ip,
+        nodeId: farm.stableId,
+        nodeName: 'farm-north',
+        user: 'tagged-devices',
+        tags: ['tag:farm'],
+      });
     }
     const self = await client.whois(simLoopbackFor(sim.self.ipv4!));
     expect(self?.user).toBe('operator@example.com');
-    expect(self?.capabilities[AGROMESH_CAPABILITY]).toEqual([{ role: 'operator', farms: ['*'] }, { role: 'support' }]);
+    expect(self?.capabilities[AGROMESH_CAPABILITY]).toEqual([
+      { role: 'operator', farms: ['*'] },
+      { role: 'support' },
+    ]);
     expect(await client.whois('100.64.200.200')).toBeNull();
   });
 
@@ -119,7 +142,11 @@ describe('LocalAPI client against the simulated tailnet', () => {
   it('is refused by the simulated daemon when a request carries Origin, like the real one', async () => {
     const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {
       const req = request(
-        { socketPath: sim.localApiSocket, path: '/localapi/v0/status', headers: { host: 'local-tailscaled.sock', origin: 'http://evil.example' } },
+        {
+          socketPath: sim.localApiSocket,
+          path: '/localapi/v0/status',
+          headers: { host: 'local-tailscaled.sock', origin: 'http://evil.example' },
+        },
         (res) => {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString()));
@@ -150,12 +177,17 @@ describe('LocalAPI client against the simulated tailnet', () => {
 
   it('streams peer deltas from watch-ipn-bus', async () => {
     const seen: Notify[] = [];
-    const mask = NotifyMask.InitialState | NotifyMask.InitialStatus | NotifyMask.PeerChanges | NotifyMask.PeerPatches;
+    const mask =
+      NotifyMask.InitialState | NotifyMask.InitialStatus | NotifyMask.PeerChanges | NotifyMask.PeerPatches;
     const w = client.watch(mask, (n) => seen.push(n));
     await waitFor(() => seen.length >= 1, 5000, 'initial notify');
     expect(seen[0]!.InitialStatus?.Self?.HostName).toBe('control-room');
     const farm = sim.tailnet.addDevice({ name: 'farm-b', tags: ['tag:farm'] });
-    await waitFor(() => seen.find((n) => n.PeersChanged?.some((p) => p.StableID === farm.stableId)), 5000, 'PeersChanged');
+    await waitFor(
+      () => seen.find((n) => n.PeersChanged?.some((p) => p.StableID === farm.stableId)),
+      5000,
+      'PeersChanged',
+    );
     sim.tailnet.setOnline(farm.stableId, false);
     const patch = await waitFor(() => seen.find((n) => n.PeerChangedPatch), 5000, 'patch');
     expect(patch.PeerChangedPatch![0]).toMatchObject({ NodeID: farm.nodeId, Online: false });
@@ -168,7 +200,9 @@ describe('LocalAPI client against the simulated tailnet', () => {
 
   it('refuses an invalid mask the way the daemon does', async () => {
     const errors: string[] = [];
-    const w = client.watch(NotifyMask.RateLimit | NotifyMask.PeerChanges, () => {}, { onError: (e) => errors.push(e.message) });
+    const w = client.watch(NotifyMask.RateLimit | NotifyMask.PeerChanges, () => {}, {
+      onError: (e) => errors.push(e.message),
+    });
     await w.closed;
     expect(errors[0]).toMatch(/NotifyRateLimit cannot be combined/);
   });
@@ -185,20 +219,31 @@ describe('LocalAPI transport and discovery', () => {
   });
 
   it('lists every path it looked at when detection finds nothing', async () => {
-    const client = createLocalApiClient({ detect: () => detectLocalApiEndpoint({ platform: 'linux', exists: () => false }) });
+    const client = createLocalApiClient({
+      detect: () => detectLocalApiEndpoint({ platform: 'linux', exists: () => false }),
+    });
     await expect(client.status()).rejects.toThrow(/\/var\/packages\/Tailscale\/var\/tailscaled\.sock/);
     await client.dispose();
   });
 
   it('detects Linux standard and NAS paths, the Windows pipe and the macOS variants', async () => {
-    const nas = await detectLocalApiEndpoint({ platform: 'linux', exists: (p) => p === '/tmp/tailscale/tailscaled.sock' });
+    const nas = await detectLocalApiEndpoint({
+      platform: 'linux',
+      exists: (p) => p === '/tmp/tailscale/tailscaled.sock',
+    });
     expect(nas.endpoint).toEqual({ kind: 'socket', path: '/tmp/tailscale/tailscaled.sock' });
-    expect(nas.tried).toEqual(LINUX_SOCKET_PATHS.slice(0, LINUX_SOCKET_PATHS.indexOf('/tmp/tailscale/tailscaled.sock') + 1));
+    expect(nas.tried).toEqual(
+      LINUX_SOCKET_PATHS.slice(0, LINUX_SOCKET_PATHS.indexOf('/tmp/tailscale/tailscaled.sock') + 1),
+    );
     const win = await detectLocalApiEndpoint({ platform: 'win32' });
-    expect(win.endpoint).toEqual({ kind: 'socket', path: '\\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled' });
+    expect(win.endpoint).toEqual({
+      kind: 'socket',
+      path: '\\\\.\\pipe\\ProtectedPrefix\\Administrators\\Tailscale\\tailscaled',
+    });
     const appStore = await detectLocalApiEndpoint({
       platform: 'darwin',
-      lsof: async () => 'p123\nn/Users/a/Library/Group Containers/io.tailscale.ipn.macos/sameuserproof-49152-0123456789abcdef0123\n',
+      lsof: async () =>
+        'p123\nn/Users/a/Library/Group Containers/io.tailscale.ipn.macos/sameuserproof-49152-0123456789abcdef0123\n',
       probeTcp: async () => true,
     });
     expect(appStore.endpoint).toMatchObject({ kind: 'tcp', port: 49152, token: '0123456789abcdef0123' });
@@ -239,5 +284,59 @@ describe('LocalAPI transport and discovery', () => {
     await good.dispose();
     await bad.dispose();
     await stub.dispose();
+  });
+});
+
+describe('who-is by caller address in the simulator', () => {
+  it("a server on one node identifies callers bound to other nodes' loopback aliases", async () => {
+    const { createServer } = await import('node:http');
+    const tmp = tempDir();
+    const sim = await startSimTailnet({ dir: tmp.dir, seed: 2 });
+    const farm = sim.tailnet.addDevice({ name: 'farm-gw', tags: ['tag:farm'] });
+    const desk = sim.tailnet.addDevice({ name: 'agronomist-desk', user: 'agronomist@example.com' });
+    sim.tailnet.setCapMap(desk.stableId, { [AGROMESH_CAPABILITY]: [{ role: 'agronomist' }] });
+    const client = createLocalApiClient({ socketPath: sim.localApiSocket });
+    const server = createServer((req, res) => {
+      void client.whois(`${req.socket.remoteAddress}:${req.socket.remotePort}`).then((who) => {
+        res.end(JSON.stringify(who));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, sim.tailnet.loopbackOf(farm.stableId), resolve));
+    const port = (server.address() as { port: number }).port;
+    const callAs = (node: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const req = request(
+          {
+            host: sim.tailnet.loopbackOf(farm.stableId),
+            port,
+            path: '/',
+            localAddress: sim.tailnet.loopbackOf(node),
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await callAs(desk.stableId)).toMatchObject({
+      nodeName: 'agronomist-desk',
+      address: desk.ipv4,
+      user: 'agronomist@example.com',
+      capabilities: { [AGROMESH_CAPABILITY]: [{ role: 'agronomist' }] },
+    });
+    expect(await callAs('control-room')).toMatchObject({
+      nodeName: 'control-room',
+      user: 'operator@example.com',
+    });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await client.dispose();
+    await sim.dispose();
+    tmp.cleanup();
   });
 });

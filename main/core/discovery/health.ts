@@ -11,6 +11,8 @@ export interface HealthInput {
   /** When the tailnet last confirmed the node online (epoch ms). */
   tailnetConfirmedAt: number | null;
   gateway: {
+    /** Outcome of the most recent check or report; null before the first. */
+    answering: boolean | null;
     okAt: number | null;
     failAt: number | null;
     failDetail: string | null;
@@ -66,8 +68,11 @@ function tailnetLayer(input: HealthInput, now: number): HealthLayer {
 }
 
 function gatewayLayer(input: HealthInput, now: number): HealthLayer {
-  const { okAt, failAt, failDetail } = input.gateway;
-  const beat = input.heartbeatAt === null ? '' : `; last heartbeat to the registry ${formatAge(now - input.heartbeatAt)} ago`;
+  const { answering, okAt, failDetail } = input.gateway;
+  const beat =
+    input.heartbeatAt === null
+      ? ''
+      : `; last heartbeat to the registry ${formatAge(now - input.heartbeatAt)} ago`;
   if (!input.device.online) {
     return {
       state: 'unknown',
@@ -75,14 +80,19 @@ function gatewayLayer(input: HealthInput, now: number): HealthLayer {
       detail: `cannot be checked while the node is offline${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
     };
   }
-  if (failAt !== null && (okAt === null || failAt > okAt)) {
+  if (answering === false) {
     return {
       state: 'down',
       at: iso(okAt),
       detail: `not answering (${failDetail ?? 'no answer'})${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
     };
   }
-  if (okAt !== null) return { state: 'ok', at: iso(okAt), detail: `answering; last checked ${formatAge(now - okAt)} ago${beat}` };
+  if (answering === true && okAt !== null)
+    return {
+      state: 'ok',
+      at: iso(okAt),
+      detail: `answering; last checked ${formatAge(now - okAt)} ago${beat}`,
+    };
   return { state: 'unknown', at: iso(input.heartbeatAt), detail: `not checked yet${beat}` };
 }
 
@@ -90,8 +100,13 @@ function dataLayer(input: HealthInput, now: number, t: HealthThresholds): Health
   const at = input.lastReadingAt;
   if (at === null) return { state: 'unknown', at: null, detail: 'no readings received yet' };
   const age = now - at;
-  if (age <= t.staleAfterMs) return { state: 'ok', at: iso(at), detail: `freshest reading ${formatAge(age)} old` };
-  return { state: 'degraded', at: iso(at), detail: `freshest reading ${formatAge(age)} old (stale after ${formatAge(t.staleAfterMs)})` };
+  if (age <= t.staleAfterMs)
+    return { state: 'ok', at: iso(at), detail: `freshest reading ${formatAge(age)} old` };
+  return {
+    state: 'degraded',
+    at: iso(at),
+    detail: `freshest reading ${formatAge(age)} old (stale after ${formatAge(t.staleAfterMs)})`,
+  };
 }
 
 export function computeHealth(input: HealthInput, now: number, t: HealthThresholds): HealthResult {
@@ -104,7 +119,12 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
   });
 
   if (tailnet.state === 'down') {
-    return done('offline', 'tailnet-offline', `The node is ${tailnet.detail} on the tailnet, so its gateway and sensors cannot be reached.`);
+    const seen = tailnet.at === null ? '' : ` (last seen ${formatAge(now - Date.parse(tailnet.at))} ago)`;
+    return done(
+      'offline',
+      'tailnet-offline',
+      `The tailnet says the node is offline${seen}, so its gateway and sensors cannot be reached.`,
+    );
   }
   if (gateway.state === 'down') {
     const okAt = input.gateway.okAt;
@@ -116,7 +136,11 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
     return done(long ? 'offline' : 'degraded', recentBeat ? 'gateway-blocked' : 'gateway-down', reason);
   }
   if (gateway.state === 'unknown') {
-    return done('degraded', 'gateway-unchecked', 'The node is online on the tailnet; the gateway has not been checked yet.');
+    return done(
+      'degraded',
+      'gateway-unchecked',
+      'The node is online on the tailnet; the gateway has not been checked yet.',
+    );
   }
   if (data.state === 'degraded') {
     return done(

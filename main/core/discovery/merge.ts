@@ -46,7 +46,8 @@ export function mergeFarm(
     farmId: info?.farmId ?? nonEmpty(record?.farmId) ?? device.name,
     address: deviceAddress(device),
     dnsName: device.dnsName,
-    displayName: nonEmpty(record?.displayName) ?? nonEmpty(info?.name) ?? nonEmpty(record?.name) ?? device.name,
+    displayName:
+      nonEmpty(record?.displayName) ?? nonEmpty(info?.name) ?? nonEmpty(record?.name) ?? device.name,
     location: record?.locationOverride ?? info?.location ?? record?.location ?? null,
     timeZone: nonEmpty(info?.timeZone) ?? nonEmpty(record?.timeZone) ?? 'UTC',
     tags: [...device.tags],

@@ -33,27 +33,35 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       res = await doFetch(url, { ...init, redirect: 'manual', signal: AbortSignal.any(signals) });
     } catch (err) {
       if (err instanceof AgromeshError) throw err;
-      throw new AgromeshError('UNAVAILABLE', `The discovery registry at ${url} is not reachable.`, { cause: err });
+      throw new AgromeshError('UNAVAILABLE', `The discovery registry at ${url} is not reachable.`, {
+        cause: err,
+      });
     }
     const text = await res.text();
-    if (text.length > MAX_LIST_BYTES) throw new AgromeshError('UNAVAILABLE', 'The registry answer is too large.');
+    if (text.length > MAX_LIST_BYTES)
+      throw new AgromeshError('UNAVAILABLE', 'The registry answer is too large.');
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new AgromeshError('UNAVAILABLE', `The registry at ${url} answered ${res.status} with something that is not JSON.`);
+      throw new AgromeshError(
+        'UNAVAILABLE',
+        `The registry at ${url} answered ${res.status} with something that is not JSON.`,
+      );
     }
     return { status: res.status, body };
   }
 
-  const fail = (status: number, body: unknown) => fromErrorBody(body, status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST');
+  const fail = (status: number, body: unknown) =>
+    fromErrorBody(body, status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST');
 
   return {
     async listFarms(baseUrl) {
       const { status, body } = await send(`${baseUrl}/api/farms`);
       if (status !== 200) throw fail(status, body);
       const parsed = FarmList.safeParse(body);
-      if (!parsed.success) throw new AgromeshError('UNAVAILABLE', 'The registry sent a farm list that could not be understood.');
+      if (!parsed.success)
+        throw new AgromeshError('UNAVAILABLE', 'The registry sent a farm list that could not be understood.');
       return parsed.data.farms;
     },
     async getFarm(baseUrl, address) {

@@ -5,104 +5,45 @@
  * Without a registry it keeps working from the tailnet alone. No Electron: the app and the CLI both use it.
  */
 import type { FarmSummary } from '../../../preload/contract.ts';
-import { REGISTRY_HTTP_PORT, type FarmMetadataUpdate, type FarmRecord } from '../../../protocol/discovery-api.ts';
-import { FARM_TAG, REGISTRY_TAG, type TailnetDevice } from '../../../protocol/device.ts';
+import type { FarmMetadataUpdate, FarmRecord } from '../../../protocol/discovery-api.ts';
+import { FARM_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import { FARM_HTTP_PORT, FarmInfo, type Location, type Reading } from '../../../protocol/farm-api.ts';
+import { FARM_HTTP_PORT, type Reading } from '../../../protocol/farm-api.ts';
 import { grantsOf, type CallerIdentity } from '../../../protocol/identity.ts';
 import type { Disposable } from '../../../kit/disposable.ts';
 import { silentLogger, type Logger } from '../../../kit/log.ts';
-import type { DeviceChange, TailscaleManager } from '../tailnet/manager.ts';
-import type { FetchFarmInfo } from './farm-info-http.ts';
-import { computeHealth, type HealthThresholds } from './health.ts';
-import { deviceAddress, deviceAddresses, mergeFarm } from './merge.ts';
-import { canonicalTailnetAddress, hostPort } from './registry/address.ts';
-import { createRegistryClient, type FetchLike } from './registry-client.ts';
+import type { DeviceChange } from '../tailnet/manager.ts';
+import { assignFarmIds, newFarmState, readGatewayInfo, summarizeFarm, type FarmState } from './farm-state.ts';
+import type { HealthThresholds } from './health.ts';
+import { deviceAddress, mergeFarm } from './merge.ts';
+import { canonicalTailnetAddress } from './registry/address.ts';
+import { RegistryTracker } from './registry-tracker.ts';
 import { createTailnetSource, type TailnetSource } from './tailnet-source.ts';
+import type {
+  FarmDetailView,
+  FarmDiscoveryOptions,
+  FarmEvent,
+  MetadataPatch,
+  RegistryStatus,
+} from './types.ts';
 
-export interface FarmDiscoveryOptions {
-  tailnet: TailscaleManager;
-  /** GET /api/info of a gateway; the app routes it through its tailnet-only dialer. */
-  fetchFarmInfo: FetchFarmInfo;
-  /** `false` for no registry at all. */
-  registry?:
-    | false
-    | {
-        /** Use this registry instead of looking for a `tag:registry` peer on port 8090. */
-        url?: string;
-        fetch?: FetchLike;
-        pollIntervalMs?: number;
-      };
-  /** Tailnet polling interval when the backend cannot watch (default 60 s: ≤ 60 API calls an hour). */
-  pollIntervalMs?: number;
-  /** How often a healthy gateway's /api/info is re-read (default 60 s). Failures retry sooner, backing off. */
-  infoRefreshMs?: number;
-  infoTimeoutMs?: number;
-  staleAfterMs?: number;
-  offlineAfterMs?: number;
-  /** Re-evaluation period for time-driven changes (a reading turning stale). Default 5 s. */
-  tickMs?: number;
-  farmPort?: number;
-  now?: () => number;
-  logger?: Logger;
-}
-
-export type FarmEvent =
-  | { type: 'joined'; farm: FarmSummary }
-  /** `previousFarmId` is set when the farm's id changed (e.g. its gateway answered for the first time). */
-  | { type: 'changed'; farm: FarmSummary; previousFarmId?: string }
-  | { type: 'left'; farm: FarmSummary };
-
-export interface FarmDetailView {
-  summary: FarmSummary;
-  info: FarmInfo | null;
-  device: TailnetDevice;
-  record: FarmRecord | null;
-}
-
-export interface RegistryStatus {
-  url: string | null;
-  state: 'ok' | 'down' | 'none';
-  at: string | null;
-  detail: string;
-}
-
-export interface MetadataPatch {
-  displayName?: string | null;
-  notes?: string;
-  location?: Location | null;
-  ifVersion?: number;
-}
-
-interface FarmState {
-  device: TailnetDevice;
-  farmId: string;
-  joinedAt: number;
-  tailnetAt: number | null;
-  info: FarmInfo | null;
-  gateway: { okAt: number | null; failAt: number | null; failDetail: string | null };
-  failures: number;
-  lastReadingAt: number | null;
-  latest: Map<string, Reading>;
-  checking: Promise<void> | undefined;
-  abort: AbortController | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
+export type {
+  FarmDetailView,
+  FarmDiscoveryOptions,
+  FarmEvent,
+  MetadataPatch,
+  RegistryStatus,
+} from './types.ts';
 
 export class FarmDiscoveryService implements Disposable {
   readonly #o: Required<Omit<FarmDiscoveryOptions, 'registry' | 'logger' | 'now'>>;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #thresholds: HealthThresholds;
-  readonly #registryOpt: { url?: string; pollIntervalMs: number } | null;
-  readonly #registryClient;
   readonly #abort = new AbortController();
+  readonly #registry: RegistryTracker;
   readonly #farms = new Map<string, FarmState>();
-  readonly #registryDevices = new Map<string, TailnetDevice>();
-  #records = new Map<string, FarmRecord>();
-  #registry: { url: string | null; okAt: number | null; failAt: number | null; detail: string } = {
-    url: null, okAt: null, failAt: null, detail: 'no registry polled yet',
-  };
+  #byId = new Map<string, FarmState>();
   readonly #emitted = new Map<string, { signature: string; farmId: string; summary: FarmSummary }>();
   readonly #listeners = new Set<(e: FarmEvent) => void>();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
@@ -127,9 +68,12 @@ export class FarmDiscoveryService implements Disposable {
       farmPort: options.farmPort ?? FARM_HTTP_PORT,
     };
     this.#thresholds = { staleAfterMs: this.#o.staleAfterMs, offlineAfterMs: this.#o.offlineAfterMs };
-    const reg = options.registry ?? {};
-    this.#registryOpt = reg === false ? null : { ...(reg.url ? { url: reg.url.replace(/\/+$/, '') } : {}), pollIntervalMs: reg.pollIntervalMs ?? 15_000 };
-    this.#registryClient = createRegistryClient({ ...(reg && reg.fetch ? { fetch: reg.fetch } : {}), signal: this.#abort.signal });
+    this.#registry = new RegistryTracker({
+      config: options.registry ?? {},
+      signal: this.#abort.signal,
+      now: this.#now,
+      log: this.#log,
+    });
   }
 
   /** Subscribe to joined / changed / left. Returns an unsubscribe. */
@@ -156,7 +100,8 @@ export class FarmDiscoveryService implements Disposable {
       this.#checksEnabled = true;
       await this.#checkAll();
       this.#every(this.#o.tickMs, () => this.#changed());
-      if (this.#registryOpt) this.#every(this.#registryOpt.pollIntervalMs, () => void this.#pollRegistry());
+      const every = this.#registry.pollIntervalMs;
+      if (every !== null) this.#every(every, () => void this.#pollRegistry());
       this.#flush();
     })());
   }
@@ -177,9 +122,15 @@ export class FarmDiscoveryService implements Disposable {
     const visible = [...this.#farms.values()].filter(
       (s) =>
         grants.length === 0 ||
-        grants.some((g) => g.farms === undefined || g.farms.some((f) => f === '*' || f === s.farmId || f === s.device.name || f === s.device.dnsName)),
+        grants.some(
+          (g) =>
+            g.farms === undefined ||
+            g.farms.some((f) => f === '*' || f === s.farmId || f === s.device.name || f === s.device.dnsName),
+        ),
     );
-    return visible.map((s) => this.#summary(s).summary).sort((a, b) => a.displayName.localeCompare(b.displayName) || a.farmId.localeCompare(b.farmId));
+    return visible
+      .map((s) => this.#summary(s).summary)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.farmId.localeCompare(b.farmId));
   }
 
   getFarm(farmId: string): FarmSummary | undefined {
@@ -190,7 +141,12 @@ export class FarmDiscoveryService implements Disposable {
   getFarmDetail(farmId: string): FarmDetailView | undefined {
     const s = this.#byFarmId(farmId);
     if (!s) return undefined;
-    return { summary: this.#summary(s).summary, info: s.info, device: s.device, record: this.#recordFor(s.device) };
+    return {
+      summary: this.#summary(s).summary,
+      info: s.info,
+      device: s.device,
+      record: this.#recordFor(s.device),
+    };
   }
 
   /** Where the farm-connection layer dials this farm. */
@@ -201,12 +157,19 @@ export class FarmDiscoveryService implements Disposable {
     return { farmId: s.farmId, address: m.address, port: m.apiPort };
   }
 
+  /** How the device list is kept current, when it was last confirmed, and the last error reading it. */
+  tailnetStatus(): { mode: 'watch' | 'poll' | 'not started'; syncedAt: string | null; error: string | null } {
+    const src = this.#source;
+    if (!src) return { mode: 'not started', syncedAt: null, error: null };
+    return {
+      mode: src.mode,
+      syncedAt: src.syncedAt === null ? null : new Date(src.syncedAt).toISOString(),
+      error: src.error,
+    };
+  }
+
   registryStatus(): RegistryStatus {
-    const r = this.#registry;
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    if (r.url === null) return { url: null, state: 'none', at: iso(r.okAt), detail: r.detail };
-    const down = r.failAt !== null && (r.okAt === null || r.failAt > r.okAt);
-    return { url: r.url, state: down ? 'down' : 'ok', at: iso(r.okAt), detail: r.detail };
+    return this.#registry.status();
   }
 
   /**
@@ -216,18 +179,13 @@ export class FarmDiscoveryService implements Disposable {
   async registerFarm(address: string, metadata: MetadataPatch): Promise<FarmRecord> {
     const canonical = canonicalTailnetAddress(address);
     if (!canonical) throw new AgromeshError('VALIDATION', `${address} is not a tailnet address.`);
-    const url = this.#registryUrl();
-    if (!url) {
-      throw new AgromeshError('UNAVAILABLE', 'No discovery registry is known: configure one, or tag a node tag:registry and run the registry there.');
-    }
     const patch: FarmMetadataUpdate = {
       ...(metadata.displayName !== undefined ? { displayName: metadata.displayName } : {}),
       ...(metadata.notes !== undefined ? { notes: metadata.notes } : {}),
       ...(metadata.location !== undefined ? { locationOverride: metadata.location } : {}),
       ...(metadata.ifVersion !== undefined ? { ifVersion: metadata.ifVersion } : {}),
     };
-    const record = await this.#registryClient.updateFarm(url, canonical, patch);
-    this.#records.set(record.address, record);
+    const record = await this.#registry.update(canonical, patch);
     this.#changed();
     return record;
   }
@@ -252,6 +210,7 @@ export class FarmDiscoveryService implements Disposable {
     const s = this.#byFarmId(farmId);
     if (!s) return;
     const now = this.#now();
+    s.gateway.answering = ok;
     if (ok) {
       s.gateway.okAt = now;
       if (!s.info && !s.checking) void this.#checkGateway(s);
@@ -295,7 +254,8 @@ export class FarmDiscoveryService implements Disposable {
   #onTailnet(change: DeviceChange): void {
     if (change.type === 'snapshot') {
       const ids = new Set(change.devices.map((d) => d.id));
-      for (const id of [...this.#farms.keys(), ...this.#registryDevices.keys()]) if (!ids.has(id)) this.#removeDevice(id);
+      for (const id of [...this.#farms.keys(), ...this.#registry.knownDeviceIds()])
+        if (!ids.has(id)) this.#removeDevice(id);
       for (const d of change.devices) this.#applyDevice(d);
     } else if (change.type === 'upsert') {
       this.#applyDevice(change.device);
@@ -306,17 +266,12 @@ export class FarmDiscoveryService implements Disposable {
   }
 
   #applyDevice(d: TailnetDevice): void {
-    if (d.tags.includes(REGISTRY_TAG)) this.#registryDevices.set(d.id, d);
-    else this.#registryDevices.delete(d.id);
+    this.#registry.noteDevice(d);
     if (!d.tags.includes(FARM_TAG)) return this.#removeDevice(d.id, true);
     const now = this.#now();
     const s = this.#farms.get(d.id);
     if (!s) {
-      const fresh: FarmState = {
-        device: d, farmId: '', joinedAt: now, tailnetAt: d.online ? now : null, info: null,
-        gateway: { okAt: null, failAt: null, failDetail: null }, failures: 0, lastReadingAt: null,
-        latest: new Map(), checking: undefined, abort: undefined, timer: undefined,
-      };
+      const fresh = newFarmState(d, now);
       this.#farms.set(d.id, fresh);
       if (this.#checksEnabled) void this.#checkGateway(fresh);
       return;
@@ -329,7 +284,7 @@ export class FarmDiscoveryService implements Disposable {
   }
 
   #removeDevice(id: string, keepRegistry = false): void {
-    if (!keepRegistry) this.#registryDevices.delete(id);
+    if (!keepRegistry) this.#registry.forgetDevice(id);
     const s = this.#farms.get(id);
     if (!s) return;
     if (s.timer) clearTimeout(s.timer);
@@ -350,28 +305,29 @@ export class FarmDiscoveryService implements Disposable {
     const m = mergeFarm(s.device, s.info, this.#recordFor(s.device), this.#o.farmPort);
     const abort = new AbortController();
     s.abort = abort;
-    const timeout = setTimeout(() => abort.abort(new AgromeshError('TIMEOUT', `no answer within ${this.#o.infoTimeoutMs} ms`)), this.#o.infoTimeoutMs);
-    const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }));
-    aborted.catch(() => {});
     s.checking = (async () => {
       try {
-        const raw = await Promise.race([this.#o.fetchFarmInfo(m.address, m.apiPort, abort.signal), aborted]);
-        s.info = FarmInfo.parse(raw);
-        s.gateway.okAt = this.#now();
-        s.failures = 0;
-      } catch (err) {
-        if (this.#disposed || this.#farms.get(s.device.id) !== s) return;
-        s.gateway.failAt = this.#now();
-        s.gateway.failDetail = err instanceof Error ? err.message : String(err);
-        s.failures++;
-        this.#log.debug('gateway check failed', { address: m.address, err });
+        await readGatewayInfo(
+          s,
+          { address: m.address, port: m.apiPort },
+          {
+            fetchFarmInfo: this.#o.fetchFarmInfo,
+            timeoutMs: this.#o.infoTimeoutMs,
+            now: this.#now,
+            signal: abort.signal,
+            stillWanted: () => !this.#disposed && this.#farms.get(s.device.id) === s,
+            log: this.#log,
+          },
+        );
       } finally {
-        clearTimeout(timeout);
         s.checking = undefined;
         s.abort = undefined;
         if (!this.#disposed && this.#farms.get(s.device.id) === s) {
           // Healthy: re-read at the refresh interval. Failing: retry sooner, doubling up to it.
-          const delay = s.failures === 0 ? this.#o.infoRefreshMs : Math.min(this.#o.infoRefreshMs, 1000 * 2 ** Math.min(s.failures - 1, 6));
+          const delay =
+            s.failures === 0
+              ? this.#o.infoRefreshMs
+              : Math.min(this.#o.infoRefreshMs, 1000 * 2 ** Math.min(s.failures - 1, 6));
           s.timer = setTimeout(() => void this.#checkGateway(s), delay);
           s.timer.unref?.();
           this.#changed();
@@ -383,94 +339,39 @@ export class FarmDiscoveryService implements Disposable {
 
   // ---- registry -----------------------------------------------------------------------------------
 
-  #registryUrl(): string | null {
-    if (!this.#registryOpt) return null;
-    if (this.#registryOpt.url) return this.#registryOpt.url;
-    const peer = [...this.#registryDevices.values()].filter((d) => d.online).sort((a, b) => a.id.localeCompare(b.id))[0];
-    return peer ? `http://${hostPort(deviceAddress(peer), REGISTRY_HTTP_PORT)}` : null;
-  }
-
   async #pollRegistry(): Promise<void> {
-    const url = this.#registryUrl();
-    this.#registry.url = url;
-    if (!url) {
-      this.#registry.detail = this.#registryOpt ? 'no registry: none configured and no online tag:registry peer' : 'registry disabled';
-      return;
-    }
-    try {
-      const records = await this.#registryClient.listFarms(url);
-      if (this.#disposed) return;
-      this.#records = new Map(records.map((r) => [r.address, r]));
-      this.#registry.okAt = this.#now();
-      this.#registry.detail = `${records.length} records`;
-      // A farm whose gateway listens on a port only the registry knew: try again there.
-      for (const s of this.#farms.values()) if (!s.info && this.#checksEnabled && !s.checking) void this.#checkGateway(s);
-    } catch (err) {
-      if (this.#disposed) return;
-      this.#registry.failAt = this.#now();
-      this.#registry.detail = err instanceof Error ? err.message : String(err);
-      this.#log.warn('registry not reachable; listing farms from the tailnet alone', { url, err });
-    }
+    const ok = await this.#registry.poll();
+    if (this.#disposed) return;
+    // A farm whose gateway listens on a port only the registry knew: try again there.
+    if (ok && this.#checksEnabled)
+      for (const s of this.#farms.values()) if (!s.info && !s.checking) void this.#checkGateway(s);
     this.#changed();
   }
 
   #recordFor(device: TailnetDevice): FarmRecord | null {
-    for (const a of deviceAddresses(device)) {
-      const r = this.#records.get(a);
-      if (r) return r;
-    }
-    return null;
+    return this.#registry.recordFor(device);
   }
 
   // ---- merging and events -------------------------------------------------------------------------
 
+  /** Ids change only on tailnet, info or registry changes, so the index from the last flush serves hot paths. */
   #byFarmId(farmId: string): FarmState | undefined {
-    this.#flush();
-    for (const s of this.#farms.values()) if (s.farmId === farmId) return s;
-    return undefined;
+    let s = this.#byId.get(farmId);
+    if ((!s || this.#farms.get(s.device.id) !== s || s.farmId !== farmId) && this.#queued) {
+      this.#flush();
+      s = this.#byId.get(farmId);
+    }
+    return s && this.#farms.get(s.device.id) === s && s.farmId === farmId ? s : undefined;
   }
 
   #summary(s: FarmState): { summary: FarmSummary; signature: string } {
-    const now = this.#now();
-    const record = this.#recordFor(s.device);
-    const m = mergeFarm(s.device, s.info, record, this.#o.farmPort);
-    const heartbeatAt = record?.lastHeartbeatAt ? Date.parse(record.lastHeartbeatAt) : null;
-    const live = this.#source?.mode === 'watch' && s.device.online;
-    const { health, cause } = computeHealth(
-      { device: s.device, tailnetConfirmedAt: live ? now : s.tailnetAt, gateway: s.gateway, heartbeatAt, lastReadingAt: s.lastReadingAt },
-      now,
-      this.#thresholds,
-    );
-    const summary: FarmSummary = {
-      farmId: s.farmId, address: m.address, dnsName: m.dnsName, displayName: m.displayName, location: m.location,
-      timeZone: m.timeZone, tags: m.tags, notes: m.notes, health,
-      latest: [...s.latest.values()].sort((a, b) => a.sensorId.localeCompare(b.sensorId)),
-      lastReadingAt: s.lastReadingAt,
-    };
-    const signature = JSON.stringify([
-      s.farmId, m.address, m.dnsName, m.displayName, m.location, m.timeZone, m.tags, m.notes, health.overall, cause,
-      health.tailnet.state, health.gateway.state, health.data.state, s.device.connection.kind, s.info?.sensors.length, s.info?.actuators.length,
-    ]);
-    return { summary, signature };
-  }
-
-  /** One farm id per farm: when two nodes claim one, the online one answering most recently keeps it. */
-  #assignIds(): void {
-    const groups = new Map<string, FarmState[]>();
-    for (const s of this.#farms.values()) {
-      const want = mergeFarm(s.device, s.info, this.#recordFor(s.device), this.#o.farmPort).farmId;
-      groups.set(want, [...(groups.get(want) ?? []), s]);
-    }
-    for (const [want, members] of groups) {
-      members.sort(
-        (a, b) =>
-          Number(b.device.online) - Number(a.device.online) ||
-          (b.gateway.okAt ?? 0) - (a.gateway.okAt ?? 0) ||
-          a.joinedAt - b.joinedAt ||
-          a.device.id.localeCompare(b.device.id),
-      );
-      members.forEach((s, i) => (s.farmId = i === 0 ? want : `${want}~${s.device.name}`));
-    }
+    return summarizeFarm(s, {
+      now: this.#now(),
+      record: this.#recordFor(s.device),
+      farmPort: this.#o.farmPort,
+      thresholds: this.#thresholds,
+      live: this.#source?.mode === 'watch',
+    });
   }
 
   #changed(): void {
@@ -482,16 +383,22 @@ export class FarmDiscoveryService implements Disposable {
   #flush(): void {
     if (this.#disposed) return;
     this.#queued = false;
-    this.#assignIds();
+    assignFarmIds(this.#farms.values(), (d) => this.#recordFor(d), this.#o.farmPort);
+    this.#byId = new Map([...this.#farms.values()].map((s) => [s.farmId, s]));
     const events: FarmEvent[] = [];
     for (const [id, s] of this.#farms) {
       const { summary, signature } = this.#summary(s);
       const prev = this.#emitted.get(id);
       if (!prev) events.push({ type: 'joined', farm: summary });
       else if (prev.signature !== signature) {
-        events.push(prev.farmId === s.farmId ? { type: 'changed', farm: summary } : { type: 'changed', farm: summary, previousFarmId: prev.farmId });
+        events.push(
+          prev.farmId === s.farmId
+            ? { type: 'changed', farm: summary }
+            : { type: 'changed', farm: summary, previousFarmId: prev.farmId },
+        );
       }
-      if (!prev || prev.signature !== signature) this.#emitted.set(id, { signature, farmId: s.farmId, summary });
+      if (!prev || prev.signature !== signature)
+        this.#emitted.set(id, { signature, farmId: s.farmId, summary });
     }
     for (const [id, prev] of this.#emitted) {
       if (this.#farms.has(id)) continue;

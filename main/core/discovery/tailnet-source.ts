@@ -80,7 +80,9 @@ export function createTailnetSource(options: TailnetSourceOptions, now: () => nu
         if (change.type === 'snapshot') first();
       });
       let t: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (t = setTimeout(() => resolve('timeout'), options.snapshotTimeoutMs)));
+      const timedOut = new Promise<'timeout'>(
+        (resolve) => (t = setTimeout(() => resolve('timeout'), options.snapshotTimeoutMs)),
+      );
       const winner = await Promise.race([gotSnapshot, timedOut]);
       clearTimeout(t);
       if (winner === 'timeout' && !disposed) {

@@ -160,7 +160,7 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     }
     const { statusCode } = res;
     if (statusCode >= 300 && statusCode < 400) {
-      res.body.destroy();
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
       throw new AgromeshError(
         'DESTINATION_NOT_ALLOWED',
         `${what}: the gateway answered with a redirect (${statusCode}); redirects are never followed.`,
@@ -171,7 +171,7 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     try {
       text = await readLimited(res.body, opts.limit ?? SMALL_BODY_LIMIT);
     } catch (err) {
-      res.body.destroy();
+      res.body.on('error', () => {}).destroy();
       throw err instanceof AgromeshError ? err : transportError(err, what);
     }
     if (statusCode === 404 && opts.allow404) return null;

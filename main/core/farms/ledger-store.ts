@@ -37,6 +37,14 @@ export function isTerminal(state: LedgerState): boolean {
   return (TERMINAL_COMMAND_STATES as readonly string[]).includes(state);
 }
 
+/** Progress order: what the ledger knows locally < what the gateway confirmed < final. */
+function rank(state: LedgerState): number {
+  if (state === 'sending' || state === 'unknown') return 0;
+  if (state === 'queued') return 1;
+  if (state === 'running') return 2;
+  return 3;
+}
+
 /** Ledger states that still need an answer from the gateway. */
 export const OPEN_STATES: readonly LedgerState[] = ['sending', 'unknown', 'queued', 'running'];
 
@@ -57,7 +65,11 @@ interface Row {
 
 export interface LedgerStore {
   insert(cmd: NewCommand): StoredCommand;
-  /** Records a state change; returns the updated command, or null when nothing changed (or it was final). */
+  /**
+   * Records a state change; returns the updated command, or null when nothing changed. Never leaves a
+   * terminal state and never moves backwards (a late `queued` after `running`, or `unknown` after the
+   * gateway confirmed it).
+   */
   transition(id: string, state: LedgerState, at: number, reason?: string, gatewayJson?: string): StoredCommand | null;
   get(id: string): StoredCommand | null;
   list(query: CommandQuery): StoredCommand[];
@@ -138,7 +150,7 @@ export function createLedgerStore(db: DatabaseSync): LedgerStore {
         const row = st.get.get(id) as Row | undefined;
         if (!row) return null;
         const current = row.state as LedgerState;
-        if (isTerminal(current)) return null;
+        if (isTerminal(current) || rank(state) < rank(current)) return null;
         if (current === state && (reason ?? null) === row.reason) {
           if (gatewayJson !== undefined) st.update.run(state, row.reason, row.updated_at, gatewayJson, id);
           return null;

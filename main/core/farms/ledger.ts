@@ -106,7 +106,14 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
   const move = (id: string, state: LedgerCommand['state'], reason?: string, gateway?: CommandRecord) =>
     emit(store.transition(id, state, clock.now(), reason, gateway ? JSON.stringify(gateway) : undefined));
 
+  /** Apply a gateway record, including intermediate states we did not see (e.g. queued → running). */
   const apply = (id: string, rec: CommandRecord) => {
+    const seen = new Set<string>();
+    for (const h of rec.history) {
+      if (h.state === rec.state || seen.has(h.state)) continue;
+      seen.add(h.state);
+      move(id, h.state, h.reason);
+    }
     move(id, rec.state, rec.reason, rec);
   };
 
@@ -217,7 +224,13 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
             attempt = 0;
             continue;
           }
-          if (result === 'park' || stopped) return;
+          if (stopped) return;
+          if (result === 'park') {
+            // Unreachable farm: wait for its link; a command not yet delivered still expires on time.
+            if (cmd.state !== 'sending') return;
+            await sleep(id, Math.max(0, Date.parse(cmd.expiresAt) - clock.now()) + 1);
+            continue;
+          }
           const wait =
             result === 'poll'
               ? options.pollMs

@@ -3,12 +3,13 @@
  *
  * - Resume: the last processed sequence number is kept (and persisted) and sent as `since` on reconnect.
  * - Gaps: a `gap` message (the replay buffer no longer reaches back) or a restarted gateway sequence queues a
- *   backfill of the missing time range through /api/data/history without maxPoints (raw points), chunked,
- *   retried until done or older than the cache keeps.
+ *   backfill of the missing time range through /api/data/history in raw chunks (a chunk that comes back
+ *   downsampled is halved and asked again), retried until done or older than the cache keeps. Null points
+ *   in history are gap markers, not readings, and are not restored.
  * - Exactly once: a reading newer than the newest seen for its sensor is new; anything else is checked
  *   against the cache (primary key farm, sensor, ts), so replays and overlapping backfills never count twice.
  */
-import type { CommandRecord, FarmInfo, HistoryResponse, Reading, Sensor, StreamMessage } from '../../../protocol/farm-api.ts';
+import { type CommandRecord, type FarmInfo, type HistoryResponse, Limits, type Reading, type Sensor, type StreamMessage } from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { ReadingCache } from './cache.ts';
@@ -65,8 +66,8 @@ interface Gap {
 
 const MAX_HALVINGS = 16;
 
-function toReading(sensorId: string, point: [number, number | null]): Reading {
-  return { sensorId, ts: point[0], value: point[1], quality: point[1] === null ? 'fault' : 'ok' };
+function toReading(sensorId: string, point: [number, number]): Reading {
+  return { sensorId, ts: point[0], value: point[1], quality: 'ok' };
 }
 
 export function createFarmLink(options: FarmLinkOptions): FarmLink {
@@ -168,8 +169,13 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
     let halvings = 0;
     while (a <= to && !stopped) {
       const b = Math.min(to, a + chunk - 1);
-      const res: HistoryResponse = await client.history({ sensor: sensor.id, from: a, to: b }, tuning.requestTimeoutMs);
-      if ((res.method !== 'raw' || res.points.length < res.sourcePoints) && chunk > 1_000 && halvings < MAX_HALVINGS) {
+      // maxPoints at the protocol cap: a gateway that treats a missing maxPoints as "raw" and one that
+      // applies a default cap both answer raw for a chunk this size.
+      const res: HistoryResponse = await client.history(
+        { sensor: sensor.id, from: a, to: b, maxPoints: Limits.historyMaxPoints },
+        tuning.requestTimeoutMs,
+      );
+      if (res.method !== 'raw' && chunk > 1_000 && halvings < MAX_HALVINGS) {
         // The gateway thinned the answer: ask for less at a time.
         chunk = Math.max(1_000, Math.floor(chunk / 2));
         halvings++;
@@ -178,9 +184,10 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
       const seen = cache.tsIn(farmId, sensor.id, a, b);
       const fresh: Reading[] = [];
       for (const p of res.points) {
-        if (p[0] < a || p[0] > b || seen.has(p[0])) continue;
+        // A null in history marks missing data (or a fault) and is not a reading we can restore.
+        if (p[1] === null || p[0] < a || p[0] > b || seen.has(p[0])) continue;
         seen.add(p[0]);
-        fresh.push(toReading(sensor.id, p));
+        fresh.push(toReading(sensor.id, [p[0], p[1]]));
       }
       for (const r of fresh) if ((lastTs.get(r.sensorId) ?? -Infinity) < r.ts) lastTs.set(r.sensorId, r.ts);
       accept(fresh);

@@ -129,9 +129,14 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
       autoPong: true,
     });
     ws = socket;
+    let failure: string | undefined;
+    // ws's own handshakeTimeout does not apply to sockets from createConnection: keep our own deadline.
+    const handshakeTimer = setTimeout(() => {
+      failure ??= `the gateway did not complete the stream handshake in ${options.handshakeTimeoutMs} ms`;
+      socket.terminate();
+    }, options.handshakeTimeoutMs);
     let done!: () => void;
     closed = new Promise((resolve) => (done = resolve));
-    let failure = 'connection closed';
 
     socket.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
@@ -143,6 +148,7 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
       socket.terminate();
     });
     socket.on('open', () => {
+      clearTimeout(handshakeTimer);
       openedAt = performance.now();
       lastHeard = openedAt;
       lastPing = openedAt;
@@ -178,14 +184,15 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
       }
     });
     socket.on('error', (err) => {
-      failure = err.message;
+      failure ??= err.message;
     });
     socket.on('close', () => {
+      clearTimeout(handshakeTimer);
       clearBeat();
       if (ws === socket) ws = undefined;
       done();
       if (stopped) return;
-      const reason = dropReason ?? failure;
+      const reason = dropReason ?? failure ?? 'connection closed';
       dropReason = undefined;
       scheduleRetry(reason);
     });

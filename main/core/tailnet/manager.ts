@@ -8,13 +8,7 @@ import type { CallerIdentity } from '../../../protocol/identity.ts';
 import type { Disposable } from '../../../kit/disposable.ts';
 
 export type TailnetCapability =
-  | 'listDevices'
-  | 'setTags'
-  | 'createAuthKey'
-  | 'whois'
-  | 'policy'
-  | 'posture'
-  | 'watch';
+  'listDevices' | 'setTags' | 'createAuthKey' | 'whois' | 'policy' | 'posture' | 'watch';
 
 export interface AuthKeyRequest {
   tags: string[];
@@ -55,6 +49,8 @@ export type DeviceChange =
 export interface TailscaleManager extends Disposable {
   readonly kind: TailnetBackendKind;
   readonly capabilities: ReadonlySet<TailnetCapability>;
+  /** Where this backend talks to (socket path or URL), for messages; secrets never included. */
+  readonly target?: string | undefined;
   listDevices(filter?: { tag?: string }): Promise<TailnetDevice[]>;
   /** Addresses of a device by short name or MagicDNS name; undefined when no such device. */
   findDevice(name: string): Promise<TailnetDevice | undefined>;

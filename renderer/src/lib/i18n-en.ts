@@ -226,6 +226,7 @@ export const en = {
   direct: 'direct',
   relayed: 'relayed ({region})',
   keyExpirySoon: 'Key expires {when}: renew it before it expires or the device drops off the tailnet.',
+  updateAvailable: 'update available',
   filterTag: 'Tag',
   filterAllTags: 'Any tag',
   filterUntagged: 'Untagged only',

@@ -218,6 +218,7 @@ export const ru: Record<keyof typeof en, string> = {
   direct: 'напрямую',
   relayed: 'через ретранслятор ({region})',
   keyExpirySoon: 'Ключ истекает {when}: обновите его, иначе устройство выпадет из tailnet.',
+  updateAvailable: 'есть обновление',
   filterTag: 'Тег',
   filterAllTags: 'Любой тег',
   filterUntagged: 'Только без тегов',

@@ -43,9 +43,12 @@ export async function identify(
     identity = await resolve(remote);
   } catch (err) {
     if (err instanceof AgromeshError) throw err;
-    throw new AgromeshError('LOCALAPI_UNAVAILABLE', 'The registry could not ask tailscaled who is calling.', { cause: err });
+    throw new AgromeshError('LOCALAPI_UNAVAILABLE', 'The registry could not ask tailscaled who is calling.', {
+      cause: err,
+    });
   }
-  if (!identity) throw new AgromeshError('UNAUTHENTICATED', `The tailnet does not know the caller at ${remote}.`);
+  if (!identity)
+    throw new AgromeshError('UNAUTHENTICATED', `The tailnet does not know the caller at ${remote}.`);
   return identity;
 }
 
@@ -54,7 +57,8 @@ export function isFarmNode(identity: Pick<CallerIdentity, 'tags'>): boolean {
 }
 
 export function writerOf(identity: CallerIdentity): Writer {
-  const label = identity.user === 'tagged-devices' || identity.user === '' ? identity.nodeName : identity.user;
+  const label =
+    identity.user === 'tagged-devices' || identity.user === '' ? identity.nodeName : identity.user;
   return { label: label || identity.address, nodeName: identity.nodeName, tags: identity.tags };
 }
 
@@ -62,14 +66,25 @@ export function writerOf(identity: CallerIdentity): Writer {
  * May `identity` edit the record at `target`? A farm node only its own address's record (whatever roles its
  * tags carry); a person needs the support or operator role.
  */
-export function assertMayEdit(identity: CallerIdentity, ownAddress: string | null, target: string, policy: RolePolicy): void {
+export function assertMayEdit(
+  identity: CallerIdentity,
+  ownAddress: string | null,
+  target: string,
+  policy: RolePolicy,
+): void {
   if (isFarmNode(identity)) {
     if (ownAddress !== target) {
-      throw new AgromeshError('FORBIDDEN', `A farm node may change only its own record (${ownAddress ?? 'unknown address'}), not ${target}.`);
+      throw new AgromeshError(
+        'FORBIDDEN',
+        `A farm node may change only its own record (${ownAddress ?? 'unknown address'}), not ${target}.`,
+      );
     }
     return;
   }
   if (!permissionsOf(identity, policy).canEditFarmMetadata) {
-    throw new AgromeshError('FORBIDDEN', 'Changing farm names, locations or notes needs the support or operator role.');
+    throw new AgromeshError(
+      'FORBIDDEN',
+      'Changing farm names, locations or notes needs the support or operator role.',
+    );
   }
 }

@@ -3,7 +3,12 @@
  * permission (403) → body (413/415/400/422) → state (404/409). A refused request writes nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FarmListQuery, FarmMetadataUpdate, Heartbeat, type RegistryHealth } from '../../../../protocol/discovery-api.ts';
+import {
+  FarmListQuery,
+  FarmMetadataUpdate,
+  Heartbeat,
+  type RegistryHealth,
+} from '../../../../protocol/discovery-api.ts';
 import { AgromeshError } from '../../../../protocol/errors.ts';
 import type { RolePolicy } from '../../../../protocol/identity.ts';
 import { parseInput, readJsonBody, sendJson } from '../../../../kit/http/json.ts';
@@ -114,7 +119,11 @@ export function createRegistryHandler(ctx: RouteContext) {
       if (method === 'POST') {
         const identity = await identify(req, ctx.resolveIdentity, ctx.insecureNoAuth);
         assertMayEdit(identity, canonicalTailnetAddress(identity.address), address, ctx.rolePolicy);
-        const patch = parseInput(FarmMetadataUpdate.strict(), await readJsonBody(req, RegistryLimits.bodyBytes), 'farm metadata');
+        const patch = parseInput(
+          FarmMetadataUpdate.strict(),
+          await readJsonBody(req, RegistryLimits.bodyBytes),
+          'farm metadata',
+        );
         const record = ctx.store.updateMetadata(address, patch, writerOf(identity));
         ctx.logger.info('farm metadata updated', { address, by: record.updatedBy, version: record.version });
         return sendJson(res, 200, record);
@@ -129,13 +138,22 @@ export function createRegistryHandler(ctx: RouteContext) {
       if (ctx.insecureNoAuth) {
         // No who-is without auth: the dev-only registry takes the farm's address from the query string.
         address = canonicalTailnetAddress(new URLSearchParams(search).get('address') ?? '');
-        if (!address) throw new AgromeshError('BAD_REQUEST', 'Without tailnet auth, a heartbeat needs ?address=<tailnet address>.');
+        if (!address)
+          throw new AgromeshError(
+            'BAD_REQUEST',
+            'Without tailnet auth, a heartbeat needs ?address=<tailnet address>.',
+          );
         identity.tags = ['tag:farm'];
         identity.nodeName = address;
       } else {
-        if (!isFarmNode(identity)) throw new AgromeshError('FORBIDDEN', 'Only nodes tagged tag:farm may send heartbeats.');
+        if (!isFarmNode(identity))
+          throw new AgromeshError('FORBIDDEN', 'Only nodes tagged tag:farm may send heartbeats.');
         address = canonicalTailnetAddress(identity.address);
-        if (!address) throw new AgromeshError('BAD_REQUEST', `The caller's address ${identity.address} is not a tailnet address.`);
+        if (!address)
+          throw new AgromeshError(
+            'BAD_REQUEST',
+            `The caller's address ${identity.address} is not a tailnet address.`,
+          );
       }
       const hb = parseInput(Heartbeat, await readJsonBody(req, RegistryLimits.bodyBytes), 'heartbeat');
       const record = ctx.store.heartbeat(address, hb, writerOf(identity));

@@ -46,7 +46,8 @@ export interface RegistryHandle {
 
 function resolveListen(listenOpt: RegistryOptions['listen']): { host: string; port: number } {
   const parsed = typeof listenOpt === 'string' ? parseListen(listenOpt) : listenOpt;
-  if (!parsed) throw new AgromeshError('BAD_REQUEST', `--listen must be ADDR:PORT, got "${String(listenOpt)}".`);
+  if (!parsed)
+    throw new AgromeshError('BAD_REQUEST', `--listen must be ADDR:PORT, got "${String(listenOpt)}".`);
   return parsed;
 }
 
@@ -57,7 +58,10 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     throw new AgromeshError('BAD_REQUEST', `--insecure-no-auth is allowed only on loopback, not on ${host}.`);
   }
   if (!isLoopbackAddress(host) && !isTailnetAddress(host)) {
-    throw new AgromeshError('BAD_REQUEST', `The registry listens only on a tailnet address or loopback, not on ${host}.`);
+    throw new AgromeshError(
+      'BAD_REQUEST',
+      `The registry listens only on a tailnet address or loopback, not on ${host}.`,
+    );
   }
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
@@ -79,7 +83,10 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     now,
     logger,
   });
-  const server = createJsonServer({ maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000 }, handler);
+  const server = createJsonServer(
+    { maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000 },
+    handler,
+  );
   let address;
   try {
     sweep(); // records left online by a previous run whose farms went quiet meanwhile
@@ -88,13 +95,16 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     store.close();
     throw err;
   }
-  const timer = setInterval(() => {
-    try {
-      sweep();
-    } catch (err) {
-      logger.warn('offline sweep failed', { err });
-    }
-  }, options.sweepIntervalMs ?? Math.max(50, Math.min(5_000, offlineAfterMs / 3)));
+  const timer = setInterval(
+    () => {
+      try {
+        sweep();
+      } catch (err) {
+        logger.warn('offline sweep failed', { err });
+      }
+    },
+    options.sweepIntervalMs ?? Math.max(50, Math.min(5_000, offlineAfterMs / 3)),
+  );
   timer.unref();
   const url = `http://${hostPort(address.address, address.port)}`;
   logger.info('registry listening', { url, auth: insecureNoAuth ? 'insecure-no-auth' : 'whois' });

@@ -114,7 +114,8 @@ export class RegistryStore {
   /** Records sorted by address; `json` is the serialised `{farms}` body, cached until the next write. */
   list(filter: ListFilter = {}): { records: FarmRecord[]; json: string } {
     // data_version moves when another connection (another registry process) commits to the same file.
-    const dataVersion = (this.#db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version;
+    const dataVersion = (this.#db.prepare('PRAGMA data_version').get() as { data_version: number })
+      .data_version;
     const key = `${this.#generation}:${dataVersion}`;
     const cacheKey = `${filter.tag ?? ''}\u0000${filter.status ?? ''}`;
     const hit = this.#listCache.get(cacheKey);
@@ -156,9 +157,13 @@ export class RegistryStore {
         .prepare("SELECT address FROM farms WHERE farm_id = ? AND address <> ? AND status = 'online' LIMIT 1")
         .get(hb.farmId, address) as { address: string } | undefined;
       if (clash) {
-        throw new AgromeshError('CONFLICT', `Farm id "${hb.farmId}" is already reported by ${clash.address}, which is online.`, {
-          details: { farmId: hb.farmId, heldBy: clash.address },
-        });
+        throw new AgromeshError(
+          'CONFLICT',
+          `Farm id "${hb.farmId}" is already reported by ${clash.address}, which is online.`,
+          {
+            details: { farmId: hb.farmId, heldBy: clash.address },
+          },
+        );
       }
       const old = this.#row(address);
       const next = {
@@ -179,8 +184,20 @@ export class RegistryStore {
                last_heartbeat_at, status, version, updated_at, updated_by)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'online', 1, ?, ?)`,
           )
-          .run(address, next.farm_id, next.name, next.location, next.time_zone, next.tags, next.node_name,
-            next.gateway_version, next.api_port, now, now, writer.label);
+          .run(
+            address,
+            next.farm_id,
+            next.name,
+            next.location,
+            next.time_zone,
+            next.tags,
+            next.node_name,
+            next.gateway_version,
+            next.api_port,
+            now,
+            now,
+            writer.label,
+          );
       } else {
         const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => old[k] !== next[k]);
         if (changed) {
@@ -190,8 +207,20 @@ export class RegistryStore {
                  gateway_version = ?, api_port = ?, status = 'online', last_heartbeat_at = ?,
                  version = version + 1, updated_at = ?, updated_by = ? WHERE address = ?`,
             )
-            .run(next.farm_id, next.name, next.location, next.time_zone, next.tags, next.node_name,
-              next.gateway_version, next.api_port, now, now, writer.label, address);
+            .run(
+              next.farm_id,
+              next.name,
+              next.location,
+              next.time_zone,
+              next.tags,
+              next.node_name,
+              next.gateway_version,
+              next.api_port,
+              now,
+              now,
+              writer.label,
+              address,
+            );
         } else {
           this.#db.prepare('UPDATE farms SET last_heartbeat_at = ? WHERE address = ?').run(now, address);
         }
@@ -210,13 +239,20 @@ export class RegistryStore {
       const old = this.#row(address);
       const current = old?.version ?? 0;
       if (patch.ifVersion !== undefined && patch.ifVersion !== current) {
-        throw new AgromeshError('CONFLICT', `The record is at version ${current}, not ${patch.ifVersion}: reload and retry.`, {
-          details: { currentVersion: current },
-        });
+        throw new AgromeshError(
+          'CONFLICT',
+          `The record is at version ${current}, not ${patch.ifVersion}: reload and retry.`,
+          {
+            details: { currentVersion: current },
+          },
+        );
       }
       const next = {
         display_name: patch.displayName === undefined ? (old?.display_name ?? null) : patch.displayName,
-        location_override: patch.locationOverride === undefined ? (old?.location_override ?? null) : json(patch.locationOverride),
+        location_override:
+          patch.locationOverride === undefined
+            ? (old?.location_override ?? null)
+            : json(patch.locationOverride),
         notes: patch.notes ?? old?.notes ?? '',
       };
       if (!old) {
@@ -243,7 +279,9 @@ export class RegistryStore {
     const now = this.#now();
     const cutoff = now - offlineAfterMs;
     const stale = this.#db
-      .prepare("SELECT 1 FROM farms WHERE status = 'online' AND (last_heartbeat_at IS NULL OR last_heartbeat_at < ?) LIMIT 1")
+      .prepare(
+        "SELECT 1 FROM farms WHERE status = 'online' AND (last_heartbeat_at IS NULL OR last_heartbeat_at < ?) LIMIT 1",
+      )
       .get(cutoff);
     if (!stale) return 0; // read-only fast path: no write lock taken on quiet sweeps
     return this.#write(() => {

@@ -1,0 +1,222 @@
+/**
+ * `agromesh gateway …`: parse the command line, start the gateway, print one line when listening, and
+ * stop cleanly on Ctrl-C / SIGTERM.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Location } from '../protocol/farm-api.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import { ipVersion } from '../protocol/tailnet-address.ts';
+import { createLogger, type LogLevel } from '../kit/log.ts';
+import { type GatewayOptions, startGateway } from './gateway.ts';
+import { loadLayout } from './layout.ts';
+
+/** Same shape as main/cli/io.ts CliIO (the gateway does not import the app's CLI). */
+export interface GatewayIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  stopSignal: Promise<void>;
+}
+
+export const USAGE = `Usage: agromesh gateway [options]
+
+Runs the farm gateway: Farm API v1 and the live stream on the tailnet address (port 8080).
+
+Farm:
+  --farm-id ID              stable farm id (default: remembered, else the hostname)
+  --farm-name NAME          display name
+  --location LAT,LON        e.g. 48.85,2.35
+  --time-zone TZ            IANA zone (default: this machine's)
+  --data-dir DIR            database directory (default: $STATE_DIRECTORY or ~/.local/share/agromesh-gateway)
+Simulation:
+  --simulate                simulated sensors and actuators
+  --seed N                  simulator seed (default 1)
+  --sim-speed X             farm time runs X times faster (default 1)
+  --backfill-hours N        fill N hours of history at start
+  --sim-drive-out-of-range  zone 1 dries below its expected range (for alert demos)
+  --sim-drift-after MIN     ... starting MIN minutes after start (default 5)
+Hardware:
+  --layout FILE             JSON {sensors, actuators} of the real farm
+  --sensor-command CMD      command printing JSON lines of readings
+  --push-listen ADDR:PORT   local push endpoint for readings (loopback only), e.g. 127.0.0.1:8081
+  --actuator-command CMD    handler run as "CMD <target> <action>" with the command as JSON on stdin
+  --actuator-timeout SEC    (default 60)
+Network and access:
+  --listen ADDR:PORT        listen address (default: this node's tailnet IPv4, port 8080)
+  --local-api-socket PATH   tailscaled LocalAPI socket
+  --auth-key KEY            join the tailnet with this key if not up (or env TS_AUTHKEY; "file:PATH" works)
+  --hostname NAME           tailnet hostname when joining (default: the farm id)
+  --tailscale-bin PATH      tailscale CLI (default "tailscale")
+  --discovery-url URL       discovery registry (default: a tailnet peer tagged tag:registry, port 8090)
+  --heartbeat-interval SEC  (default 30)
+  --operator-tags TAGS      comma-separated tags whose nodes may send commands (e.g. tag:ops)
+  --insecure-no-auth        no who-is; every loopback caller is an operator (loopback --listen only)
+  --log-level LEVEL         debug, info, warn, error
+`;
+
+const spec = {
+  simulate: { type: 'boolean' },
+  seed: { type: 'string' },
+  'sim-speed': { type: 'string' },
+  'backfill-hours': { type: 'string' },
+  'sim-drive-out-of-range': { type: 'boolean' },
+  'sim-drift-after': { type: 'string' },
+  listen: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'discovery-url': { type: 'string' },
+  'heartbeat-interval': { type: 'string' },
+  'auth-key': { type: 'string' },
+  hostname: { type: 'string' },
+  'tailscale-bin': { type: 'string' },
+  'farm-name': { type: 'string' },
+  'farm-id': { type: 'string' },
+  location: { type: 'string' },
+  'time-zone': { type: 'string' },
+  layout: { type: 'string' },
+  'sensor-command': { type: 'string' },
+  'push-listen': { type: 'string' },
+  'actuator-command': { type: 'string' },
+  'actuator-timeout': { type: 'string' },
+  'local-api-socket': { type: 'string' },
+  'operator-tags': { type: 'string' },
+  'insecure-no-auth': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function usageError(message: string): never {
+  throw new AgromeshError('VALIDATION', message);
+}
+
+function num(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    usageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** `ADDR:PORT`, `[v6]:PORT` or `:PORT` (host then comes from the tailnet). */
+export function parseListen(value: string, name = 'listen'): { host?: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  const port = Number(m?.[3]);
+  const host = m?.[1] ?? m?.[2];
+  if (!m || port > 65535 || (host !== undefined && host !== '' && ipVersion(host) === 0 && host !== 'localhost')) {
+    usageError(`--${name} must be ADDR:PORT, e.g. 100.64.0.5:8080 or 127.0.0.1:0`);
+  }
+  return host ? { host: host === 'localhost' ? '127.0.0.1' : host, port } : { port };
+}
+
+export function parseLocation(value: string): Location {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
+  const lat = Number(m?.[1]);
+  const lon = Number(m?.[2]);
+  if (!m || Math.abs(lat) > 90 || Math.abs(lon) > 180) usageError('--location must be LAT,LON, e.g. 48.85,2.35');
+  return { lat, lon };
+}
+
+export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): GatewayOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }));
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  const v = values;
+  if (v['time-zone'] !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: v['time-zone'] });
+    } catch {
+      usageError(`--time-zone "${v['time-zone']}" is not a known IANA time zone`);
+    }
+  }
+  const authKey = v['auth-key'] ?? env.TS_AUTHKEY;
+  const logLevel = v['log-level'];
+  if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel)) usageError('--log-level must be debug, info, warn or error');
+  const heartbeat = num(v['heartbeat-interval'], 'heartbeat-interval', 1, 86_400);
+  const actuatorTimeout = num(v['actuator-timeout'], 'actuator-timeout', 1, 3_600);
+  const dataDir = v['data-dir'] ?? env.STATE_DIRECTORY?.split(':')[0] ?? join(homedir(), '.local', 'share', 'agromesh-gateway');
+  return {
+    dataDir,
+    ...(v['farm-id'] !== undefined ? { farmId: v['farm-id'] } : {}),
+    ...(v['farm-name'] !== undefined ? { farmName: v['farm-name'] } : {}),
+    ...(v.location !== undefined ? { location: parseLocation(v.location) } : {}),
+    ...(v['time-zone'] !== undefined ? { timeZone: v['time-zone'] } : {}),
+    ...(v.listen !== undefined ? { listen: parseListen(v.listen) } : {}),
+    simulate: v.simulate
+      ? {
+          seed: num(v.seed, 'seed', 0, 2 ** 31 - 1, true) ?? 1,
+          speed: num(v['sim-speed'], 'sim-speed', 0.001, 100_000) ?? 1,
+          backfillHours: num(v['backfill-hours'], 'backfill-hours', 0, 24 * 30) ?? 0,
+          driftOutOfRangeAfterMs: v['sim-drive-out-of-range']
+            ? (num(v['sim-drift-after'], 'sim-drift-after', 0, 10_000) ?? 5) * 60_000
+            : null,
+        }
+      : null,
+    ...(v.layout !== undefined ? { layout: loadLayout(v.layout) } : {}),
+    ...(v['sensor-command'] !== undefined ? { sensorCommand: v['sensor-command'] } : {}),
+    ...(v['actuator-command'] !== undefined ? { actuatorCommand: v['actuator-command'] } : {}),
+    ...(actuatorTimeout !== undefined ? { actuatorTimeoutMs: actuatorTimeout * 1000 } : {}),
+    ...(v['push-listen'] !== undefined ? { push: pushListen(v['push-listen']) } : {}),
+    ...(v['local-api-socket'] !== undefined ? { localApiSocket: v['local-api-socket'] } : {}),
+    operatorTags: (v['operator-tags'] ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .map((t) => (t.startsWith('tag:') ? t : `tag:${t}`)),
+    insecureNoAuth: v['insecure-no-auth'] ?? false,
+    tailnet: authKey
+      ? {
+          authKey,
+          ...(v.hostname !== undefined ? { hostname: v.hostname } : {}),
+          ...(v['tailscale-bin'] !== undefined ? { tailscaleBin: v['tailscale-bin'] } : {}),
+        }
+      : null,
+    ...(v['discovery-url'] !== undefined ? { discoveryUrl: checkUrl(v['discovery-url']) } : {}),
+    ...(heartbeat !== undefined ? { heartbeatIntervalMs: heartbeat * 1000 } : {}),
+    log: createLogger('gateway', logLevel ? { level: logLevel as LogLevel } : {}),
+  };
+}
+
+function pushListen(value: string): { host: string; port: number } {
+  const l = parseListen(value, 'push-listen');
+  return { host: l.host ?? '127.0.0.1', port: l.port };
+}
+
+function checkUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return value;
+  } catch {
+    // fall through
+  }
+  return usageError('--discovery-url must be an http(s) URL, e.g. http://registry:8090');
+}
+
+export async function run(argv: string[], io: GatewayIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  let options: GatewayOptions;
+  try {
+    options = optionsFromArgs(argv, io.env);
+  } catch (err) {
+    if (err instanceof AgromeshError) {
+      io.stderr(`agromesh gateway: ${err.message}\n\nRun "agromesh gateway --help" for the options.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const gateway = await startGateway(options);
+  io.stdout(`gateway ${gateway.farmId} listening on ${gateway.url}\n`);
+  if (gateway.pushPort !== null) {
+    io.stdout(`gateway ${gateway.farmId} accepting readings on http://127.0.0.1:${gateway.pushPort}/api/readings\n`);
+  }
+  await io.stopSignal;
+  await gateway.dispose();
+  return 0;
+}

@@ -1,0 +1,453 @@
+/**
+ * startGateway: the farm-side program as a library. Opens the store, brings up the farm (simulated or
+ * real hardware), serves Farm API v1 and the live stream on one port, heartbeats to the registry and
+ * prunes old data. `dispose()` stops everything it started, in reverse order.
+ */
+import { hostname as osHostname } from 'node:os';
+import type { Server } from 'node:http';
+import { FARM_API_VERSION, FARM_HTTP_PORT, type FarmInfo, type Health, type Location } from '../protocol/farm-api.ts';
+import { REGISTRY_HTTP_PORT, type Heartbeat } from '../protocol/discovery-api.ts';
+import { REGISTRY_TAG } from '../protocol/device.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import { ipVersion, isLoopbackAddress, isTailnetIPv4 } from '../protocol/tailnet-address.ts';
+import { DisposableStack } from '../kit/disposable.ts';
+import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
+import { type Logger, createLogger } from '../kit/log.ts';
+import { type LocalApiClient, createLocalApiClient, shortName } from '../kit/tailscale/localapi.ts';
+import { type IdentityResolver, createAuthorizer, insecureLoopbackResolver } from './auth.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type ActuatorDriver, noActuators } from './commands/driver.ts';
+import { type CommandService, createCommandService } from './commands/service.ts';
+import { actuatorCommandDriver } from './hardware/actuator-command.ts';
+import { type PushServer, startPushServer } from './hardware/push-server.ts';
+import { type SensorCommand, startSensorCommand } from './hardware/sensor-command.ts';
+import { createApiHandler } from './http/api.ts';
+import { type Ingest, type IngestResult, createIngest } from './ingest.ts';
+import { type FarmLayout, emptyLayout, publicActuators } from './layout.ts';
+import { createFarmSimulator, type FarmSimulator } from './sim/farm-sim.ts';
+import { simActuatorDriver } from './sim/sim-driver.ts';
+import { createCommandStore } from './store/commands.ts';
+import { getMeta, openGatewayDatabase, setMeta } from './store/db.ts';
+import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
+import { createStreamHub } from './stream/hub.ts';
+import { attachStreamServer } from './stream/ws-server.ts';
+import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
+import { ensureJoined } from './tailnet/join.ts';
+import { GATEWAY_VERSION } from './version.ts';
+import type { Reading } from '../protocol/farm-api.ts';
+
+export interface SimulateOptions {
+  seed: number;
+  /** Farm time runs this many times faster than real time (readings keep real timestamps). */
+  speed?: number;
+  /** Fill this many hours of history at start so charts have data at once. */
+  backfillHours?: number;
+  /** Let zone 1 dry out of its expected range, starting this long after start (alert demos). */
+  driftOutOfRangeAfterMs?: number | null;
+  /** Daily irrigation/refill schedule (default on). */
+  schedule?: boolean;
+}
+
+export interface GatewayOptions {
+  /** null: an in-memory database (tests). */
+  dataDir: string | null;
+  farmId?: string;
+  farmName?: string;
+  location?: Location | null;
+  timeZone?: string;
+  /** Where the API listens. Default: this node's tailnet IPv4, port 8080. */
+  listen?: { host?: string; port?: number };
+  simulate?: SimulateOptions | null;
+  /** Sensors and actuators of real hardware (ignored when simulating). */
+  layout?: FarmLayout;
+  sensorCommand?: string;
+  actuatorCommand?: string;
+  actuatorTimeoutMs?: number;
+  /** Replaces the actuator driver (tests). */
+  actuatorDriver?: ActuatorDriver;
+  /** Local push endpoint for readings (loopback only); off when absent. */
+  push?: { host?: string; port: number } | null;
+  /** Who-is for a remote address; default: the LocalAPI at `localApiSocket`. */
+  resolveIdentity?: IdentityResolver;
+  localApiSocket?: string;
+  /** Use this LocalAPI client instead of creating one (tests). */
+  localApi?: LocalApiClient;
+  insecureNoAuth?: boolean;
+  operatorTags?: string[];
+  /** How long a who-is answer is reused (default 5 s). */
+  identityCacheMs?: number;
+  /** Join the tailnet at start when not already up. */
+  tailnet?: { authKey: string; hostname?: string; tailscaleBin?: string } | null;
+  discoveryUrl?: string | null;
+  /** Look for a `tag:registry` peer when no discovery URL is given (default true when a LocalAPI is used). */
+  discoverRegistry?: boolean;
+  heartbeatIntervalMs?: number;
+  clock?: Clock;
+  retention?: Retention;
+  retentionIntervalMs?: number;
+  streamBufferSize?: number;
+  pingIntervalMs?: number;
+  /** How often the simulator and the expiry sweep run (real ms). */
+  tickMs?: number;
+  log?: Logger;
+}
+
+export interface GatewayHandle {
+  farmId: string;
+  address: string;
+  port: number;
+  url: string;
+  pushPort: number | null;
+  /** Feed readings as the hardware adapters do (tests, embedding). */
+  ingest(readings: Reading[]): IngestResult;
+  /** Run the simulator and the expiry sweep now instead of waiting for the timer. */
+  tick(): void;
+  /** Resolves when no command is queued or running. */
+  commandsIdle(): Promise<void>;
+  /** Run retention now. */
+  prune(): Promise<number>;
+  simulator: FarmSimulator | null;
+  dispose(): Promise<void>;
+}
+
+function slug(text: string): string {
+  const s = text.toLowerCase().replace(/[^a-z0-9._:-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return /^[a-z0-9]/.test(s) ? s : `farm-${s}`.slice(0, 100);
+}
+
+export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
+  const log = options.log ?? createLogger('gateway');
+  const clock = options.clock ?? systemClock;
+  const retention = options.retention ?? defaultRetention;
+  const stack = new DisposableStack();
+  try {
+    return await start(options, log, clock, retention, stack);
+  } catch (err) {
+    await stack.dispose().catch(() => {});
+    throw err;
+  }
+}
+
+async function start(
+  options: GatewayOptions,
+  log: Logger,
+  clock: Clock,
+  retention: Retention,
+  stack: DisposableStack,
+): Promise<GatewayHandle> {
+  const explicitHost = options.listen?.host;
+  const port = options.listen?.port ?? FARM_HTTP_PORT;
+  if (options.insecureNoAuth && (explicitHost === undefined || !isLoopbackAddress(explicitHost))) {
+    throw new AgromeshError(
+      'VALIDATION',
+      `--insecure-no-auth is allowed only on a loopback listen address (got ${explicitHost ?? 'the tailnet address'}); refusing to start.`,
+    );
+  }
+
+  // The LocalAPI: who-is for callers, our own addresses, joining, finding the registry.
+  const needLocalApi = !options.resolveIdentity && !options.insecureNoAuth;
+  let localApi: LocalApiClient | undefined = options.localApi;
+  if (!localApi && (needLocalApi || options.tailnet || explicitHost === undefined || options.localApiSocket)) {
+    localApi = createLocalApiClient({ ...(options.localApiSocket ? { socketPath: options.localApiSocket } : {}), logger: log.child('localapi') });
+    const client = localApi;
+    stack.defer(() => client.dispose());
+  }
+
+  const hostName = slug(options.tailnet?.hostname ?? options.farmId ?? osHostname());
+  if (options.tailnet) {
+    const api = localApi!;
+    await ensureJoined({
+      authKey: options.tailnet.authKey,
+      hostname: hostName,
+      tailscaleBin: options.tailnet.tailscaleBin ?? 'tailscale',
+      socketPath: options.localApiSocket,
+      backendState: async () => (await api.status({ peers: false })).BackendState,
+      log: log.child('tailnet'),
+    });
+  }
+
+  // Our own tailnet addresses and node name (grants may name the farm by its machine name).
+  let selfAddresses: string[] = [];
+  let selfName: string | undefined;
+  if (localApi) {
+    try {
+      const status = await localApi.status({ peers: false });
+      selfAddresses = status.TailscaleIPs;
+      selfName = status.Self ? shortName(status.Self.DNSName) || status.Self.HostName || undefined : undefined;
+    } catch (err) {
+      if (explicitHost === undefined) throw err;
+      log.warn('cannot read the tailnet status; continuing on the given listen address', { err });
+    }
+  }
+  let host = explicitHost;
+  if (host === undefined) {
+    host = selfAddresses.find(isTailnetIPv4) ?? selfAddresses[0];
+    if (!host) {
+      throw new AgromeshError('LOCALAPI_UNAVAILABLE', 'This node has no tailnet address yet; join the tailnet or pass --listen.');
+    }
+  }
+
+  // Storage and farm identity.
+  const db = openGatewayDatabase(options.dataDir);
+  stack.defer(() => db.close());
+  const farmId = slug(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
+  setMeta(db, 'farm_id', farmId);
+  const farmName = options.farmName ?? getMeta(db, 'farm_name') ?? farmId;
+  setMeta(db, 'farm_name', farmName);
+  const location = options.location === undefined ? null : options.location;
+  const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+
+  const readings = createReadingStore(db);
+  const commandStore = createCommandStore(db);
+
+  // The farm: simulated, or real hardware described by a layout.
+  let simulator: FarmSimulator | null = null;
+  const sim = options.simulate ?? null;
+  if (sim) {
+    const anchor = clock.now();
+    const last = (id: string) => readings.latest(id)?.value ?? undefined;
+    simulator = createFarmSimulator({
+      seed: sim.seed,
+      speed: sim.speed ?? 1,
+      location,
+      anchor,
+      driftFrom: sim.driftOutOfRangeAfterMs == null ? null : anchor + sim.driftOutOfRangeAfterMs,
+      schedule: sim.schedule ?? true,
+      initial: { soil1: last('soil-1'), soil2: last('soil-2'), tank: last('tank-1') },
+    });
+  }
+  const layout = simulator?.layout ?? options.layout ?? emptyLayout;
+  const driver: ActuatorDriver =
+    options.actuatorDriver ??
+    (options.actuatorCommand
+      ? actuatorCommandDriver({ command: options.actuatorCommand, log: log.child('actuator'), ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}) })
+      : simulator
+        ? simActuatorDriver(simulator, clock)
+        : noActuators);
+  if (driver.dispose) stack.defer(() => driver.dispose!());
+
+  const hub = createStreamHub({ db, farmId, clock, bufferSize: options.streamBufferSize ?? 10_000 });
+  let commands: CommandService | undefined;
+  const ingest: Ingest = createIngest({
+    store: readings,
+    layout,
+    clock,
+    retention,
+    log: log.child('ingest'),
+    onAdded: (added, publish) => {
+      if (publish) hub.publishReadings(added);
+      commands?.onReadings(added);
+    },
+  });
+  commands = createCommandService({
+    store: commandStore,
+    layout,
+    driver,
+    clock,
+    log: log.child('commands'),
+    onChange: (record) => hub.publishCommand(record),
+  });
+  const commandService = commands;
+  stack.defer(() => commandService.dispose());
+
+  // History first (quietly), then live.
+  if (simulator) {
+    const now = clock.now();
+    const lastTs = Math.max(0, ...layout.sensors.map((s) => readings.latest(s.id)?.ts ?? 0));
+    const backfillFrom = now - (sim?.backfillHours ?? 0) * 3_600_000;
+    simulator.startAt(Math.max(backfillFrom, lastTs + 1, now - retention.rawMs + 60_000));
+    for (let t = Math.max(backfillFrom, lastTs + 1); t < now; t += 3_600_000) {
+      ingest.ingest(simulator.advanceTo(Math.min(t + 3_600_000, now)), { publish: false });
+    }
+  }
+  commandService.recover();
+
+  const tick = () => {
+    if (simulator) ingest.ingest(simulator.advanceTo(clock.now()));
+    commandService.sweep();
+  };
+  const tickMs = options.tickMs ?? Math.min(1_000, Math.max(50, simulator?.stepMs ?? 1_000));
+  const ticker = setInterval(() => {
+    try {
+      tick();
+    } catch (err) {
+      log.error('tick failed', { err });
+    }
+  }, tickMs);
+  stack.defer(() => clearInterval(ticker));
+
+  let sensorCommand: SensorCommand | undefined;
+  if (options.sensorCommand) {
+    sensorCommand = startSensorCommand({
+      command: options.sensorCommand,
+      clock,
+      log: log.child('sensor-command'),
+      onReadings: (rs) => {
+        const r = ingest.ingest(rs);
+        if (r.rejected.length > 0) log.warn('sensor command readings refused', { first: r.rejected[0], count: r.rejected.length });
+      },
+    });
+    const sc = sensorCommand;
+    stack.defer(() => sc.dispose());
+  }
+
+  // Who may call.
+  const resolveIdentity: IdentityResolver =
+    options.resolveIdentity ??
+    (options.insecureNoAuth ? insecureLoopbackResolver : (address) => localApi!.whois(address));
+  const auth = createAuthorizer({
+    resolve: resolveIdentity,
+    farmNames: () => [...new Set([farmId, hostName, ...(selfName ? [selfName] : [])])],
+    operatorTags: options.operatorTags ?? [],
+    ...(options.identityCacheMs !== undefined ? { cacheMs: options.identityCacheMs } : {}),
+  });
+
+  const startedAt = Date.now();
+  let heartbeat: HeartbeatLoop | undefined;
+  const info = (): FarmInfo => ({
+    apiVersion: FARM_API_VERSION,
+    farmId,
+    name: farmName,
+    location,
+    timeZone,
+    sensors: layout.sensors,
+    actuators: publicActuators(layout),
+    gatewayVersion: GATEWAY_VERSION,
+    capabilities: [
+      'history:raw',
+      'history:minmax',
+      'history:lttb',
+      'history:rollup-1m',
+      'commands',
+      'commands:confirmation',
+      'stream',
+      'stream:resume',
+      ...(simulator ? ['simulated'] : []),
+    ],
+  });
+  const health = (): Health => {
+    const checks: Health['checks'] = {};
+    try {
+      db.prepare('SELECT 1').get();
+      checks.database = { ok: true };
+    } catch (err) {
+      checks.database = { ok: false, detail: (err as Error).message };
+    }
+    const minInterval = Math.min(...layout.sensors.map((s) => s.intervalMs));
+    const last = ingest.lastIngestAt();
+    if (layout.sensors.length > 0) {
+      const age = last === undefined ? undefined : clock.now() - last;
+      const limit = Math.max(60_000, 3 * minInterval);
+      checks.ingest =
+        age !== undefined && age <= limit
+          ? { ok: true, detail: `last reading ${Math.round(age / 1000)} s ago` }
+          : { ok: false, detail: age === undefined ? 'no readings since start' : `no readings for ${Math.round(age / 1000)} s` };
+    }
+    checks.identity = options.insecureNoAuth ? { ok: true, detail: 'authentication disabled (loopback only)' } : auth.status();
+    if (sensorCommand) checks.sensorCommand = sensorCommand.status();
+    if (heartbeat) {
+      const s = heartbeat.status();
+      checks.registry = { ok: s.ok, ...(s.detail ? { detail: s.detail } : {}) };
+    }
+    const ok = Object.values(checks).every((c) => c.ok);
+    return {
+      status: ok ? 'ok' : 'degraded',
+      farmId,
+      version: GATEWAY_VERSION,
+      uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      checks,
+    };
+  };
+
+  // Farm API v1 + stream on one port.
+  const server: Server = createJsonServer(
+    { maxHeaderSize: 16 * 1024 },
+    createApiHandler({ info, health, auth, clock, readings, commands: commandService, commandStore, retention, log: log.child('http') }),
+  );
+  const stream = attachStreamServer({
+    server,
+    hub,
+    authorize: (req) => auth.identify(req),
+    log: log.child('stream'),
+    ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+  });
+  const address = await listen(server, port, host);
+  stack.defer(() => closeServer(server));
+  stack.defer(() => stream.dispose());
+
+  let push: PushServer | null = null;
+  if (options.push) {
+    push = await startPushServer({ host: options.push.host ?? '127.0.0.1', port: options.push.port, ingest, clock });
+    const p = push;
+    stack.defer(() => p.dispose());
+  }
+
+  // Heartbeat to the registry: a configured URL, or a tailnet peer tagged tag:registry.
+  const discoverRegistry = options.discoverRegistry ?? localApi !== undefined;
+  if (options.discoveryUrl || (discoverRegistry && localApi)) {
+    const api = localApi;
+    const body = (): Heartbeat => ({
+      farmId,
+      name: farmName,
+      location,
+      timeZone,
+      gatewayVersion: GATEWAY_VERSION,
+      apiPort: address.port,
+      sensors: layout.sensors.length,
+      actuators: layout.actuators.length,
+      capabilities: info().capabilities,
+    });
+    heartbeat = startHeartbeat({
+      body,
+      registryUrl: async () => options.discoveryUrl ?? (api ? findRegistry(api) : null),
+      localAddress: host !== '0.0.0.0' && host !== '::' && ipVersion(host) !== 0 ? host : undefined,
+      ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
+      log: log.child('heartbeat'),
+    });
+    const hb = heartbeat;
+    stack.defer(() => hb.dispose());
+  }
+
+  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start).
+  let pruning: Promise<number> | null = null;
+  const prune = () => {
+    pruning ??= readings.applyRetention(clock.now(), retention).finally(() => (pruning = null));
+    return pruning;
+  };
+  const pruneTimer = setInterval(() => void prune().catch((err) => log.error('retention failed', { err })), options.retentionIntervalMs ?? 3_600_000);
+  pruneTimer.unref();
+  const firstPrune = setTimeout(() => void prune().catch((err) => log.error('retention failed', { err })), 5_000);
+  firstPrune.unref();
+  stack.defer(async () => {
+    clearInterval(pruneTimer);
+    clearTimeout(firstPrune);
+    await pruning?.catch(() => {});
+  });
+
+  const urlHost = ipVersion(address.address) === 6 ? `[${address.address}]` : address.address;
+  log.info('gateway started', { farmId, address: address.address, port: address.port, simulated: simulator !== null });
+  return {
+    farmId,
+    address: address.address,
+    port: address.port,
+    url: `http://${urlHost}:${address.port}`,
+    pushPort: push?.port ?? null,
+    ingest: (rs) => ingest.ingest(rs),
+    tick,
+    commandsIdle: () => commandService.idle(),
+    prune,
+    simulator,
+    dispose: () => stack.dispose(),
+  };
+}
+
+/** The first online tailnet peer tagged tag:registry, on the registry's port. */
+export async function findRegistry(api: LocalApiClient): Promise<string | null> {
+  const status = await api.status();
+  for (const peer of Object.values(status.Peer)) {
+    if (!peer.Online || !peer.Tags.includes(REGISTRY_TAG)) continue;
+    const ip = peer.TailscaleIPs.find(isTailnetIPv4) ?? peer.TailscaleIPs[0];
+    if (ip) return `http://${ipVersion(ip) === 6 ? `[${ip}]` : ip}:${REGISTRY_HTTP_PORT}`;
+  }
+  return null;
+}

@@ -1,0 +1,25 @@
+/** Public surface of farm connections (issue 6). */
+export { createTailnetDialer, loopbackAliasOf, type TailnetDialer, type TailnetDialerOptions } from './dialer.ts';
+export {
+  createFarmConnections,
+  defaultTuning,
+  type FarmConnections,
+  type FarmConnectionsEvents,
+  type FarmConnectionsOptions,
+  type FarmConnectionsTuning,
+  type HistoryInput,
+  type SendInput,
+} from './connections.ts';
+export { farmOperationHandlers, type FarmHandlerDeps, type FarmOperationHandlers } from './handlers.ts';
+export { openFarmsDatabase, migrateFarmsSchema } from './schema.ts';
+export { commandsToCsv, csvCell } from './csv.ts';
+export type {
+  Clock,
+  FarmEndpoint,
+  FarmHealthSink,
+  FarmLive,
+  LinkState,
+  LinkStateEvent,
+  LiveBatch,
+  ReadingsBatch,
+} from './types.ts';

@@ -1,0 +1,52 @@
+/** Input checks done before calling a control plane, so mistakes fail fast with a clear message. */
+import { AgromeshError } from '../../../protocol/errors.ts';
+
+const TAG = /^tag:[A-Za-z][A-Za-z0-9-]*$/;
+
+export function checkTags(tags: string[], options: { lowercase?: boolean } = {}): void {
+  for (const t of tags) {
+    if (!TAG.test(t)) {
+      throw new AgromeshError(
+        'VALIDATION',
+        `"${t}" is not a tag: tags look like tag:name (a letter, then letters, digits or dashes).`,
+      );
+    }
+    if (options.lowercase && t !== t.toLowerCase()) {
+      throw new AgromeshError('VALIDATION', `Headscale needs lowercase tags: "${t}".`);
+    }
+  }
+}
+
+export function checkPostureKey(key: string): void {
+  if (!/^custom:[A-Za-z0-9_:]+$/.test(key) || key.length > 50) {
+    throw new AgromeshError(
+      'VALIDATION',
+      `Posture attribute keys are custom:-prefixed, at most 50 characters of letters, digits, _ and : ("${key}").`,
+    );
+  }
+}
+
+export function checkPostureValue(value: string | number | boolean): void {
+  if (typeof value === 'string' && !/^[A-Za-z0-9_.]{0,50}$/.test(value)) {
+    throw new AgromeshError(
+      'VALIDATION',
+      'Posture string values are at most 50 characters of letters, digits, _ and .',
+    );
+  }
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    throw new AgromeshError('VALIDATION', 'Posture number values must be safe integers.');
+  }
+}
+
+/** "90d", "12h", "30m", "45s" or plain seconds → seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*([smhdw]?)$/i.exec(text.trim());
+  if (!m)
+    throw new AgromeshError('VALIDATION', `"${text}" is not a duration (use e.g. 45s, 30m, 12h, 7d, 2w).`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[
+    m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd' | 'w'
+  ];
+  const seconds = Number(m[1]) * unit;
+  if (seconds <= 0) throw new AgromeshError('VALIDATION', 'A duration must be positive.');
+  return seconds;
+}

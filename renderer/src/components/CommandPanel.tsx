@@ -1,0 +1,106 @@
+/** Commands for every actuator, generated from the gateway's schemas; operators only, others see why not. */
+import Divider from '@mui/material/Divider';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { Actuator } from '../../../protocol/farm-api.ts';
+import { useApp } from '../app/context.tsx';
+import { CommandForm } from './CommandForm.tsx';
+import { CommandProgress } from './CommandProgress.tsx';
+import { ConfirmCommandDialog, type PendingCommand } from './ConfirmCommandDialog.tsx';
+import { RoleNotice } from './RoleNotice.tsx';
+import { ErrorState } from './StateViews.tsx';
+
+export function CommandPanel({
+  farmId,
+  farmName,
+  actuators,
+}: {
+  farmId: string;
+  farmName: string;
+  actuators: Actuator[];
+}) {
+  const { api, me, t } = useApp();
+  const [pending, setPending] = useState<PendingCommand | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [sent, setSent] = useState<LedgerCommand | undefined>(undefined);
+
+  if (!me?.canCommand) {
+    return (
+      <Stack spacing={1}>
+        <RoleNotice message="commandsHidden" />
+        {actuators.length > 0 && (
+          <Typography variant="body2" color="text.secondary">
+            {actuators.map((a) => a.label).join(', ')}
+          </Typography>
+        )}
+      </Stack>
+    );
+  }
+  if (actuators.length === 0) return <Typography color="text.secondary">{t('noActuators')}</Typography>;
+
+  const confirm = async () => {
+    if (!pending) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const cmd = await api.sendCommand({
+        farmId,
+        action: pending.action,
+        target: pending.actuatorId,
+        params: pending.params,
+      });
+      setSent(cmd);
+      setPending(undefined);
+    } catch (err) {
+      setError(err);
+      setPending(undefined);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack spacing={1.5}>
+      {actuators.map((a) => (
+        <Paper key={a.id} variant="outlined" sx={{ p: 1.5 }} component="section" aria-label={a.label}>
+          <Typography component="h3" variant="subtitle1">
+            {a.label}
+          </Typography>
+          {a.commands.map((c, i) => (
+            <div key={c.action}>
+              {i > 0 && <Divider />}
+              <CommandForm
+                command={c}
+                actuatorLabel={a.label}
+                disabled={busy}
+                onSubmit={(params, fields) =>
+                  setPending({
+                    farmName,
+                    actuatorId: a.id,
+                    actuatorLabel: a.label,
+                    action: c.action,
+                    actionLabel: c.label,
+                    params,
+                    fields,
+                  })
+                }
+              />
+            </div>
+          ))}
+        </Paper>
+      ))}
+      {error !== undefined && <ErrorState error={error} />}
+      {sent && <CommandProgress initial={sent} />}
+      <ConfirmCommandDialog
+        pending={pending}
+        busy={busy}
+        onCancel={() => setPending(undefined)}
+        onConfirm={() => void confirm()}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,71 @@
+/** A sent command's live state, from `commandChanged`, through to succeeded / failed / expired / unknown. */
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import LinearProgress from '@mui/material/LinearProgress';
+import Typography from '@mui/material/Typography';
+import { useEffect, useState } from 'react';
+import type { LedgerCommand } from '../../../preload/contract.ts';
+import { useApp } from '../app/context.tsx';
+import { isFinal, STATE_LABEL } from '../lib/commands.ts';
+import { formatDateTime } from '../lib/format.ts';
+import { describeParams } from '../lib/params.ts';
+import { CommandStateChip } from './CommandStateChip.tsx';
+
+export function CommandProgress({ initial }: { initial: LedgerCommand }) {
+  const { api, bridge, t, lang } = useApp();
+  const [cmd, setCmd] = useState(initial);
+  useEffect(() => setCmd(initial), [initial]);
+  useEffect(
+    () =>
+      api.on('commandChanged', (c) => {
+        if (c.id === initial.id) setCmd((cur) => (cur.updatedAt > c.updatedAt ? cur : c));
+      }),
+    [api, initial.id],
+  );
+  // After a reconnect, events may have been missed: ask once for the current state.
+  useEffect(() => {
+    if (bridge !== 'open' || isFinal(cmd.state)) return;
+    api.getCommand({ id: initial.id }).then(
+      (c) => setCmd((cur) => (cur.updatedAt > c.updatedAt ? cur : c)),
+      () => undefined,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bridge]);
+
+  const final = isFinal(cmd.state);
+  return (
+    <Alert
+      severity={
+        cmd.state === 'succeeded'
+          ? 'success'
+          : cmd.state === 'unknown' || cmd.state === 'expired'
+            ? 'warning'
+            : final
+              ? 'error'
+              : 'info'
+      }
+      role="status"
+      aria-live="polite"
+      sx={{ mt: 1 }}
+    >
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+        <strong>{t('commandLive')}:</strong> {cmd.target} · {cmd.action} {describeParams(cmd.params)}{' '}
+        <CommandStateChip state={cmd.state} />
+        <span>{t('commandState', { state: t(STATE_LABEL[cmd.state]) })}</span>
+      </Box>
+      {!final && cmd.state !== 'unknown' && (
+        <LinearProgress sx={{ my: 1 }} aria-label={t(STATE_LABEL[cmd.state])} />
+      )}
+      {cmd.reason && <Typography variant="body2">{cmd.reason}</Typography>}
+      {cmd.state === 'unknown' && <Typography variant="body2">{t('stateUnknownHelp')}</Typography>}
+      <Box component="ol" sx={{ m: 0, pl: 2.5, fontSize: '0.85em' }}>
+        {cmd.history.map((h, i) => (
+          <li key={`${h.state}-${h.at}-${i}`}>
+            {formatDateTime(lang, h.at)} — {t(STATE_LABEL[h.state])}
+            {h.reason ? `: ${h.reason}` : ''}
+          </li>
+        ))}
+      </Box>
+    </Alert>
+  );
+}

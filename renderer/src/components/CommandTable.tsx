@@ -1,0 +1,67 @@
+/** Commands as an audit table: when, where, what, by whom, and how it ended (with the reason). */
+import Paper from '@mui/material/Paper';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Link from '@mui/material/Link';
+import type { LedgerCommand } from '../../../preload/contract.ts';
+import { useApp } from '../app/context.tsx';
+import { formatDateTime } from '../lib/format.ts';
+import { describeParams } from '../lib/params.ts';
+import { routeHref } from '../lib/route.ts';
+import { CommandStateChip } from './CommandStateChip.tsx';
+
+export function CommandTable({
+  commands,
+  showFarm,
+  label,
+}: {
+  commands: LedgerCommand[];
+  showFarm: boolean;
+  label: string;
+}) {
+  const { t, lang } = useApp();
+  return (
+    <Paper variant="outlined">
+      <TableContainer sx={{ maxHeight: 560 }}>
+        <Table size="small" stickyHeader aria-label={label}>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('colTime')}</TableCell>
+              {showFarm && <TableCell>{t('colFarm')}</TableCell>}
+              <TableCell>{t('colTarget')}</TableCell>
+              <TableCell>{t('colAction')}</TableCell>
+              <TableCell>{t('colParams')}</TableCell>
+              <TableCell>{t('colBy')}</TableCell>
+              <TableCell>{t('colState')}</TableCell>
+              <TableCell>{t('colReason')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {commands.map((c) => (
+              <TableRow key={c.id} hover>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(lang, c.createdAt)}</TableCell>
+                {showFarm && (
+                  <TableCell>
+                    <Link href={routeHref({ view: 'farm', farmId: c.farmId })}>{c.farmName}</Link>
+                  </TableCell>
+                )}
+                <TableCell>{c.target}</TableCell>
+                <TableCell>{c.action}</TableCell>
+                <TableCell>{describeParams(c.params) || '—'}</TableCell>
+                <TableCell>{c.requestedBy}</TableCell>
+                <TableCell>
+                  <CommandStateChip state={c.state} />
+                </TableCell>
+                <TableCell sx={{ maxWidth: 280 }}>{c.reason ?? ''}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+    </Paper>
+  );
+}

@@ -1,0 +1,131 @@
+/** Current value per sensor with unit, quality and age; values outside the expected range are flagged. */
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Paper from '@mui/material/Paper';
+import Typography from '@mui/material/Typography';
+import type { Reading, Sensor } from '../../../protocol/farm-api.ts';
+import { useApp } from '../app/context.tsx';
+import { formatAge, formatDateTime, formatNumber } from '../lib/format.ts';
+import type { MessageKey } from '../lib/i18n.ts';
+import { ageSeconds, isStale } from '../lib/staleness.ts';
+import { convertValue, displayUnit } from '../lib/units.ts';
+
+const QUALITY: Record<Reading['quality'], MessageKey> = {
+  ok: 'qualityOk',
+  stale: 'qualityStale',
+  fault: 'qualityFault',
+};
+
+export interface SensorView {
+  id: string;
+  label: string;
+  unit: string;
+  expectedRange?: { min: number; max: number };
+}
+
+/** Sensors as the gateway described them, or just the ids the summary knows when it has not. */
+export function sensorViews(
+  sensors: readonly Sensor[] | undefined,
+  latest: readonly Reading[],
+): SensorView[] {
+  if (sensors && sensors.length) {
+    return sensors.map((s) => ({
+      id: s.id,
+      label: s.label || s.id,
+      unit: s.unit,
+      expectedRange: s.expectedRange,
+    }));
+  }
+  return latest.map((r) => ({ id: r.sensorId, label: r.sensorId, unit: '' }));
+}
+
+export function ReadingCards({
+  sensors,
+  latest,
+  timeZone,
+  now,
+}: {
+  sensors: SensorView[];
+  latest: readonly Reading[];
+  timeZone: string;
+  now: number;
+}) {
+  const { t, lang, settings } = useApp();
+  if (sensors.length === 0) return <Typography color="text.secondary">{t('noSensors')}</Typography>;
+  const byId = new Map(latest.map((r) => [r.sensorId, r]));
+  return (
+    <Box
+      component="ul"
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: 'repeat(auto-fill, minmax(190px, 1fr))',
+        gap: 1,
+        p: 0,
+        m: 0,
+        listStyle: 'none',
+      }}
+    >
+      {sensors.map((s) => {
+        const r = byId.get(s.id);
+        const stale = r ? isStale(r, now, settings.staleAfterS) : true;
+        const unit = displayUnit(s.unit, settings.units);
+        const outOfRange =
+          r?.value != null &&
+          s.expectedRange &&
+          (r.value < s.expectedRange.min || r.value > s.expectedRange.max);
+        return (
+          <Paper
+            component="li"
+            key={s.id}
+            variant="outlined"
+            sx={{ p: 1.5, opacity: stale ? 0.6 : 1 }}
+            aria-label={s.label}
+          >
+            <Typography variant="body2" color="text.secondary" noWrap title={s.label}>
+              {s.label}
+            </Typography>
+            <Typography variant="h5" component="p" sx={{ color: outOfRange ? 'warning.main' : undefined }}>
+              {r?.value == null ? '—' : formatNumber(lang, convertValue(r.value, s.unit, settings.units))}
+              <Typography component="span" variant="body1" sx={{ ml: 0.5 }}>
+                {unit}
+              </Typography>
+            </Typography>
+            {r ? (
+              <>
+                <Chip
+                  size="small"
+                  label={t(QUALITY[r.quality])}
+                  color={r.quality === 'ok' ? 'success' : r.quality === 'fault' ? 'error' : 'default'}
+                  variant="outlined"
+                  sx={{ mr: 0.5 }}
+                />
+                <Typography
+                  variant="caption"
+                  color={stale ? 'text.disabled' : 'text.secondary'}
+                  title={formatDateTime(lang, r.ts, timeZone)}
+                >
+                  {stale
+                    ? t('staleValue', { age: formatAge(lang, ageSeconds(r.ts, now)) })
+                    : t('ago', { age: formatAge(lang, ageSeconds(r.ts, now)) })}
+                </Typography>
+              </>
+            ) : (
+              <Typography variant="caption" color="text.disabled">
+                {t('noReadings')}
+              </Typography>
+            )}
+            {s.expectedRange && (
+              <Typography variant="caption" component="p" color="text.secondary">
+                {t('expectedRange', {
+                  min: formatNumber(lang, convertValue(s.expectedRange.min, s.unit, settings.units)),
+                  max: formatNumber(lang, convertValue(s.expectedRange.max, s.unit, settings.units)),
+                  unit,
+                })}
+              </Typography>
+            )}
+          </Paper>
+        );
+      })}
+    </Box>
+  );
+}

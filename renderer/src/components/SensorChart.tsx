@@ -1,0 +1,116 @@
+/**
+ * One sensor's history: a line with gaps drawn as gaps (nulls, connectNulls=false), time axis in the
+ * farm's time zone, drag across to zoom. Charts share a syncId so the tooltip follows across sensors.
+ */
+import Box from '@mui/material/Box';
+import { useTheme } from '@mui/material/styles';
+import Typography from '@mui/material/Typography';
+import { memo, useMemo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { useApp } from '../app/context.tsx';
+import type { Point } from '../lib/downsample.ts';
+import { formatDateTime, formatNumber, formatTick } from '../lib/format.ts';
+import type { TimeRange } from '../lib/ranges.ts';
+import { convertMaybe, displayUnit } from '../lib/units.ts';
+import type { SensorView } from './ReadingCards.tsx';
+
+export const CHART_HEIGHT = 170;
+const Y_AXIS_WIDTH = 64;
+
+export const SensorChart = memo(function SensorChart(props: {
+  sensor: SensorView;
+  points: readonly Point[];
+  range: TimeRange;
+  width: number;
+  timeZone: string;
+  color: string;
+  onZoom: (a: number, b: number) => void;
+}) {
+  const { lang, settings, t } = useApp();
+  const theme = useTheme();
+  const { sensor, range, width, timeZone } = props;
+  const unit = displayUnit(sensor.unit, settings.units);
+  const data = useMemo(
+    () => props.points.map(([ts, v]) => ({ ts, v: convertMaybe(v, sensor.unit, settings.units) })),
+    [props.points, sensor.unit, settings.units],
+  );
+  const [sel, setSel] = useState<{ a: number; b: number } | undefined>(undefined);
+  const span = range.to - range.from;
+  return (
+    <Box
+      role="figure"
+      aria-label={t('chartLabel', { sensor: sensor.label, unit: unit || '—' })}
+      sx={{ mb: 1 }}
+    >
+      <Typography variant="subtitle2" component="h3">
+        {sensor.label}
+        {unit && ` (${unit})`}
+      </Typography>
+      <LineChart
+        width={width}
+        height={CHART_HEIGHT}
+        data={data}
+        syncId="farm-history"
+        syncMethod="value"
+        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        onMouseDown={(s) =>
+          typeof s.activeLabel === 'number' && setSel({ a: s.activeLabel, b: s.activeLabel })
+        }
+        onMouseMove={(s) =>
+          sel && typeof s.activeLabel === 'number' && setSel({ a: sel.a, b: s.activeLabel })
+        }
+        onMouseUp={() => {
+          if (sel && sel.a !== sel.b) props.onZoom(sel.a, sel.b);
+          setSel(undefined);
+        }}
+        style={{ userSelect: 'none' }}
+      >
+        <CartesianGrid stroke={theme.palette.divider} strokeDasharray="3 3" />
+        <XAxis
+          dataKey="ts"
+          type="number"
+          scale="time"
+          domain={[range.from, range.to]}
+          allowDataOverflow
+          tickFormatter={(ts: number) => formatTick(lang, ts, span, timeZone)}
+          stroke={theme.palette.text.secondary}
+          fontSize={11}
+          minTickGap={40}
+        />
+        <YAxis
+          width={Y_AXIS_WIDTH}
+          domain={['auto', 'auto']}
+          tickFormatter={(v: number) => formatNumber(lang, v, 2)}
+          stroke={theme.palette.text.secondary}
+          fontSize={11}
+        />
+        <Tooltip
+          isAnimationActive={false}
+          labelFormatter={(ts) => (typeof ts === 'number' ? formatDateTime(lang, ts, timeZone) : '')}
+          formatter={(v) => [
+            typeof v === 'number' ? `${formatNumber(lang, v, 2)} ${unit}` : '—',
+            sensor.label,
+          ]}
+          contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
+        />
+        <Line
+          type="linear"
+          dataKey="v"
+          stroke={props.color}
+          strokeWidth={1.5}
+          dot={false}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
+        {sel && sel.a !== sel.b && (
+          <ReferenceArea
+            x1={Math.min(sel.a, sel.b)}
+            x2={Math.max(sel.a, sel.b)}
+            fill={theme.palette.primary.main}
+            fillOpacity={0.15}
+          />
+        )}
+      </LineChart>
+    </Box>
+  );
+});

@@ -1,0 +1,328 @@
+/**
+ * The farm map: bundled offline basemap (online tiles only when configured), farms coloured and shaped by
+ * health, clustered when dense. Pan with drag or arrow keys, zoom with the wheel, +/- keys or buttons.
+ */
+import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import Paper from '@mui/material/Paper';
+import { useTheme } from '@mui/material/styles';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { FarmSummary } from '../../../preload/contract.ts';
+import { useApp } from '../app/context.tsx';
+import { useElementSize } from '../hooks/useElementSize.ts';
+import { type Cluster, clusterPoints } from '../lib/cluster.ts';
+import { HEALTH_LABEL } from '../lib/health.ts';
+import {
+  clampView,
+  fitPoints,
+  panBy,
+  project,
+  toScreen,
+  type Viewport,
+  visibleTiles,
+  zoomAt,
+} from '../lib/projection.ts';
+import { isValidTileTemplate } from '../lib/tiles.ts';
+import { BasemapLayer, type MarkerHandlers, MarkerLayer, TileLayer } from '../map/MapLayers.tsx';
+import { WORLD_UNITS } from '../map/basemap-paths.ts';
+import { HealthChip } from './HealthChip.tsx';
+import { HomeIcon, MinusIcon, PlusIcon } from './Icons.tsx';
+
+const DETAIL_FROM_K = 3000;
+const KEY_PAN_PX = 80;
+
+export function WorldMap({
+  farms,
+  onOpenFarm,
+}: {
+  farms: FarmSummary[];
+  onOpenFarm: (farmId: string) => void;
+}) {
+  const { settings, t } = useApp();
+  const theme = useTheme();
+  const dark = theme.palette.mode === 'dark';
+  const box = useRef<HTMLDivElement>(null);
+  const size = useElementSize(box);
+  const [view, setView] = useState<Viewport>({ x: 0.5, y: 0.5, k: 256 });
+  const [hover, setHover] = useState<Cluster | undefined>(undefined);
+
+  const located = useMemo(
+    () =>
+      farms.flatMap((f) =>
+        f.location
+          ? [{ id: f.farmId, p: project(f.location.lon, f.location.lat), health: f.health.overall }]
+          : [],
+      ),
+    [farms],
+  );
+  const byId = useMemo(() => new Map(farms.map((f) => [f.farmId, f])), [farms]);
+
+  // Fit the farms once, when both the size and the first farms are known.
+  const fitted = useRef(false);
+  const fit = useCallback(
+    () =>
+      setView(
+        fitPoints(
+          located.map((l) => l.p),
+          size,
+        ),
+      ),
+    [located, size],
+  );
+  useEffect(() => {
+    if (size.width === 0) return;
+    if (!fitted.current) {
+      fit();
+      if (located.length) fitted.current = true;
+    } else setView((v) => clampView(v, size));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [size.width, size.height, located.length > 0]);
+
+  const clusters = useMemo(() => clusterPoints(located, view.k), [located, view.k]);
+
+  // Coalesce pointer moves to one state update per frame.
+  const pending = useRef<Viewport | undefined>(undefined);
+  const frame = useRef(0);
+  const schedule = useCallback((next: (v: Viewport) => Viewport) => {
+    pending.current = next(pending.current ?? viewRef.current);
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (pending.current) setView(pending.current);
+      pending.current = undefined;
+    });
+  }, []);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  // Wheel zoom needs a non-passive listener to keep the page from scrolling.
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = el.getBoundingClientRect();
+      const factor = Math.exp(-e.deltaY * 0.0015);
+      schedule((v) => zoomAt(v, sizeRef.current, factor, { x: e.clientX - r.left, y: e.clientY - r.top }));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [schedule]);
+
+  const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | undefined>(undefined);
+  const dragged = useRef(false);
+
+  const handlers = useMemo<MarkerHandlers>(
+    () => ({
+      label: (c) => {
+        if (c.ids.length > 1) {
+          return t('mapCluster', { n: c.ids.length, health: t(HEALTH_LABEL[c.worst]) });
+        }
+        const f = byIdRef.current.get(c.ids[0] ?? '');
+        return f
+          ? t('mapFarmMarker', {
+              name: f.displayName,
+              health: t(HEALTH_LABEL[f.health.overall]),
+              reason: f.health.reason,
+            })
+          : '';
+      },
+      onActivate: (c) => {
+        if (dragged.current) return;
+        if (c.ids.length === 1 && c.ids[0]) return onOpenFarmRef.current(c.ids[0]);
+        const pts = [
+          { x: c.bounds.minX, y: c.bounds.minY },
+          { x: c.bounds.maxX, y: c.bounds.maxY },
+        ];
+        const fittedView = fitPoints(pts, sizeRef.current, 64, viewRef.current.k * 64);
+        setView(
+          fittedView.k > viewRef.current.k * 1.5
+            ? fittedView
+            : zoomAt(viewRef.current, sizeRef.current, 4, toScreen(viewRef.current, sizeRef.current, c.p)),
+        );
+      },
+      onHover: setHover,
+    }),
+    // Labels depend on language and on the farms' health/reasons.
+    [t, byId],
+  );
+  const byIdRef = useRef(byId);
+  byIdRef.current = byId;
+  const onOpenFarmRef = useRef(onOpenFarm);
+  onOpenFarmRef.current = onOpenFarm;
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const s = sizeRef.current;
+    const keys: Record<string, () => Viewport> = {
+      ArrowLeft: () => panBy(view, s, KEY_PAN_PX, 0),
+      ArrowRight: () => panBy(view, s, -KEY_PAN_PX, 0),
+      ArrowUp: () => panBy(view, s, 0, KEY_PAN_PX),
+      ArrowDown: () => panBy(view, s, 0, -KEY_PAN_PX),
+      '+': () => zoomAt(view, s, 1.6),
+      '=': () => zoomAt(view, s, 1.6),
+      '-': () => zoomAt(view, s, 1 / 1.6),
+      '0': () =>
+        fitPoints(
+          located.map((l) => l.p),
+          s,
+        ),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    setView(action());
+  };
+
+  const template =
+    settings.map.tileUrl && isValidTileTemplate(settings.map.tileUrl) ? settings.map.tileUrl : '';
+  const scale = view.k / WORLD_UNITS;
+  const tx = size.width / 2 - view.x * view.k;
+  const ty = size.height / 2 - view.y * view.k;
+  const colors = dark
+    ? { sea: '#0e1a22', land: '#1f2b25', border: '#4a5a50' }
+    : { sea: '#dbe7f0', land: '#f3f0e8', border: '#b3ab9c' };
+  const hoverFarm = hover && hover.ids.length === 1 ? byId.get(hover.ids[0] ?? '') : undefined;
+  const hoverAt = hover ? toScreen(view, size, hover.p) : undefined;
+
+  return (
+    <Box sx={{ position: 'relative', flex: 1, minHeight: 320, display: 'flex' }}>
+      <Box
+        ref={box}
+        role="region"
+        aria-roledescription="map"
+        aria-label={t('mapRegion')}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          drag.current = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
+          dragged.current = false;
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (!d || d.id !== e.pointerId) return;
+          const dx = e.clientX - d.x;
+          const dy = e.clientY - d.y;
+          if (!d.moved && Math.hypot(dx, dy) < 4) return;
+          if (!d.moved) (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+          d.moved = true;
+          dragged.current = true;
+          d.x = e.clientX;
+          d.y = e.clientY;
+          schedule((v) => panBy(v, sizeRef.current, dx, dy));
+        }}
+        onPointerUp={() => {
+          drag.current = undefined;
+        }}
+        onPointerCancel={() => {
+          drag.current = undefined;
+        }}
+        sx={{
+          flex: 1,
+          overflow: 'hidden',
+          bgcolor: colors.sea,
+          borderRadius: 1,
+          cursor: drag.current?.moved ? 'grabbing' : 'grab',
+          touchAction: 'none',
+          userSelect: 'none',
+          '&:focus-visible': { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
+          '& .map-marker:focus-visible .map-focus-ring, & .map-marker:hover .map-focus-ring': {
+            stroke: theme.palette.text.primary,
+          },
+        }}
+      >
+        {size.width > 0 && (
+          <svg width={size.width} height={size.height} style={{ display: 'block' }} data-testid="farm-map">
+            <g transform={`translate(${tx.toFixed(2)},${ty.toFixed(2)}) scale(${scale})`}>
+              <BasemapLayer
+                level={view.k >= DETAIL_FROM_K ? 'detailed' : 'coarse'}
+                land={colors.land}
+                border={colors.border}
+              />
+              {template && <TileLayer template={template} tiles={visibleTiles(view, size)} />}
+            </g>
+            <g transform={`translate(${tx.toFixed(2)},${ty.toFixed(2)})`}>
+              <MarkerLayer clusters={clusters} k={view.k} handlers={handlers} countColor="#333" />
+            </g>
+          </svg>
+        )}
+      </Box>
+      <MapControls
+        onZoomIn={() => setView(zoomAt(view, size, 1.6))}
+        onZoomOut={() => setView(zoomAt(view, size, 1 / 1.6))}
+        onReset={fit}
+      />
+      <Typography
+        variant="caption"
+        sx={{ position: 'absolute', left: 8, bottom: 6, px: 0.5, bgcolor: 'background.paper', opacity: 0.85 }}
+      >
+        {template ? t('mapTilesOnline') : t('mapBasemapOffline')} · Natural Earth
+      </Typography>
+      {hover && hoverAt && (
+        <Paper
+          elevation={4}
+          role="tooltip"
+          sx={{
+            position: 'absolute',
+            left: Math.min(hoverAt.x + 14, Math.max(0, size.width - 280)),
+            top: Math.max(0, hoverAt.y - 10),
+            p: 1.25,
+            maxWidth: 280,
+            pointerEvents: 'none',
+          }}
+        >
+          {hoverFarm ? (
+            <>
+              <Typography variant="subtitle2">{hoverFarm.displayName}</Typography>
+              <HealthChip health={hoverFarm.health.overall} />
+              <Typography variant="body2" sx={{ mt: 0.5 }}>
+                {hoverFarm.health.reason}
+              </Typography>
+            </>
+          ) : (
+            <>
+              <Typography variant="subtitle2">
+                {t('mapCluster', { n: hover.ids.length, health: t(HEALTH_LABEL[hover.worst]) })}
+              </Typography>
+              <Typography variant="body2" component="div" sx={{ mt: 0.5 }}>
+                {hover.ids
+                  .slice(0, 6)
+                  .map((id) => byId.get(id)?.displayName ?? id)
+                  .join(', ')}
+                {hover.ids.length > 6 ? '…' : ''}
+              </Typography>
+            </>
+          )}
+        </Paper>
+      )}
+    </Box>
+  );
+}
+
+function MapControls(props: { onZoomIn: () => void; onZoomOut: () => void; onReset: () => void }) {
+  const { t } = useApp();
+  const buttons = [
+    { label: t('mapZoomIn'), onClick: props.onZoomIn, Icon: PlusIcon },
+    { label: t('mapZoomOut'), onClick: props.onZoomOut, Icon: MinusIcon },
+    { label: t('mapReset'), onClick: props.onReset, Icon: HomeIcon },
+  ];
+  return (
+    <Paper
+      elevation={2}
+      sx={{ position: 'absolute', right: 8, top: 8, display: 'flex', flexDirection: 'column' }}
+    >
+      {buttons.map(({ label, onClick, Icon }) => (
+        <Tooltip key={label} title={label} placement="left">
+          <IconButton aria-label={label} onClick={onClick} size="small">
+            <Icon fontSize="small" />
+          </IconButton>
+        </Tooltip>
+      ))}
+    </Paper>
+  );
+}

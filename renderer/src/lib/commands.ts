@@ -1,0 +1,49 @@
+/** Command states in words and colours, and merging of live `commandChanged` updates into a list. */
+import type { LedgerCommand, LedgerState } from '../../../preload/contract.ts';
+import type { MessageKey } from './i18n.ts';
+
+export const STATE_LABEL: Record<LedgerState, MessageKey> = {
+  sending: 'stateSending',
+  queued: 'stateQueued',
+  running: 'stateRunning',
+  succeeded: 'stateSucceeded',
+  failed: 'stateFailed',
+  expired: 'stateExpired',
+  rejected: 'stateRejected',
+  unknown: 'stateUnknown',
+};
+
+export const STATE_COLOR: Record<LedgerState, 'default' | 'info' | 'success' | 'error' | 'warning'> = {
+  sending: 'info',
+  queued: 'info',
+  running: 'info',
+  succeeded: 'success',
+  failed: 'error',
+  expired: 'warning',
+  rejected: 'error',
+  unknown: 'warning',
+};
+
+const FINAL: ReadonlySet<LedgerState> = new Set(['succeeded', 'failed', 'expired', 'rejected']);
+
+export function isFinal(state: LedgerState): boolean {
+  return FINAL.has(state);
+}
+
+/** Newer updates win (by updatedAt); new commands go on top; the list stays newest-first and bounded. */
+export function mergeCommand(
+  list: readonly LedgerCommand[],
+  update: LedgerCommand,
+  limit = 500,
+): LedgerCommand[] {
+  const i = list.findIndex((c) => c.id === update.id);
+  if (i >= 0) {
+    if (list[i]!.updatedAt > update.updatedAt) return [...list];
+    const next = [...list];
+    next[i] = update;
+    return next;
+  }
+  return [update, ...list]
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+    .slice(0, limit);
+}

@@ -1,0 +1,37 @@
+/** CSV for people's spreadsheets: RFC 4180 quoting, formula-injection guard, UTF-8 BOM for Excel. */
+import type { HistoryResponse } from '../../../protocol/farm-api.ts';
+
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  // A cell starting with = + - @ would run as a formula in a spreadsheet.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** One row per timestamp (UTC ISO and epoch ms), one column per sensor; gaps are empty cells. */
+export function historyCsv(
+  series: readonly Pick<HistoryResponse, 'sensorId' | 'points'>[],
+  columns: readonly { sensorId: string; header: string }[],
+): string {
+  const byTs = new Map<number, Map<string, number | null>>();
+  for (const s of series) {
+    for (const [ts, v] of s.points) {
+      let row = byTs.get(ts);
+      if (!row) byTs.set(ts, (row = new Map()));
+      row.set(s.sensorId, v);
+    }
+  }
+  const rows: (string | number | null)[][] = [['time_utc', 'epoch_ms', ...columns.map((c) => c.header)]];
+  for (const ts of [...byTs.keys()].sort((a, b) => a - b)) {
+    const row = byTs.get(ts)!;
+    rows.push([new Date(ts).toISOString(), ts, ...columns.map((c) => row.get(c.sensorId) ?? null)]);
+  }
+  return toCsv(rows);
+}
+
+export const CSV_BOM = '\uFEFF';

@@ -1,0 +1,416 @@
+/** Create or edit one alert rule: scope, what to watch (fields per kind), severity, who to tell. */
+import Autocomplete from '@mui/material/Autocomplete';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormGroup from '@mui/material/FormGroup';
+import FormLabel from '@mui/material/FormLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { type ReactNode, useEffect, useState } from 'react';
+import type { AlertRule, FarmSummary } from '../../../../preload/contract.ts';
+import { useApp } from '../../app/context.tsx';
+import { ErrorState } from '../../components/StateViews.tsx';
+import { type AlertsKey, alertsT } from './alerts-i18n.ts';
+import {
+  ALERT_KINDS,
+  COMMAND_STATES,
+  emptyForm,
+  formFromRule,
+  type RuleForm,
+  ruleFromForm,
+  SENSOR_KINDS,
+} from './rule-form.ts';
+
+type Setter = <K extends keyof RuleForm>(key: K, value: RuleForm[K]) => void;
+
+function useSensorIds(farmId: string, farms: readonly FarmSummary[]): string[] {
+  const { api } = useApp();
+  const [ids, setIds] = useState<string[]>([]);
+  useEffect(() => {
+    if (!farmId) {
+      setIds([]);
+      return;
+    }
+    const fallback = farms.find((f) => f.farmId === farmId)?.latest.map((r) => r.sensorId) ?? [];
+    setIds(fallback);
+    let live = true;
+    api.getFarm({ farmId }).then(
+      (d) => live && d.info && setIds(d.info.sensors.map((s) => s.id)),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, farmId, farms]);
+  return ids;
+}
+
+function Num({
+  form,
+  set,
+  field,
+  label,
+  bad,
+  helper,
+}: {
+  form: RuleForm;
+  set: Setter;
+  field: 'above' | 'below' | 'hysteresis' | 'forMin' | 'setpoint' | 'delta' | 'min' | 'max' | 'withinDays' | 'unknownMin';
+  label: string;
+  bad: keyof RuleForm | null;
+  helper?: string;
+}) {
+  return (
+    <TextField
+      label={label}
+      value={form[field]}
+      onChange={(e) => set(field, e.target.value)}
+      error={bad === field}
+      helperText={helper}
+      slotProps={{ htmlInput: { inputMode: 'decimal' } }}
+      fullWidth
+    />
+  );
+}
+
+function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; bad: keyof RuleForm | null; sensors: string[] }) {
+  const { lang } = useApp();
+  const L = (k: AlertsKey) => alertsT(lang, k);
+  const row = (children: ReactNode) => (
+    <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+      {children}
+    </Stack>
+  );
+  const sensorKind = form.sensorId === '' && (
+    <TextField select label={L('sensorKind')} value={form.sensorKind} onChange={(e) => set('sensorKind', e.target.value)} error={bad === 'sensorKind'} fullWidth>
+      <MenuItem value="">{L('anyKind')}</MenuItem>
+      {SENSOR_KINDS.map((k) => (
+        <MenuItem key={k} value={k}>
+          {k.replace(/_/g, ' ')}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+  switch (form.kind) {
+    case 'threshold':
+      return (
+        <>
+          {sensorKind}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="above" label={L('above')} />
+              <Num form={form} set={set} bad={bad} field="below" label={L('below')} />
+            </>,
+          )}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
+            </>,
+          )}
+        </>
+      );
+    case 'setpoint':
+      return (
+        <>
+          {sensorKind}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="setpoint" label={L('setpoint')} />
+              <Autocomplete
+                freeSolo
+                options={sensors}
+                value={form.setpointSensorId}
+                onInputChange={(_e, v) => set('setpointSensorId', v)}
+                renderInput={(params) => <TextField {...params} label={L('setpointSensor')} error={bad === 'setpointSensorId'} />}
+                fullWidth
+              />
+            </>,
+          )}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="delta" label={L('delta')} />
+              <TextField
+                select
+                label={L('direction')}
+                value={form.direction}
+                onChange={(e) => set('direction', e.target.value as RuleForm['direction'])}
+                fullWidth
+              >
+                {(['both', 'above', 'below'] as const).map((d) => (
+                  <MenuItem key={d} value={d}>
+                    {L(`direction_${d}`)}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </>,
+          )}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
+            </>,
+          )}
+        </>
+      );
+    case 'range':
+      return (
+        <>
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="min" label={L('min')} helper={L('rangeHint')} />
+              <Num form={form} set={set} bad={bad} field="max" label={L('max')} />
+            </>,
+          )}
+          {row(
+            <>
+              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
+            </>,
+          )}
+        </>
+      );
+    case 'offline':
+      return row(
+        <>
+          <TextField
+            select
+            label={L('layer')}
+            value={form.layer}
+            onChange={(e) => set('layer', e.target.value as RuleForm['layer'])}
+            disabled={form.builtin}
+            fullWidth
+          >
+            {(['tailnet', 'gateway', 'data'] as const).map((l) => (
+              <MenuItem key={l} value={l}>
+                {L(`layer_${l}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Num form={form} set={set} bad={bad} field="forMin" label={L('delayMinutes')} />
+        </>,
+      );
+    case 'stale':
+      return <Num form={form} set={set} bad={bad} field="forMin" label={L('staleMinutes')} />;
+    case 'command':
+      return (
+        <>
+          <FormGroup>
+            <FormLabel component="legend" error={bad === 'states'}>
+              {L('commandStates')}
+            </FormLabel>
+            {COMMAND_STATES.map((s) => (
+              <FormControlLabel
+                key={s}
+                label={L(`state_${s}`)}
+                control={
+                  <Checkbox
+                    checked={form.states.includes(s)}
+                    onChange={(e) =>
+                      set('states', e.target.checked ? [...form.states, s] : form.states.filter((x) => x !== s))
+                    }
+                  />
+                }
+              />
+            ))}
+          </FormGroup>
+          <Num form={form} set={set} bad={bad} field="unknownMin" label={L('unknownMinutes')} />
+        </>
+      );
+    case 'keyExpiry':
+      return <Num form={form} set={set} bad={bad} field="withinDays" label={L('withinDays')} />;
+  }
+}
+
+export function RuleDialog({
+  rule,
+  farms,
+  onClose,
+  onSaved,
+}: {
+  rule: AlertRule | null;
+  farms: readonly FarmSummary[];
+  onClose: () => void;
+  onSaved: (rule: AlertRule) => void;
+}) {
+  const { api, lang, t } = useApp();
+  const L = (k: AlertsKey, v?: Record<string, string | number>) => alertsT(lang, k, v);
+  const [form, setForm] = useState<RuleForm>(() => (rule ? formFromRule(rule) : emptyForm()));
+  const [bad, setBad] = useState<keyof RuleForm | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [webhookResult, setWebhookResult] = useState<string | null>(null);
+  const sensors = useSensorIds(form.farmId, farms);
+  const set: Setter = (key, value) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    if (bad === key) setBad(null);
+  };
+  const farmWide = form.kind === 'offline' || form.kind === 'keyExpiry';
+
+  const save = () => {
+    const result = ruleFromForm(form);
+    if (!result.ok) {
+      setBad(result.field);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    api.saveAlertRule(result.input).then(
+      (saved) => {
+        setBusy(false);
+        onSaved(saved);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(err);
+        const field = (err as { details?: { field?: string } }).details?.field;
+        if (field && field in form) setBad(field as keyof RuleForm);
+      },
+    );
+  };
+
+  const testWebhook = () => {
+    setWebhookResult(null);
+    setError(undefined);
+    api.testWebhook({ url: form.webhookUrl }).then(
+      (r) => setWebhookResult(L('webhookOk', { status: r.status, ms: Math.round(r.ms) })),
+      (err: unknown) => setError(err),
+    );
+  };
+
+  return (
+    <Dialog open onClose={onClose} aria-labelledby="rule-title" fullWidth maxWidth="sm">
+      <DialogTitle id="rule-title">{rule ? L('editRule') : L('addRule')}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ pt: 1 }}>
+          <TextField
+            autoFocus
+            label={L('ruleName')}
+            value={form.name}
+            onChange={(e) => set('name', e.target.value)}
+            error={bad === 'name'}
+            slotProps={{ htmlInput: { maxLength: 200 } }}
+            fullWidth
+          />
+          <TextField
+            select
+            label={L('ruleKind')}
+            value={form.kind}
+            onChange={(e) => set('kind', e.target.value as RuleForm['kind'])}
+            disabled={form.builtin}
+            fullWidth
+          >
+            {ALERT_KINDS.map((k) => (
+              <MenuItem key={k} value={k}>
+                {L(`kind_${k}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <TextField
+              select
+              label={L('ruleFarm')}
+              value={form.farmId}
+              onChange={(e) => {
+                set('farmId', e.target.value);
+                set('sensorId', '');
+              }}
+              error={bad === 'farmId'}
+              fullWidth
+            >
+              <MenuItem value="">{L('scopeAll')}</MenuItem>
+              {farms.map((f) => (
+                <MenuItem key={f.farmId} value={f.farmId}>
+                  {f.displayName}
+                </MenuItem>
+              ))}
+              {form.farmId !== '' && !farms.some((f) => f.farmId === form.farmId) && (
+                <MenuItem value={form.farmId}>{form.farmId}</MenuItem>
+              )}
+            </TextField>
+            {!farmWide && (
+              <Autocomplete
+                freeSolo
+                disabled={form.farmId === ''}
+                options={sensors}
+                value={form.sensorId}
+                onInputChange={(_e, v) => set('sensorId', v)}
+                renderInput={(params) => (
+                  <TextField {...params} label={L('ruleSensor')} placeholder={L('anySensor')} error={bad === 'sensorId'} />
+                )}
+                fullWidth
+              />
+            )}
+          </Stack>
+          <KindFields form={form} set={set} bad={bad} sensors={sensors} />
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            <TextField
+              select
+              label={L('colSeverity')}
+              value={form.severity}
+              onChange={(e) => set('severity', e.target.value as RuleForm['severity'])}
+              fullWidth
+            >
+              {(['critical', 'warning', 'info'] as const).map((s) => (
+                <MenuItem key={s} value={s}>
+                  {L(`severity_${s}`)}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField
+              select
+              label={L('notify')}
+              value={form.notify}
+              onChange={(e) => set('notify', e.target.value as RuleForm['notify'])}
+              fullWidth
+            >
+              {(['none', 'fire', 'fire-and-resolve'] as const).map((n) => (
+                <MenuItem key={n} value={n}>
+                  {L(`notify_${n}`)}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Stack>
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+            <TextField
+              label={L('webhookUrl')}
+              helperText={webhookResult ?? L('webhookHint')}
+              value={form.webhookUrl}
+              onChange={(e) => set('webhookUrl', e.target.value)}
+              error={bad === 'webhookUrl'}
+              slotProps={{ htmlInput: { maxLength: 500, inputMode: 'url' } }}
+              fullWidth
+            />
+            <Button onClick={testWebhook} disabled={form.webhookUrl.trim() === ''} sx={{ mt: 1, flexShrink: 0 }}>
+              {L('testWebhook')}
+            </Button>
+          </Stack>
+          <FormControlLabel
+            control={<Switch checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} />}
+            label={L('enabled')}
+          />
+          {form.builtin && (
+            <Typography variant="body2" color="text.secondary">
+              {L('builtin')}
+            </Typography>
+          )}
+          {error !== undefined && <ErrorState error={error} compact />}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('cancel')}</Button>
+        <Button variant="contained" onClick={save} disabled={busy}>
+          {t('save')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,16 @@
+/** Severity as colour AND word (never colour alone). */
+import Chip from '@mui/material/Chip';
+import type { AlertSeverity } from '../../../../preload/contract.ts';
+import { useApp } from '../../app/context.tsx';
+import { severityText } from './alert-text.ts';
+
+const COLOR: Record<AlertSeverity, 'error' | 'warning' | 'info'> = {
+  critical: 'error',
+  warning: 'warning',
+  info: 'info',
+};
+
+export function SeverityChip({ severity }: { severity: AlertSeverity }) {
+  const { lang } = useApp();
+  return <Chip size="small" color={COLOR[severity]} label={severityText(lang, severity)} sx={{ fontWeight: 600 }} />;
+}

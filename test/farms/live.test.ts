@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeGateway, type FakeGateway } from './support/fake-gateway.ts';
+import { tempDir, waitFor } from './support/helpers.ts';
+import { duplicates, fastTuning, recordedFarms, type Recorded } from './support/setup.ts';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(opts: { replay?: number; tuning?: Parameters<typeof fastTuning>[0] } = {}) {
+  const gw = await startFakeGateway({ replay: opts.replay ?? 1_000 });
+  cleanups.push(() => gw.dispose());
+  const dir = tempDir();
+  cleanups.push(dir.remove);
+  const rec = recordedFarms({ dataDir: dir.path, tuning: fastTuning(opts.tuning) });
+  cleanups.push(() => rec.farms.dispose());
+  await rec.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
+  await waitFor('link live', () => rec.farms.latest(gw.farmId)?.link === 'live');
+  await waitFor('subscribed', () => gw.streamClients() === 1);
+  return { gw, rec, dir };
+}
+
+const got = (rec: Recorded, gw: FakeGateway) => rec.readings.get(gw.farmId) ?? [];
+const T0 = Date.now() - 30 * 60_000;
+
+describe('live data', () => {
+  it('delivers every reading once, in coalesced batches of at most ~10 per second', async () => {
+    const { gw, rec } = await setup();
+    const start = performance.now();
+    for (let i = 0; i < 60; i++) {
+      gw.tick(T0 + i * 1_000);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor('all readings', () => got(rec, gw).length === 60 * gw.sensorIds.length);
+    const elapsed = (performance.now() - start) / 1000;
+    expect(duplicates(got(rec, gw))).toEqual([]);
+    // ~0.3 s of ticks: at 100 ms per batch that is a handful of batches, not 60.
+    expect(rec.batches.length).toBeLessThanOrEqual(Math.ceil(elapsed * 10) + 2);
+    for (let i = 1; i < rec.batches.length; i++) expect(rec.batches[i]! - rec.batches[i - 1]!).toBeGreaterThanOrEqual(90);
+    const live = rec.farms.latest(gw.farmId)!;
+    expect(live.link).toBe('live');
+    expect(live.latest.map((r) => r.ts)).toEqual(gw.sensorIds.map(() => T0 + 59_000));
+    expect(live.lastReadingAt).toBe(T0 + 59_000);
+    expect(rec.farms.info(gw.farmId)?.name).toBe(gw.info.name);
+    expect(rec.health.some((h) => h.ok)).toBe(true);
+  });
+
+  it('resumes from the last sequence after a drop: nothing lost, nothing twice', async () => {
+    const { gw, rec } = await setup();
+    for (let i = 0; i < 5; i++) gw.tick(T0 + i * 1_000);
+    await waitFor('first readings', () => got(rec, gw).length === 15);
+    gw.dropStreams();
+    await gw.stop();
+    await waitFor('link down', () => rec.farms.latest(gw.farmId)?.link !== 'live');
+    for (let i = 5; i < 10; i++) gw.tick(T0 + i * 1_000);
+    await gw.start();
+    await waitFor('all readings after resume', () => got(rec, gw).length === 30, 8_000);
+    expect(duplicates(got(rec, gw))).toEqual([]);
+    expect(gw.requests.filter((r) => r.includes('/api/data/history'))).toEqual([]); // replay sufficed
+  });
+
+  it('backfills a ten-minute outage exactly once when the replay buffer no longer reaches back', async () => {
+    const { gw, rec } = await setup({ replay: 5 });
+    gw.faults.historyCap = 250; // forces chunked, raw backfill requests
+    for (let i = 0; i < 3; i++) gw.tick(T0 + i * 1_000);
+    await waitFor('first readings', () => got(rec, gw).length === 9);
+    await gw.stop();
+    await waitFor('link down', () => rec.farms.latest(gw.farmId)?.link === 'down');
+    // Ten minutes of simulated farm time at 1 Hz while the control room cannot reach the farm.
+    for (let i = 3; i < 603; i++) gw.tick(T0 + i * 1_000);
+    await gw.start();
+    await waitFor('backfill complete', () => got(rec, gw).length === 603 * 3, 10_000);
+    await rec.farms.idle(gw.farmId);
+    expect(duplicates(got(rec, gw))).toEqual([]);
+    for (const s of gw.sensorIds) {
+      const mine = got(rec, gw)
+        .filter((r) => r.sensorId === s)
+        .map((r) => r.ts)
+        .sort((a, b) => a - b);
+      expect(mine).toEqual(gw.stored(s).map((r) => r.ts));
+    }
+    expect(gw.requests.some((r) => r === 'GET /api/data/history')).toBe(true);
+    // The cache holds the outage too, exactly once per (sensor, ts).
+    await rec.farms.disconnect(gw.farmId);
+    const cached = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s1'], from: T0, to: T0 + 603_000, maxPoints: 5_000 });
+    expect(cached.fromCache).toBe(true);
+    expect(cached.series[0]!.points.map((p) => p[0])).toEqual(gw.stored('s1').map((r) => r.ts));
+  });
+
+  it('detects a half-open connection within the heartbeat interval, shows it stale and redials', async () => {
+    const heartbeatMs = 400;
+    const { gw, rec } = await setup({ tuning: { heartbeatMs } });
+    gw.tick(T0);
+    await waitFor('reading', () => got(rec, gw).length === 3);
+    const frozenAt = performance.now();
+    const before = rec.links.length;
+    gw.freeze();
+    const stale = await waitFor('stale', () => rec.links.slice(before).find((e) => e.state === 'stale'), 3_000);
+    const detectedAfter = performance.now() - frozenAt;
+    // Nothing heard for heartbeatMs (plus one check tick of heartbeatMs/4) → stale.
+    expect(detectedAfter).toBeLessThanOrEqual(heartbeatMs * 1.25 + 150);
+    expect(rec.health.some((h) => !h.ok)).toBe(true);
+    await waitFor('redial', () => rec.links.slice(before).find((e) => e.state === 'connecting'), 1_000);
+    expect(stale.detail).toMatch(/no answer/);
+    gw.thaw();
+    gw.tick(T0 + 1_000);
+    await waitFor('live again', () => rec.farms.latest(gw.farmId)?.link === 'live' && got(rec, gw).length === 6, 8_000);
+    expect(duplicates(got(rec, gw))).toEqual([]);
+  });
+
+  it('after a sequence restart on the gateway, catches up by time', async () => {
+    const { gw, rec } = await setup();
+    for (let i = 0; i < 20; i++) gw.tick(T0 + i * 1_000);
+    await waitFor('readings', () => got(rec, gw).length === 60);
+    const port = gw.port;
+    await gw.dispose();
+    // A replacement gateway on the same address whose stream numbering starts over (seq 15 < 20).
+    const fresh = await startFakeGateway({ port, replay: 1_000 });
+    cleanups.push(() => fresh.dispose());
+    for (let i = 20; i < 35; i++) fresh.tick(T0 + i * 1_000);
+    await waitFor('caught up by time', () => got(rec, gw).length === 105, 8_000);
+    await rec.farms.idle();
+    fresh.tick(T0 + 35_000);
+    await waitFor('live again', () => got(rec, gw).length === 108);
+    expect(duplicates(got(rec, gw))).toEqual([]);
+  });
+});
+
+describe('offline farms', () => {
+  it('show the last known values after an app restart and answer history from the cache', async () => {
+    const { gw, rec, dir } = await setup();
+    for (let i = 0; i < 10; i++) gw.tick(T0 + i * 1_000);
+    await waitFor('readings', () => got(rec, gw).length === 30);
+    const online = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s1', 's2'], from: T0, to: T0 + 10_000, maxPoints: 100 });
+    expect(online.fromCache).toBe(false);
+    expect(online.series.map((s) => s.points.length)).toEqual([10, 10]);
+    await rec.farms.dispose();
+    await gw.stop();
+
+    const again = recordedFarms({ dataDir: dir.path, tuning: fastTuning() });
+    cleanups.push(() => again.farms.dispose());
+    await again.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
+    const live = again.farms.latest(gw.farmId)!;
+    expect(live.link).not.toBe('live');
+    expect(live.lastReadingAt).toBe(T0 + 9_000);
+    expect(live.latest).toHaveLength(3);
+    expect(live.info?.name).toBe(gw.info.name);
+    const h = await again.farms.history({ farmId: gw.farmId, sensorIds: ['s1'], from: T0, to: T0 + 10_000, maxPoints: 4 });
+    expect(h.fromCache).toBe(true);
+    expect(h.series[0]).toMatchObject({ sourcePoints: 10, method: 'lttb' });
+    expect(h.series[0]!.points).toHaveLength(4);
+    expect(h.series[0]!.points[0]![0]).toBe(T0);
+    expect(h.series[0]!.points[3]![0]).toBe(T0 + 9_000);
+  });
+
+  it('falls back to the cache when the farm does not answer in time', async () => {
+    const { gw, rec } = await setup({ tuning: { historyTimeoutMs: 200 } });
+    for (let i = 0; i < 5; i++) gw.tick(T0 + i * 1_000);
+    await waitFor('readings', () => got(rec, gw).length === 15);
+    await rec.farms.idle();
+    gw.faults.historyDown = true;
+    const h = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s3'], from: T0, to: T0 + 5_000, maxPoints: 100 });
+    expect(h.fromCache).toBe(true);
+    expect(h.series[0]!.points).toHaveLength(5);
+  });
+});

@@ -40,10 +40,12 @@ async function measure(label: string, count: () => number): Promise<{ readingsPe
   return result;
 }
 
-const fleet = await startFleet({ farms, sensors, mode: 'flood', maxSeconds: 4 * (seconds + 5) + 30 });
-const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-ingest-'));
-try {
-  // Baseline: bare ws clients, JSON.parse and count.
+const rounds = 2;
+const fleet = await startFleet({ farms, sensors, mode: 'flood', maxSeconds: rounds * 2 * (seconds + 5) + 30 });
+const dirs: string[] = [];
+
+/** Bare ws clients: JSON.parse and count. */
+async function bareRound() {
   let bare = 0;
   const sockets = fleet.ports.map((port) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/stream`, { perMessageDeflate: false });
@@ -54,15 +56,16 @@ try {
     ws.on('error', () => {});
     return ws;
   });
-  const baseline = await measure('bare ws', () => bare);
+  const result = await measure('bare ws', () => bare);
   for (const ws of sockets) ws.terminate();
+  return result;
+}
 
-  // The core: one link per farm, hub batches counted at the 'readings' event.
-  const core = createFarmConnections({
-    dataDir: dir,
-    dialer: createTailnetDialer({ mode: 'simulated' }),
-    log: silentLogger,
-  });
+/** The core: one link per farm, readings counted at the hub's batched 'readings' event. */
+async function coreRound() {
+  const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-ingest-'));
+  dirs.push(dir);
+  const core = createFarmConnections({ dataDir: dir, dialer: createTailnetDialer({ mode: 'simulated' }), log: silentLogger });
   let hub = 0;
   let batches = 0;
   core.on('readings', (b) => {
@@ -72,10 +75,21 @@ try {
   await Promise.all(fleet.ports.map((port, i) => core.connect({ farmId: fleet.farmId(i), address: '127.0.0.1', port })));
   const b0 = batches;
   const t0 = performance.now();
-  const withCore = await measure('farm connections', () => hub);
-  const batchesPerS = (batches - b0) / ((performance.now() - t0) / 1000);
+  const result = await measure('farm connections', () => hub);
+  const hubBatchesPerS = Math.round(((batches - b0) / ((performance.now() - t0) / 1000)) * 10) / 10;
   await core.dispose();
+  return { ...result, hubBatchesPerS };
+}
 
+try {
+  const bare: Awaited<ReturnType<typeof bareRound>>[] = [];
+  const core: Awaited<ReturnType<typeof coreRound>>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    bare.push(await bareRound());
+    core.push(await coreRound());
+  }
+  const best = <T extends { readingsPerS: number }>(xs: T[]) => xs.reduce((a, b) => (b.readingsPerS > a.readingsPerS ? b : a));
+  const ratio = best(core).readingsPerS / best(bare).readingsPerS;
   console.log(
     JSON.stringify(
       {
@@ -83,11 +97,12 @@ try {
         farms,
         sensorsPerFarm: sensors,
         seconds,
-        baseline: { client: 'bare ws + JSON.parse', ...baseline },
-        core: { ...withCore, hubBatchesPerS: Math.round(batchesPerS * 10) / 10 },
-        ratio: Math.round((withCore.readingsPerS / baseline.readingsPerS) * 100) / 100,
+        rounds,
+        baseline: { client: 'bare ws + JSON.parse', best: best(bare), all: bare },
+        core: { best: best(core), all: core },
+        ratio: Math.round(ratio * 100) / 100,
         target: { ratio: '>= 0.5' },
-        pass: withCore.readingsPerS / baseline.readingsPerS >= 0.5,
+        pass: ratio >= 0.5,
       },
       null,
       2,
@@ -95,5 +110,5 @@ try {
   );
 } finally {
   await fleet.stop();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }

@@ -87,7 +87,8 @@ function socketOwnership(path: string): string {
   try {
     const st = statSync(path);
     const groups = readFileSync('/etc/group', 'utf8').split('\n');
-    const name = (id: number) => groups.map((l) => l.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
+    const name = (id: number) =>
+      groups.map((l) => l.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
     return ` (owned by uid ${st.uid}, group "${name(st.gid)}", mode ${(st.mode & 0o777).toString(8)})`;
   } catch {
     return '';

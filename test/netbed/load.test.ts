@@ -88,8 +88,10 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
 
     // Every reconnection attempt since the cut, in 250 ms windows: without jitter each retry round would
     // put all 50 farms in the same window.
-    const events = await cr.call<{ farmId: string; state: string; at: number }[]>(CONTROL_ROOM, 'linkEvents', 'room', cutAt);
-    const attempts = events.filter((e) => e.state === 'connecting').map((e) => e.at - cutAt);
+    // The first redial after a dead link is immediate by design (attempt 1); the backoff applies from attempt 2.
+    const events = await cr.call<{ farmId: string; state: string; at: number; attempt: number }[]>(CONTROL_ROOM, 'linkEvents', 'room', cutAt);
+    const immediate = events.filter((e) => e.state === 'connecting' && e.attempt <= 1).length;
+    const attempts = events.filter((e) => e.state === 'connecting' && e.attempt >= 2).map((e) => e.at - cutAt);
     const buckets = new Map<number, number>();
     for (const t of attempts) buckets.set(Math.floor(t / 250), (buckets.get(Math.floor(t / 250)) ?? 0) + 1);
     const busiest = Math.max(...buckets.values());
@@ -102,15 +104,15 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
     const spreadMs = liveTimes.length > 1 ? liveTimes[liveTimes.length - 1]! - liveTimes[0]! : 0;
     report.load.push({
       scenario: '50 farms (5 namespaces × 10) reconnect after a 4 s+ partition of the control room',
-      figure: `all live ${(backMs / 1000).toFixed(1)} s after healing (first connect of all 50: ${(firstLiveMs / 1000).toFixed(1)} s); ${attempts.length} attempts during the outage, busiest 250 ms window ${busiest}; returns spread over ${(spreadMs / 1000).toFixed(1)} s`,
-      rule: 'all live < 20 s after healing; no 250 ms window holds more than 25 of the attempts (half the farms)',
+      figure: `all live ${(backMs / 1000).toFixed(1)} s after healing (first connect of all 50: ${(firstLiveMs / 1000).toFixed(1)} s); ${immediate} immediate redials at detection, then ${attempts.length} backed-off attempts with the busiest 250 ms window holding ${busiest}; returns spread over ${(spreadMs / 1000).toFixed(1)} s`,
+      rule: 'all live < 20 s after healing; no 250 ms window holds more than 25 (half the farms) of the backed-off attempts',
       passed: true,
     });
     await w.dispose();
     w = undefined;
   });
 
-  it.skipIf(process.env.NETBED_ONLY_50 === '1')(`200 farms streaming for ${SOAK_S} s: readings keep flowing and memory stays flat (RSS slope)`, async () => {
+  it(`200 farms streaming for ${SOAK_S} s: readings keep flowing and memory stays flat (RSS slope)`, async () => {
     w = await createWorld({ farms: 200, farmsPerHost: 40 });
     const setupStart = Date.now();
     await startFarms(w, { speed: 20, tickMs: 500 });

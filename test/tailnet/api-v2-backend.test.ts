@@ -2,19 +2,23 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../kit/log.ts';
 import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { AGROMESH_POLICY_TEMPLATE } from '../../kit/tailscale/policy-template.ts';
-import { createApiV2Manager, type ApiV2ManagerOptions } from '../../main/core/tailnet/api-v2-backend.ts';
-import type { DeviceChange, TailscaleManager } from '../../main/core/tailnet/manager.ts';
+import {
+  createApiV2Manager,
+  type ApiV2Manager,
+  type ApiV2ManagerOptions,
+} from '../../main/core/tailnet/api-v2-backend.ts';
+import type { DeviceChange } from '../../main/core/tailnet/manager.ts';
 import { startSimTailnet, type SimTailnetHandle } from '../../sim/tailnet/index.ts';
 import { tempDir, waitFor } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let sim: SimTailnetHandle;
 let clock: number;
-const managers: TailscaleManager[] = [];
+const managers: ApiV2Manager[] = [];
 const logLines: string[] = [];
 const sleeps: number[] = [];
 
-function manager(extra: Partial<ApiV2ManagerOptions> = {}): TailscaleManager {
+function manager(extra: Partial<ApiV2ManagerOptions> = {}): ApiV2Manager {
   const m = createApiV2Manager({
     apiUrl: sim.apiUrl,
     apiKey: sim.apiKey,
@@ -102,6 +106,27 @@ describe('Tailscale API v2 backend against the simulator', () => {
     await expect(m.createAuthKey({ tags: ['tag:farm'], description: 'x'.repeat(51) })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
+  });
+
+  it('reads one device, approves devices, lists and revokes keys without their secrets', async () => {
+    const m = manager();
+    const farm = sim.tailnet.device('farm-north')!;
+    expect(await m.getDevice(farm.stableId)).toMatchObject({
+      name: 'farm-north',
+      tags: ['tag:farm'],
+      authorized: true,
+    });
+    await m.authorizeDevice(farm.legacyId, false);
+    expect((await m.getDevice(farm.stableId)).authorized).toBe(false);
+    const created = await m.createAuthKey({ tags: ['tag:farm'], description: 'north' });
+    const keys = await m.listAuthKeys();
+    expect(keys).toEqual([
+      { id: created.id, description: 'north', expires: created.expires, invalid: false, tags: ['tag:farm'] },
+    ]);
+    expect(JSON.stringify(keys)).not.toContain(created.key);
+    await m.revokeAuthKey(created.id);
+    expect((await m.listAuthKeys())[0]!.invalid).toBe(true);
+    await expect(m.getDevice('nNOSUCHCNTRL')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('gets, validates and updates the policy file with ETag/If-Match', async () => {

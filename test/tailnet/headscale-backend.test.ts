@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGROMESH_POLICY_TEMPLATE } from '../../kit/tailscale/policy-template.ts';
-import { createHeadscaleManager } from '../../main/core/tailnet/headscale-backend.ts';
-import type { TailscaleManager } from '../../main/core/tailnet/manager.ts';
+import { createHeadscaleManager, type HeadscaleManager } from '../../main/core/tailnet/headscale-backend.ts';
 import { startSimTailnet, type SimTailnetHandle } from '../../sim/tailnet/index.ts';
 import { tempDir } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let sim: SimTailnetHandle;
 let clock = Date.parse('2026-08-20T12:00:00Z');
-const managers: TailscaleManager[] = [];
+const managers: HeadscaleManager[] = [];
 
 async function setup(legacy = false) {
   tmp = tempDir();
@@ -16,7 +15,7 @@ async function setup(legacy = false) {
   sim.tailnet.addDevice({ name: 'farm-north', tags: ['tag:farm'] });
   sim.tailnet.addDevice({ name: 'laptop', user: 'agronomist@example.com' });
 }
-function manager(extra: { user?: string; apiKey?: string } = {}): TailscaleManager {
+function manager(extra: { user?: string; apiKey?: string } = {}): HeadscaleManager {
   const m = createHeadscaleManager({
     url: sim.headscaleUrl,
     apiKey: extra.apiKey ?? sim.headscaleKey,
@@ -92,6 +91,14 @@ describe('Headscale backend against the simulator', () => {
     });
     const forUser = await manager({ user: 'agronomist' }).createAuthKey({ tags: [] });
     expect(sim.tailnet.keys.get(forUser.id)?.userId).toBe(sim.tailnet.user('agronomist@example.com')!.id);
+    const keys = await m.listAuthKeys();
+    expect(keys.map((k) => [k.id, k.tags])).toEqual([
+      [key.id, ['tag:farm']],
+      [forUser.id, []],
+    ]);
+    expect(JSON.stringify(keys)).not.toContain(key.key);
+    await m.revokeAuthKey(key.id);
+    expect(sim.tailnet.keys.get(key.id)?.revoked).not.toBeNull();
   });
 
   it('gets, checks and updates the policy', async () => {

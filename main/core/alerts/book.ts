@@ -32,6 +32,7 @@ export interface BookListener {
 /** Who closes an alert that cleared by itself. */
 export const SYSTEM = 'system';
 
+const NONE: readonly StoredAlert[] = [];
 const episodeKey = (ruleId: string, farmId: string, subject: string) => `${ruleId}\u0000${farmId}\u0000${subject}`;
 const subjectKey = (farmId: string, subject: string) => `${farmId}\u0000${subject}`;
 
@@ -80,8 +81,9 @@ export class AlertBook {
   }
 
   /** Open alerts about one subject (sensor, layer, command, key) of a farm. */
-  openFor(farmId: string, subject: string): StoredAlert[] {
-    return [...(this.#bySubject.get(subjectKey(farmId, subject)) ?? [])];
+  openFor(farmId: string, subject: string): readonly StoredAlert[] {
+    const set = this.#bySubject.get(subjectKey(farmId, subject));
+    return set ? [...set] : NONE;
   }
 
   all(): StoredAlert[] {

@@ -18,7 +18,12 @@ import type { RuleIndex } from './rules.ts';
 import type { AlertClock } from './time.ts';
 
 export const LAYERS: readonly HealthLayerName[] = ['tailnet', 'gateway', 'data'];
+// Constant kind lists: the rule index caches its answers per list.
 const VALUE_KINDS = ['threshold', 'setpoint', 'range'] as const;
+const OFFLINE: readonly ['offline'] = ['offline'];
+const STALE: readonly ['stale'] = ['stale'];
+const COMMAND: readonly ['command'] = ['command'];
+const KEY_EXPIRY: readonly ['keyExpiry'] = ['keyExpiry'];
 const FAILED_STATES = new Set(['failed', 'rejected', 'expired']);
 const DAY_MS = 86_400_000;
 /** A pending breach fires on a tick only while its last reading is this fresh (or 3 sensor intervals). */
@@ -44,6 +49,7 @@ interface FarmState {
   lastValue: Map<string, number>;
   layers: Record<HealthLayerName, LayerState>;
   device: DeviceKeyInfo | null;
+  info: FarmInfo | null;
 }
 
 interface Pending {
@@ -86,6 +92,7 @@ export class Evaluator {
         lastValue: new Map(),
         layers: { tailnet: none(), gateway: none(), data: none() },
         device: null,
+        info: null,
       };
       this.#farms.set(farmId, f);
     }
@@ -98,6 +105,8 @@ export class Evaluator {
 
   setInfo(info: FarmInfo, farmId = info.farmId): void {
     const f = this.#farm(farmId);
+    if (f.info === info) return; // the same object arrives with every batch
+    f.info = info;
     if (info.name && f.name === f.farmId) f.name = info.name;
     f.sensors = new Map(info.sensors.map((s) => [s.id, s]));
     for (const s of info.sensors) this.#know(f, s.id);
@@ -122,7 +131,7 @@ export class Evaluator {
     }
   }
 
-  #valueRules(f: FarmState, sensorId: string): AlertRule[] {
+  #valueRules(f: FarmState, sensorId: string): readonly AlertRule[] {
     const kind = f.sensors.get(sensorId)?.kind;
     return this.#rules.for(f.farmId, sensorId, VALUE_KINDS).filter((rule) => {
       const c = rule.condition;
@@ -229,7 +238,7 @@ export class Evaluator {
   #offline(f: FarmState, now: number): void {
     const tailnetBad = f.layers.tailnet.since !== null;
     const gatewayBad = f.layers.gateway.since !== null;
-    const rules = this.#rules.for(f.farmId, null, ['offline']);
+    const rules = this.#rules.for(f.farmId, null, OFFLINE);
     if (rules.length === 0) return;
     for (const layer of LAYERS) {
       const st = f.layers[layer];
@@ -258,7 +267,7 @@ export class Evaluator {
     // A farm that is down already has its one offline alert; its sensors are not each stale on top.
     if (LAYERS.some((l) => f.layers[l].since !== null)) return;
     for (const [sensorId, knownAt] of f.knownAt) {
-      const rules = this.#rules.for(f.farmId, sensorId, ['stale']);
+      const rules = this.#rules.for(f.farmId, sensorId, STALE);
       if (rules.length === 0) continue;
       const sensor = f.sensors.get(sensorId);
       const last = f.lastTs.get(sensorId) ?? null;
@@ -299,7 +308,7 @@ export class Evaluator {
     this.#unknown.delete(cmd.id);
     if (FAILED_STATES.has(cmd.state)) {
       const at = Date.parse(cmd.updatedAt);
-      for (const rule of this.#rules.for(f.farmId, cmd.target, ['command'])) {
+      for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
         const c = rule.condition;
         if (c.kind !== 'command' || !(c.states as readonly string[]).includes(cmd.state)) continue;
         this.#fireCommand(rule, f, cmd, Number.isFinite(at) ? at : now);
@@ -316,7 +325,7 @@ export class Evaluator {
 
   #commandRules(f: FarmState, cmd: LedgerCommand, now: number): void {
     const since = this.#unknown.get(cmd.id)?.since ?? now;
-    for (const rule of this.#rules.for(f.farmId, cmd.target, ['command'])) {
+    for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
       const c = rule.condition;
       if (c.kind !== 'command' || !c.states.includes('unknown') || now - since < c.unknownForS * 1000) continue;
       this.#fireCommand(rule, f, cmd, since);
@@ -354,7 +363,7 @@ export class Evaluator {
     const d = f.device;
     const expiry = d && !d.keyExpiryDisabled && d.keyExpiry ? Date.parse(d.keyExpiry) : NaN;
     const expiring = Number.isFinite(expiry);
-    const rules = this.#rules.for(f.farmId, null, ['keyExpiry']);
+    const rules = this.#rules.for(f.farmId, null, KEY_EXPIRY);
     for (const a of this.#book.openFor(f.farmId, 'key')) {
       if (a.kind !== 'keyExpiry') continue;
       const rule = rules.find((r) => r.id === a.ruleId);

@@ -41,7 +41,7 @@ export function createCallbackNotifier(show: (n: DesktopNotification) => void | 
 export function combineNotifiers(...notifiers: Notifier[]): Notifier {
   return {
     async notify(notice) {
-      await Promise.all(notifiers.map((n) => n.notify(notice)));
+      await Promise.all(notifiers.map(async (n) => n.notify(notice)));
     },
   };
 }

@@ -59,7 +59,7 @@ export function effectiveRules(rules: readonly AlertRule[], farmId: string, subj
 /** Caches effectiveRules per (farm, subject); dropped whenever a rule changes. */
 export class RuleIndex {
   #rules: AlertRule[] = [];
-  #cache = new Map<string, AlertRule[]>();
+  #cache = new Map<readonly AlertCondition['kind'][], Map<string, AlertRule[]>>();
 
   set(rules: readonly AlertRule[]): void {
     this.#rules = [...rules];
@@ -74,15 +74,23 @@ export class RuleIndex {
     return this.#rules.find((r) => r.id === id);
   }
 
-  /** Enabled rules of the given kinds that govern (farm, subject). */
-  for(farmId: string, subject: string | null, kinds: readonly AlertCondition['kind'][]): AlertRule[] {
-    const key = `${farmId}\u0000${subject ?? ''}`;
-    let list = this.#cache.get(key);
-    if (!list) {
-      list = effectiveRules(this.#rules, farmId, subject);
-      this.#cache.set(key, list);
+  /**
+   * Enabled rules of the given kinds that govern (farm, subject). Hot path (every reading): results are
+   * cached per kinds list, so pass a constant array.
+   */
+  for(farmId: string, subject: string | null, kinds: readonly AlertCondition['kind'][]): readonly AlertRule[] {
+    let byScope = this.#cache.get(kinds);
+    if (!byScope) {
+      byScope = new Map();
+      this.#cache.set(kinds, byScope);
     }
-    return list.filter((r) => kinds.includes(r.condition.kind));
+    const key = `${farmId}\u0000${subject ?? ''}`;
+    let list = byScope.get(key);
+    if (!list) {
+      list = effectiveRules(this.#rules, farmId, subject).filter((r) => kinds.includes(r.condition.kind));
+      byScope.set(key, list);
+    }
+    return list;
   }
 }
 

@@ -115,7 +115,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       'SELECT sensor_id, MAX(last_ts) AS last_ts, n, data FROM reading_blocks WHERE farm_id = ? GROUP BY sensor_id',
     ),
     prune: db.prepare(
-      'DELETE FROM reading_blocks WHERE (farm_id, sensor_id, first_ts) IN (SELECT farm_id, sensor_id, first_ts FROM reading_blocks WHERE last_ts < ? ORDER BY last_ts LIMIT ?)',
+      'DELETE FROM reading_blocks WHERE rowid IN (SELECT rowid FROM reading_blocks WHERE last_ts < ? ORDER BY last_ts LIMIT ?)',
     ),
     saveInfo: db.prepare(
       'INSERT INTO farm_state (farm_id, info_json, info_at) VALUES (?, ?, ?) ON CONFLICT (farm_id) DO UPDATE SET info_json = excluded.info_json, info_at = excluded.info_at',

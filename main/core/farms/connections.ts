@@ -11,6 +11,7 @@ import type { Logger } from '../../../kit/log.ts';
 import { type BackoffPolicy, defaultBackoff } from './backoff.ts';
 import { createReadingCache, type ReadingCache } from './cache.ts';
 import { checkCommand } from './check-command.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { createHub, type Hub } from './hub.ts';
 import { createCommandLedger } from './ledger.ts';
@@ -129,6 +130,8 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
   const ownDb = !options.db;
   const db = options.db ?? openFarmsDatabase(options.dataDir!);
   if (!ownDb) migrateFarmsSchema(db);
+  // Our own file: checkpoint the WAL off the main thread (a shared database keeps its owner's settings).
+  const checkpointer = ownDb ? startCheckpointer(db, log.child('checkpoint')) : undefined;
 
   const cache: ReadingCache = createReadingCache({
     db,
@@ -312,6 +315,7 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
       cache.dispose();
       linkListeners.clear();
       commandListeners.clear();
+      await checkpointer?.dispose();
       if (ownDb) db.close();
     },
   };

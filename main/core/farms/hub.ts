@@ -91,6 +91,10 @@ export function createHub(options: HubOptions): Hub {
       const e = farms.get(id);
       if (!e) continue;
       if (e.pending.length > 0) {
+        if (e.pending.length > maxPending) {
+          e.dropped += e.pending.length - maxPending;
+          e.pending = e.pending.slice(-maxPending);
+        }
         readings.push({ farmId: id, readings: e.pending });
         if (e.lastReadingAt !== null) options.healthSink?.noteReading(id, e.lastReadingAt);
         if (e.dropped > 0) options.log.warn('readings dropped from a live batch', { farmId: id, dropped: e.dropped });
@@ -142,9 +146,10 @@ export function createHub(options: HubOptions): Hub {
         if (e.lastReadingAt === null || r.ts > e.lastReadingAt) e.lastReadingAt = r.ts;
         e.pending.push(r);
       }
-      if (e.pending.length > maxPending) {
+      // Trim rarely (amortised): keep the newest `maxPending` when a flush is late.
+      if (e.pending.length > 2 * maxPending) {
         const excess = e.pending.length - maxPending;
-        e.pending.splice(0, excess);
+        e.pending = e.pending.slice(excess);
         e.dropped += excess;
       }
       markDirty(farmId);

@@ -26,9 +26,9 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
         first_ts INTEGER NOT NULL,
         last_ts INTEGER NOT NULL,
         n INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        PRIMARY KEY (farm_id, sensor_id, first_ts)
-      ) WITHOUT ROWID;
+        data BLOB NOT NULL
+      );
+      CREATE UNIQUE INDEX reading_blocks_by_series ON reading_blocks (farm_id, sensor_id, first_ts);
       CREATE INDEX reading_blocks_by_end ON reading_blocks (last_ts);
       CREATE TABLE commands (
         id TEXT PRIMARY KEY,

@@ -15,7 +15,11 @@ import type { Logger } from '../../../kit/log.ts';
 import { type BackoffPolicy, defaultBackoff, fullJitterDelay } from './backoff.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { FarmPaths } from './farm-client.ts';
+import { asReadingsFrame } from './stream-guard.ts';
 import type { LinkState } from './types.ts';
+
+/** Frames handled per farm per event-loop turn before its socket is paused until the next turn. */
+const MAX_BURST = 64;
 
 export interface FarmStreamOptions {
   farmId: string;
@@ -162,7 +166,16 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
     socket.on('ping', () => {
       lastHeard = performance.now();
     });
+    // Fairness: after `maxBurst` frames in one turn of the event loop the socket is paused until the next
+    // turn, so a flooding farm cannot starve timers (heartbeats, hub batches) or the other farms.
+    let burst = 0;
+    const endBurst = () => {
+      burst = 0;
+      if (socket.isPaused && socket.readyState === WebSocket.OPEN) socket.resume();
+    };
     socket.on('message', (data, isBinary) => {
+      if (++burst === 1) setImmediate(endBurst);
+      else if (burst === MAX_BURST) socket.pause();
       lastHeard = performance.now();
       if (isBinary) return;
       let parsed: unknown;
@@ -172,13 +185,17 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
         log.warn('stream frame is not JSON', { farmId: options.farmId });
         return;
       }
-      const msg = StreamMessage.safeParse(parsed);
-      if (!msg.success) {
-        log.warn('stream frame does not match Farm API v1', { farmId: options.farmId });
-        return;
+      let message: StreamMessage | undefined = asReadingsFrame(parsed);
+      if (!message) {
+        const msg = StreamMessage.safeParse(parsed);
+        if (!msg.success) {
+          log.warn('stream frame does not match Farm API v1', { farmId: options.farmId });
+          return;
+        }
+        message = msg.data;
       }
       try {
-        options.onMessage(msg.data);
+        options.onMessage(message);
       } catch (err) {
         log.error('stream message handler failed', { farmId: options.farmId, err });
       }

@@ -12,15 +12,25 @@ import { DeviceHub, pollingSource } from './device-hub.ts';
 import { ControlHttp, type RetryPolicy, parsePayload } from './http.ts';
 import type {
   AuthKey,
+  AuthKeyInfo,
   AuthKeyRequest,
   PolicyFile,
   PolicyValidation,
+  TailnetAdmin,
   TailnetCapability,
   TailscaleManager,
 } from './manager.ts';
 import { dedupeById, filterByTag, fromApiDevice, matchDevice } from './normalize.ts';
 import { OAuthTokenSource } from './oauth.ts';
-import { ApiAttributes, ApiDevice, ApiDeviceList, ApiKeyCreated, ApiValidateAnswer } from './schemas.ts';
+import {
+  ApiAttributes,
+  ApiDevice,
+  ApiDeviceList,
+  ApiKeyCreated,
+  ApiKeyInfo,
+  ApiKeyList,
+  ApiValidateAnswer,
+} from './schemas.ts';
 import { unsupported } from './unsupported.ts';
 import { checkPostureKey, checkPostureValue, checkTags } from './validate-input.ts';
 
@@ -49,7 +59,9 @@ export function normalizeApiUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
 }
 
-export function createApiV2Manager(options: ApiV2ManagerOptions): TailscaleManager {
+export type ApiV2Manager = TailscaleManager & TailnetAdmin;
+
+export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const base = normalizeApiUrl(options.apiUrl ?? DEFAULT_API_URL);
@@ -227,6 +239,58 @@ export function createApiV2Manager(options: ApiV2ManagerOptions): TailscaleManag
       });
     },
     watch: (listener) => hub.subscribe(listener),
+    getDevice: async (id) => {
+      const d = await http.json(ApiDevice, 'GET', `/api/v2/device/${deviceId(id)}?fields=all`, {
+        what: `read device ${id}`,
+        scope: 'devices:core:read',
+        idempotent: true,
+      });
+      return fromApiDevice(d, now());
+    },
+    authorizeDevice: async (id, authorized) => {
+      await http.call('POST', `/api/v2/device/${deviceId(id)}/authorized`, {
+        what: `${authorized ? 'approve' : 'unapprove'} device ${id}`,
+        scope: 'devices:core',
+        body: { authorized },
+        idempotent: true,
+      });
+    },
+    listAuthKeys: async (): Promise<AuthKeyInfo[]> => {
+      // The list holds ids only; each key's metadata (never its secret) is a second call.
+      const list = await http.json(ApiKeyList, 'GET', `/api/v2/tailnet/${tailnet}/keys`, {
+        what: 'list auth keys',
+        scope: 'auth_keys:read',
+        idempotent: true,
+      });
+      return Promise.all(
+        list.keys.map(async ({ id }) => {
+          const k = await http.json(
+            ApiKeyInfo,
+            'GET',
+            `/api/v2/tailnet/${tailnet}/keys/${encodeURIComponent(id)}`,
+            {
+              what: `read auth key ${id}`,
+              scope: 'auth_keys:read',
+              idempotent: true,
+            },
+          );
+          return {
+            id: k.id,
+            description: k.description || null,
+            expires: k.expires ?? null,
+            invalid: k.invalid === true || (k.revoked ?? '') !== '',
+            tags: k.capabilities?.devices?.create?.tags ?? [],
+          };
+        }),
+      );
+    },
+    revokeAuthKey: async (id) => {
+      await http.call('DELETE', `/api/v2/tailnet/${tailnet}/keys/${encodeURIComponent(id)}`, {
+        what: `revoke auth key ${id}`,
+        scope: 'auth_keys',
+        idempotent: true,
+      });
+    },
     dispose: async () => {
       hub.close();
       await http.dispose();

@@ -11,6 +11,7 @@ import { DeviceHub, pollingSource } from './device-hub.ts';
 import { ControlHttp, type RetryPolicy } from './http.ts';
 import type {
   AuthKey,
+  AuthKeyInfo,
   PolicyFile,
   PolicyValidation,
   TailnetCapability,
@@ -22,6 +23,7 @@ import {
   HeadscaleNodeOne,
   HeadscalePolicy,
   HeadscalePreAuthKey,
+  HeadscalePreAuthKeys,
   HeadscaleUsers,
 } from './schemas.ts';
 import { unsupported } from './unsupported.ts';
@@ -44,7 +46,12 @@ export interface HeadscaleManagerOptions {
   logger?: Logger;
 }
 
-export function createHeadscaleManager(options: HeadscaleManagerOptions): TailscaleManager {
+export type HeadscaleManager = TailscaleManager & {
+  listAuthKeys(): Promise<AuthKeyInfo[]>;
+  revokeAuthKey(id: string): Promise<void>;
+};
+
+export function createHeadscaleManager(options: HeadscaleManagerOptions): HeadscaleManager {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const base = options.url.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
@@ -188,6 +195,28 @@ export function createHeadscaleManager(options: HeadscaleManagerOptions): Tailsc
     getPosture: () => Promise.reject(unsupported('headscale', 'posture')),
     setPosture: () => Promise.reject(unsupported('headscale', 'posture')),
     watch: (listener) => hub.subscribe(listener),
+    listAuthKeys: async () => {
+      const body = await http.json(HeadscalePreAuthKeys, 'GET', '/api/v1/preauthkey', {
+        what: 'list pre-auth keys',
+        idempotent: true,
+      });
+      const t = now();
+      return body.preAuthKeys.map((k) => ({
+        id: k.id,
+        description: null,
+        expires: k.expiration ?? null,
+        invalid: k.expiration ? Date.parse(k.expiration) <= t : false,
+        tags: k.aclTags,
+      }));
+    },
+    revokeAuthKey: async (id) => {
+      // 0.28+: expire by id (0.27 wanted {user, key}).
+      await http.call('POST', '/api/v1/preauthkey/expire', {
+        what: `expire pre-auth key ${id}`,
+        body: { id },
+        idempotent: true,
+      });
+    },
     dispose: async () => {
       hub.close();
       await http.dispose();

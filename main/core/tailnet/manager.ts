@@ -67,3 +67,25 @@ export interface TailscaleManager extends Disposable {
   /** Live device changes; the first event is a snapshot. Returns an unsubscribe. */
   watch(listener: (change: DeviceChange) => void): () => void;
 }
+
+/** Metadata of an existing auth key (never the secret). */
+export interface AuthKeyInfo {
+  id: string;
+  description: string | null;
+  expires: string | null;
+  /** Revoked or expired. */
+  invalid: boolean;
+  tags: string[];
+}
+
+/**
+ * Control-plane administration the API backends add on top of TailscaleManager (Tailscale API v2:
+ * all four; Headscale: keys). Feature-test with `'listAuthKeys' in manager`.
+ */
+export interface TailnetAdmin {
+  getDevice(deviceId: string): Promise<TailnetDevice>;
+  /** Approve (or revoke approval of) a device (Tailscale device approval). */
+  authorizeDevice(deviceId: string, authorized: boolean): Promise<void>;
+  listAuthKeys(): Promise<AuthKeyInfo[]>;
+  revokeAuthKey(id: string): Promise<void>;
+}

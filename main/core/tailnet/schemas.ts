@@ -54,6 +54,20 @@ export const ApiKeyCreated = z.looseObject({
 
 export const ApiKeyList = z.looseObject({ keys: z.array(z.looseObject({ id: z.string() })) });
 
+/** GET /keys/{id}: metadata only (the secret is never returned again). */
+export const ApiKeyInfo = z.looseObject({
+  id: z.string(),
+  description: z.string().nullish(),
+  expires: z.string().nullish(),
+  revoked: z.string().nullish(),
+  invalid: z.boolean().optional(),
+  capabilities: z
+    .looseObject({
+      devices: z.looseObject({ create: z.looseObject({ tags: strings() }).optional() }).optional(),
+    })
+    .optional(),
+});
+
 export const ApiAttributes = z.looseObject({
   attributes: z
     .record(z.string(), z.unknown())
@@ -116,5 +130,19 @@ export const HeadscalePreAuthKey = z.looseObject({
     expiration: z.string().nullish(),
     aclTags: strings(),
   }),
+});
+export const HeadscalePreAuthKeys = z.looseObject({
+  preAuthKeys: z
+    .array(
+      z.looseObject({
+        id: z.union([z.string(), z.number()]).transform(String),
+        expiration: z.string().nullish(),
+        used: z.boolean().optional(),
+        reusable: z.boolean().optional(),
+        aclTags: strings(),
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export const HeadscalePolicy = z.looseObject({ policy: z.string(), updatedAt: z.string().nullish() });

@@ -9,7 +9,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApp } from '../app/context.tsx';
 import type { Point } from '../lib/downsample.ts';
-import { formatDateTime, formatNumber, formatTick } from '../lib/format.ts';
+import { formatDateTime, formatNumber, formatTick, timeTicks } from '../lib/format.ts';
 import type { TimeRange } from '../lib/ranges.ts';
 import { convertMaybe, displayUnit } from '../lib/units.ts';
 import type { SensorView } from './ReadingCards.tsx';
@@ -36,6 +36,7 @@ export const SensorChart = memo(function SensorChart(props: {
   );
   const [sel, setSel] = useState<{ a: number; b: number } | undefined>(undefined);
   const span = range.to - range.from;
+  const ticks = useMemo(() => timeTicks(range.from, range.to, width - Y_AXIS_WIDTH), [range.from, range.to, width]);
   return (
     <Box
       role="figure"
@@ -72,10 +73,11 @@ export const SensorChart = memo(function SensorChart(props: {
           scale="time"
           domain={[range.from, range.to]}
           allowDataOverflow
+          ticks={ticks}
+          interval={0}
           tickFormatter={(ts: number) => formatTick(lang, ts, span, timeZone)}
           stroke={theme.palette.text.secondary}
           fontSize={11}
-          minTickGap={40}
         />
         <YAxis
           width={Y_AXIS_WIDTH}

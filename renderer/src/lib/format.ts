@@ -4,27 +4,68 @@ import { type Lang, localeOf } from './i18n.ts';
 /** Intl throws on an unknown zone; a farm with a bad zone falls back to this computer's zone. */
 export function safeTimeZone(timeZone: string | undefined): string | undefined {
   if (!timeZone) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return undefined;
+  let ok = validZones.get(timeZone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    validZones.set(timeZone, ok);
   }
+  return ok ? timeZone : undefined;
 }
 
+/** Intl formatters are costly to build (charts format hundreds of ticks): keep one per option set. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function dateFormat(lang: Lang, options: Intl.DateTimeFormatOptions, timeZone?: string): Intl.DateTimeFormat {
+  const tz = safeTimeZone(timeZone);
+  const key = `${lang}|${tz ?? ''}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(localeOf(lang), { ...options, timeZone: tz })));
+  return f;
+}
+
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(localeOf(lang), options)));
+  return f;
+}
+
+const validZones = new Map<string, boolean>();
+
 export function formatNumber(lang: Lang, value: number, maxDigits = 1): string {
-  return new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: maxDigits }).format(value);
+  return numberFormat(lang, { maximumFractionDigits: maxDigits }).format(value);
 }
 
 /** A date and time; with `timeZone` the farm's wall clock, otherwise this computer's. */
 export function formatDateTime(lang: Lang, at: number | string, timeZone?: string): string {
   const date = typeof at === 'number' ? new Date(at) : new Date(at);
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(localeOf(lang), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: safeTimeZone(timeZone),
-  }).format(date);
+  return dateFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(date);
+}
+
+const TICK_STEPS = [
+  60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000,
+  86_400_000, 2 * 86_400_000, 7 * 86_400_000, 14 * 86_400_000, 30 * 86_400_000, 90 * 86_400_000, 365 * 86_400_000,
+];
+
+/**
+ * Round time ticks for an axis `widthPx` wide, about one per `spacingPx`: computing them here keeps the
+ * chart library from formatting and measuring a label for every candidate tick (which costs seconds).
+ * Steps align to UTC multiples (whole hours everywhere but in half-hour zones).
+ */
+export function timeTicks(from: number, to: number, widthPx: number, spacingPx = 110): number[] {
+  if (!(to > from) || widthPx <= 0) return [];
+  const wanted = Math.max(2, Math.floor(widthPx / spacingPx));
+  const step = TICK_STEPS.find((s) => (to - from) / s <= wanted) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to && ticks.length < 100; t += step) ticks.push(t);
+  return ticks;
 }
 
 /** Axis ticks: time only within a day, date and time for longer spans. */
@@ -35,7 +76,7 @@ export function formatTick(lang: Lang, ts: number, spanMs: number, timeZone?: st
       : spanMs <= 10 * 86_400_000
         ? { weekday: 'short', hour: '2-digit', minute: '2-digit' }
         : { day: 'numeric', month: 'short' };
-  return new Intl.DateTimeFormat(localeOf(lang), { ...options, timeZone: safeTimeZone(timeZone) }).format(ts);
+  return dateFormat(lang, options, timeZone).format(ts);
 }
 
 const AGE_UNITS: [limitS: number, unit: 'second' | 'minute' | 'hour' | 'day', sizeS: number][] = [
@@ -50,9 +91,7 @@ export function formatAge(lang: Lang, seconds: number): string {
   const s = Math.max(0, seconds);
   for (const [limit, unit, size] of AGE_UNITS) {
     if (s < limit) {
-      return new Intl.NumberFormat(localeOf(lang), { style: 'unit', unit, unitDisplay: 'short' }).format(
-        Math.floor(s / size),
-      );
+      return numberFormat(lang, { style: 'unit', unit, unitDisplay: 'short' }).format(Math.floor(s / size));
     }
   }
   return String(s);

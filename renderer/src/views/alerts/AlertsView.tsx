@@ -111,8 +111,7 @@ export function AlertsView() {
   const [filters, setFilters] = useState<AlertFilters>(DEFAULT_FILTERS);
   const [acking, setAcking] = useState<Alert | null>(null);
   // The period is anchored when the tab or filters change, not on every render.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const anchor = useMemo(() => Date.now(), [tab, filters]);
+  const anchor = useMemo(() => (tab && filters ? Date.now() : 0), [tab, filters]);
   const filter = tab === 'rules' ? null : filterFor(tab, filters, anchor);
   const list = useAlertList(filter);
   const { permission, request } = useNoticePermission();

@@ -49,7 +49,6 @@ export function useAlertList(filter: AlertFilter | null): AlertListState {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key, round]);
 
   const reload = useCallback(() => setRound((r) => r + 1), []);

@@ -1,0 +1,57 @@
+/**
+ * Moves SQLite WAL checkpoints off the main thread. A checkpoint copies the write-ahead log into the
+ * database file and fsyncs it; done by the writer (SQLite's default) it stalls the event loop for tens of
+ * milliseconds every few megabytes of cached readings. Here the main connection stops auto-checkpointing
+ * and a worker thread with its own connection runs PASSIVE checkpoints, which never block the writer.
+ * The worker is inline JavaScript so it runs the same from sources and from a built app.
+ */
+import { once } from 'node:events';
+import type { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../../kit/log.ts';
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.file);
+db.exec('PRAGMA busy_timeout = 1000');
+const run = (mode) => { try { db.exec('PRAGMA wal_checkpoint(' + mode + ')'); } catch {} };
+const timer = setInterval(() => run('PASSIVE'), workerData.everyMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  run('PASSIVE');
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface Checkpointer {
+  dispose(): Promise<void>;
+}
+
+export function startCheckpointer(db: DatabaseSync, log: Logger, everyMs = 1_000): Checkpointer {
+  const file = db.location();
+  if (!file) return { dispose: async () => {} };
+  db.exec('PRAGMA wal_autocheckpoint = 0');
+  const worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs } });
+  const exited = once(worker, 'exit');
+  let failed = false;
+  worker.on('error', (err) => {
+    failed = true;
+    log.warn('checkpoint worker failed; checkpointing on the main thread again', { err });
+    if (db.isOpen) db.exec('PRAGMA wal_autocheckpoint = 1000');
+  });
+  worker.unref();
+  return {
+    async dispose() {
+      if (!failed) {
+        worker.postMessage('stop');
+        const timer = setTimeout(() => void worker.terminate(), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (db.isOpen) db.exec('PRAGMA wal_autocheckpoint = 1000');
+    },
+  };
+}

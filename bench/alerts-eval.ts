@@ -15,7 +15,9 @@ import type { FarmSummary } from '../preload/contract.ts';
 import type { FarmInfo, Reading } from '../protocol/farm-api.ts';
 import { createAlertService } from '../main/core/alerts/service.ts';
 
-const { values } = parseArgs({ options: { farms: { type: 'string' }, sensors: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { farms: { type: 'string' }, sensors: { type: 'string' }, rounds: { type: 'string' } },
+});
 const farms = Math.min(5_000, Number(values.farms ?? 1_000));
 const sensors = Math.min(50, Number(values.sensors ?? 6));
 const rounds = Math.min(600, Number(values.rounds ?? 60));
@@ -39,7 +41,14 @@ for (const above of [35, 38]) {
       severity: 'warning',
       farmId: null,
       sensorId: null,
-      condition: { kind: 'threshold', sensorKind: 'air_temperature', above, below: null, hysteresis: 1, forS: 300 },
+      condition: {
+        kind: 'threshold',
+        sensorKind: 'air_temperature',
+        above,
+        below: null,
+        hysteresis: 1,
+        forS: 300,
+      },
       notify: 'fire',
       webhookUrl: null,
     },
@@ -117,7 +126,13 @@ const summary = (farmId: string, down: boolean): FarmSummary => {
     timeZone: 'UTC',
     tags: [],
     notes: '',
-    health: { overall: down ? 'offline' : 'ok', reason: '', tailnet: layer(!down), gateway: layer(true), data: layer(true) },
+    health: {
+      overall: down ? 'offline' : 'ok',
+      reason: '',
+      tailnet: layer(!down),
+      gateway: layer(true),
+      data: layer(true),
+    },
     latest: [],
     lastReadingAt: null,
   };

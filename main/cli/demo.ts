@@ -1,7 +1,108 @@
-/** `agromesh demo`: the control room against a built-in simulated tailnet (filled in with the simulator). */
+/**
+ * `agromesh demo`: the control room against a built-in simulated tailnet — a registry and twelve farm
+ * gateways running as real processes, one of which drifts out of range so an alert fires a few minutes in.
+ * Opens in Electron where a runtime exists; otherwise says so in one line and serves the browser host.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../kit/log.ts';
+import type { Role } from '../../protocol/identity.ts';
+import { startDemoWorld } from '../../sim/demo-world.ts';
+import { createAppCore } from '../core/app-core.ts';
+import { startBrowserHost } from '../core/host/browser-host.ts';
+import { createUnavailableSecretStore } from '../core/settings/secret-store.ts';
+import { createFileSettingsStore } from '../core/settings/settings-store.ts';
+import { spawn, spawnSync } from 'node:child_process';
+import { findElectronBinary, NO_ELECTRON } from './electron-runtime.ts';
+import { buildRenderer } from './host.ts';
 import type { CliIO } from './io.ts';
-import { run as runHost } from './host.ts';
+import { parseListen, projectRoot } from './paths.ts';
+
+const HELP = `Usage: agromesh demo [--listen ADDR:PORT] [--role operator|agronomist|support] [--farms N]
+
+Runs the control room against a simulated tailnet with farm gateways, on http://127.0.0.1:5170.
+  --role ROLE     who you are in the demo (default operator; agronomists cannot send commands)
+  --farms N       how many farm gateways to start (1-12, default 12)
+  --keep DIR      keep the demo's data in DIR instead of a temporary folder
+`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  return runHost(argv, io);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string', default: '127.0.0.1:5170' },
+      role: { type: 'string', default: 'operator' },
+      farms: { type: 'string', default: '12' },
+      keep: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const role = values.role as Role;
+  if (!['operator', 'agronomist', 'support'].includes(role)) {
+    io.stderr(`--role must be operator, agronomist or support (got "${values.role}").\n`);
+    return 2;
+  }
+  const farmCount = Math.min(12, Math.max(1, Number(values.farms) || 12));
+  if (!values['no-build'] && !buildRenderer(io)) return 1;
+
+  const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'agromesh-demo-'));
+  const log = createLogger('demo', { level: 'warn' });
+  io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateways…\n`);
+  const { DEMO_FARMS } = await import('../../sim/demo-world.ts');
+  const world = await startDemoWorld({ dir, farms: DEMO_FARMS.slice(0, farmCount), log });
+  const seat = await world.seat(role);
+  const core = await createAppCore({
+    host: 'browser',
+    version: process.env.npm_package_version ?? '0.1.0',
+    locale: Intl.DateTimeFormat().resolvedOptions().locale,
+    platform: process.platform,
+    dataDir: join(dir, 'control-room'),
+    settings: createFileSettingsStore(join(dir, 'control-room', 'settings.json')),
+    secrets: createUnavailableSecretStore('The demo keeps no secrets.'),
+    log,
+    simulatedTailnet: { localApiSocket: seat.localApiSocket, selfAddress: seat.tailnetAddress },
+    retryMs: 2000,
+  });
+  const electron = findElectronBinary(io.env);
+  if (electron) {
+    // The desktop app, pointed at the simulated tailnet through its environment.
+    await core.dispose();
+    const built = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'all'], { stdio: 'inherit' });
+    if (built.status === 0) {
+      const child = spawn(electron, [projectRoot], {
+        stdio: 'inherit',
+        env: {
+          ...io.env,
+          AGROMESH_SIMULATED_TAILNET: JSON.stringify({ localApiSocket: seat.localApiSocket, selfAddress: seat.tailnetAddress }),
+        },
+      });
+      await Promise.race([new Promise((r) => child.once('exit', r)), io.stopSignal]);
+      child.kill();
+    }
+    await world.dispose();
+    return built.status === 0 ? 0 : 1;
+  }
+  io.stdout(`${NO_ELECTRON}\n`);
+  await core.ready;
+  const { host, port } = parseListen(values.listen);
+  const server = await startBrowserHost({ core, rendererDir: join(projectRoot, 'dist', 'renderer'), host, port, log });
+  io.stdout(
+    `No Electron window in this mode: the demo runs in your browser.\n` +
+      `Agromesh demo (you are ${seat.node}, role ${role}): ${server.url}\n` +
+      `Farm "${DEMO_FARMS[1]!.name}" drifts out of range in about two minutes, to show an alert. Ctrl-C stops the demo.\n`,
+  );
+  await io.stopSignal;
+  io.stdout('Stopping the demo…\n');
+  await server.dispose();
+  await core.dispose();
+  await world.dispose();
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  return 0;
 }

@@ -3,14 +3,23 @@
  * handlers and owns shutdown. Electron's main process and the browser host both call createAppCore;
  * neither builds services of its own.
  */
+import { join } from 'node:path';
 import { AgromeshError } from '../../protocol/errors.ts';
+import { FARM_TAG } from '../../protocol/device.ts';
 import type { OperationHandlers, Settings } from '../../preload/contract.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
+import { createAlertHandlers } from './alerts/handlers.ts';
+import type { Notifier } from './alerts/notifier.ts';
+import { createAlertService } from './alerts/service.ts';
 import { CoreEvents } from './events.ts';
+import { farmOperationHandlers } from './farms/index.ts';
+import { meFromIdentity } from './me.ts';
+import { onboardingCommand } from './onboarding.ts';
+import { isSafeExternalUrl } from './safe-external.ts';
 import type { SecretStore } from './settings/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
-import { isSafeExternalUrl } from './safe-external.ts';
+import { type SimulatedTailnet, type TailnetSession, startTailnetSession } from './tailnet-session.ts';
 
 export interface AppCoreOptions {
   host: 'electron' | 'browser';
@@ -23,27 +32,114 @@ export interface AppCoreOptions {
   log: Logger;
   /** Opens a vetted http(s) URL in the user's browser (Electron shell); absent in the browser host. */
   openExternal?: (url: string) => Promise<void>;
+  /** Desktop notifications for alerts (Electron); the browser host relies on the alertsChanged event. */
+  notifier?: Notifier;
+  /** Demo and tests only: a simulated tailnet instead of this computer's. */
+  simulatedTailnet?: SimulatedTailnet;
+  /** Environment for tailnet credentials (TS_API_KEY, …); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait before retrying a tailnet that could not be reached (default 15 s). */
+  retryMs?: number;
 }
 
 export interface AppCore {
   handlers: OperationHandlers;
   events: CoreEvents;
+  /** Resolves once the first attempt to reach the tailnet has finished (successfully or not). */
+  ready: Promise<void>;
   dispose(): Promise<void>;
 }
 
-function notConnected(what: string): () => Promise<never> {
-  return () =>
-    Promise.reject(
-      new AgromeshError('UNAVAILABLE', `${what} needs a tailnet connection; set one up in Settings.`),
-    );
-}
+const SESSION_KEYS = ['tailnet', 'registry', 'staleAfterS', 'offlineAfterS'] as const;
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const stack = new DisposableStack();
   const events = new CoreEvents();
   const { settings, secrets, log } = options;
 
+  const alerts = stack.add(
+    createAlertService({
+      dataDir: options.dataDir,
+      log: log.child('alerts'),
+      ...(options.notifier ? { notifier: options.notifier } : {}),
+    }),
+  );
+  stack.defer(alerts.onChanged((payload) => events.emit('alertsChanged', payload)));
+
+  // The tailnet session is rebuilt when its settings change; until it is up, handlers say why not.
+  let session: TailnetSession | null = null;
+  let sessionError = 'Agromesh is still connecting to the tailnet.';
+  let retryTimer: NodeJS.Timeout | undefined;
+  let generation = 0;
+  let disposed = false;
+
+  const startSession = async (): Promise<void> => {
+    const mine = ++generation;
+    clearTimeout(retryTimer);
+    const previous = session;
+    session = null;
+    await previous?.dispose();
+    try {
+      const next = await startTailnetSession({
+        settings: settings.read(),
+        secrets,
+        dataDir: options.dataDir,
+        env: options.env ?? process.env,
+        simulated: options.simulatedTailnet,
+        events,
+        alerts,
+        log,
+      });
+      if (mine !== generation || disposed) return void (await next.dispose());
+      session = next;
+      events.emit('devicesChanged', { at: new Date().toISOString() });
+    } catch (err) {
+      if (mine !== generation || disposed) return;
+      sessionError = err instanceof AgromeshError ? err.message : 'The tailnet could not be reached.';
+      log.warn('tailnet session failed; retrying', { err });
+      retryTimer = setTimeout(() => void startSession(), options.retryMs ?? 15_000);
+    }
+  };
+  stack.defer(async () => {
+    disposed = true;
+    clearTimeout(retryTimer);
+    await session?.dispose();
+  });
+
+  const live = (): TailnetSession => {
+    if (!session) throw new AgromeshError('UNAVAILABLE', `${sessionError} Check Settings → Tailnet.`);
+    return session;
+  };
+  const me = () => meFromIdentity(session?.self ?? null, session?.manager.kind ?? 'localapi');
+  const caller = () => {
+    const m = me();
+    return m.user === 'unknown' ? 'unknown' : `${m.user} (${m.nodeName})`;
+  };
+  const require = (allowed: boolean, what: string) => {
+    if (!allowed) throw new AgromeshError('FORBIDDEN', `Your tailnet role does not allow ${what}. ${me().explanation}`);
+  };
   const secretsStatus = async () => ({ keychainAvailable: secrets.available, stored: await secrets.list() });
+
+  const farmHandlers = farmOperationHandlers(
+    {
+      // Resolved per call: the session may have been rebuilt since.
+      connect: (f) => live().farms.connect(f),
+      disconnect: (id) => live().farms.disconnect(id),
+      endpoints: () => live().farms.endpoints(),
+      latest: (id) => live().farms.latest(id),
+      all: () => live().farms.all(),
+      info: (id) => live().farms.info(id),
+      history: (i) => live().farms.history(i),
+      sendCommand: (i) => live().farms.sendCommand(i),
+      getCommand: (id) => live().farms.getCommand(id),
+      listCommands: (f) => session?.farms.listCommands(f) ?? [],
+      exportCsv: (f) => live().farms.exportCsv(f),
+      on: (e, l) => live().farms.on(e, l),
+      idle: (id) => live().farms.idle(id),
+      dispose: () => Promise.resolve(),
+    },
+    { whoAmI: caller, canCommand: () => me().canCommand },
+  );
 
   const handlers: OperationHandlers = {
     getAppInfo: () =>
@@ -51,56 +147,72 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         name: 'Agromesh',
         version: options.version,
         host: options.host,
-        tailnet: 'none',
+        tailnet: options.simulatedTailnet ? 'simulated' : (session?.manager.kind ?? 'none'),
         platform: options.platform,
         locale: options.locale,
       }),
-    getMe: () =>
-      Promise.resolve({
-        user: 'unknown',
-        displayName: 'Not on a tailnet',
-        nodeName: '',
-        roles: [],
-        canCommand: false,
-        canEditTags: false,
-        canOnboard: false,
-        canEditFarmMetadata: false,
-        explanation: 'This computer is not connected to a tailnet, so it has no role yet.',
-      }),
+    getMe: () => Promise.resolve(me()),
     getSettings: () => Promise.resolve(settings.read()),
     updateSettings: (patch) => {
-      const next: Settings = { ...settings.read(), ...patch };
+      const before = settings.read();
+      const next: Settings = { ...before, ...patch };
       settings.write(next);
       events.emit('settingsChanged', next);
+      if (SESSION_KEYS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]))) void startSession();
       return Promise.resolve(next);
     },
     getSecretsStatus: secretsStatus,
     storeSecret: async ({ name, value }) => {
       await secrets.set(name, value);
+      void startSession();
       return secretsStatus();
     },
     deleteSecret: async ({ name }) => {
       await secrets.delete(name);
+      void startSession();
       return secretsStatus();
     },
-    listFarms: () => Promise.resolve([]),
-    getFarm: notConnected('Farm details'),
-    updateFarmMetadata: notConnected('Editing a farm'),
-    getHistory: notConnected('History'),
-    sendCommand: notConnected('Sending a command'),
-    getCommand: notConnected('Command status'),
-    listCommands: () => Promise.resolve([]),
-    exportCommandsCsv: () => Promise.resolve({ filename: 'agromesh-commands.csv', csv: '' }),
-    listDevices: () => Promise.resolve([]),
-    setDeviceTags: notConnected('Editing tags'),
-    createFarmAuthKey: notConnected('Onboarding a farm'),
-    // Alerts: stubs until the lead wires createAlertService (main/core/alerts/service.ts).
-    listAlertRules: () => Promise.resolve([]),
-    saveAlertRule: notConnected('Alert rules'),
-    deleteAlertRule: notConnected('Alert rules'),
-    listAlerts: () => Promise.resolve({ alerts: [], counts: { firing: 0, acknowledged: 0 } }),
-    acknowledgeAlert: notConnected('Acknowledging an alert'),
-    testWebhook: notConnected('Testing a webhook'),
+    listFarms: () => Promise.resolve(session?.discovery.listFarms() ?? []),
+    getFarm: ({ farmId }) => {
+      const detail = live().discovery.getFarmDetail(farmId);
+      if (!detail) throw new AgromeshError('NOT_FOUND', `No farm "${farmId}" on this tailnet.`);
+      return Promise.resolve({ summary: detail.summary, info: detail.info, device: detail.device });
+    },
+    updateFarmMetadata: ({ farmId, ...patch }) => {
+      require(me().canEditFarmMetadata, 'editing farm details');
+      return live().discovery.updateFarmMetadata(farmId, patch);
+    },
+    ...farmHandlers,
+    listDevices: async ({ tag, untagged }) => {
+      const devices = await live().manager.listDevices(tag ? { tag } : undefined);
+      return untagged ? devices.filter((d) => d.tags.length === 0) : devices;
+    },
+    setDeviceTags: async ({ deviceId, tags }) => {
+      require(me().canEditTags, 'editing device tags');
+      const { manager } = live();
+      await manager.setTags(deviceId, tags);
+      const device = (await manager.listDevices()).find((d) => d.id === deviceId);
+      if (!device) throw new AgromeshError('NOT_FOUND', `Device ${deviceId} is no longer on the tailnet.`);
+      events.emit('devicesChanged', { at: new Date().toISOString() });
+      return device;
+    },
+    createFarmAuthKey: async ({ farmName, expiryHours }) => {
+      require(me().canOnboard, 'onboarding farms');
+      const key = await live().manager.createAuthKey({
+        tags: [FARM_TAG],
+        preauthorized: true,
+        reusable: false,
+        ephemeral: false,
+        expirySeconds: expiryHours * 3600,
+        description: `Agromesh farm ${farmName}`,
+      });
+      return {
+        key: key.key,
+        expiresAt: key.expires ?? new Date(Date.now() + expiryHours * 3600_000).toISOString(),
+        installCommand: onboardingCommand({ key: key.key, farmName, version: options.version }),
+      };
+    },
+    ...createAlertHandlers(alerts, caller),
     openExternal: async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new AgromeshError('VALIDATION', 'Only http and https links can be opened.');
       if (!options.openExternal) throw new AgromeshError('UNAVAILABLE', 'Open the link from your browser.');
@@ -108,10 +220,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 
-  log.info('core started', { host: options.host, dataDir: options.dataDir });
+  const ready = startSession();
+  log.info('core started', { host: options.host, dataDir: join(options.dataDir) });
   return {
     handlers,
     events,
+    ready,
     dispose: async () => {
       await stack.dispose();
       log.info('core stopped');

@@ -4,9 +4,11 @@
  */
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, Notification, shell } from 'electron';
 import Store from 'electron-store';
+import { z } from 'zod';
 import { createLogger } from '../../kit/log.ts';
+import { createCallbackNotifier } from '../core/alerts/notifier.ts';
 import { createAppCore, type AppCore } from '../core/app-core.ts';
 import { parseStoredSettings, type SettingsStore } from '../core/settings/settings-store.ts';
 import { registerIpc } from './ipc.ts';
@@ -18,6 +20,12 @@ const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
 const preloadPath = join(here, '..', '..', 'preload', 'preload.cjs');
 const appUrl = pathToFileURL(rendererIndex).href;
 const log = createLogger('electron');
+
+/** Set by `agromesh demo` only: the simulated tailnet's LocalAPI socket and this seat's address. */
+const SimulatedTailnet = z.object({ localApiSocket: z.string().min(1), selfAddress: z.string().min(1) });
+const simulatedTailnet = process.env.AGROMESH_SIMULATED_TAILNET
+  ? SimulatedTailnet.parse(JSON.parse(process.env.AGROMESH_SIMULATED_TAILNET))
+  : undefined;
 
 function electronSettingsStore(): SettingsStore {
   const store = new Store<{ settings: unknown }>({ name: 'settings' });
@@ -67,6 +75,10 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecretStore(join(app.getPath('userData'), 'secrets.json')),
     log,
     openExternal,
+    notifier: createCallbackNotifier((n) => {
+      new Notification({ title: n.title, body: n.body, urgency: n.urgent ? 'critical' : 'normal' }).show();
+    }, log),
+    ...(simulatedTailnet ? { simulatedTailnet } : {}),
   });
   const bridge = registerIpc(core, appUrl, log);
   let win = createWindow(bridge);

@@ -28,12 +28,18 @@ describe('acknowledging', () => {
     });
     expect(h.events.at(-1)).toMatchObject({ changed: [{ id: alert!.id, state: 'acknowledged' }] });
 
-    expect(() => h.alerts.acknowledge(alert!.id, 'bob@example.com', '')).toThrow(/Already acknowledged by alice/);
+    expect(() => h.alerts.acknowledge(alert!.id, 'bob@example.com', '')).toThrow(
+      /Already acknowledged by alice/,
+    );
 
     await h.walk(10 * MIN);
     h.alerts.onHealth(summary('north'));
     const [done] = h.alerts.listAlerts({}).alerts;
-    expect(done).toMatchObject({ state: 'resolved', resolvedBy: 'system', acknowledgedBy: 'alice@example.com' });
+    expect(done).toMatchObject({
+      state: 'resolved',
+      resolvedBy: 'system',
+      acknowledgedBy: 'alice@example.com',
+    });
   });
 
   it('refuses an unknown alert id with NOT_FOUND', async () => {
@@ -52,9 +58,17 @@ describe('acknowledging', () => {
     h = await harness();
     h.alerts.onCommand(command('north', 'cmd-1', 'failed', h.time.now, 'valve stuck'));
     const [alert] = h.alerts.listAlerts({ state: ['firing'] }).alerts;
-    expect(alert).toMatchObject({ kind: 'command', subject: 'cmd-1', facts: { reason: 'valve stuck', action: 'open' } });
+    expect(alert).toMatchObject({
+      kind: 'command',
+      subject: 'cmd-1',
+      facts: { reason: 'valve stuck', action: 'open' },
+    });
     const acked = h.alerts.acknowledge(alert!.id, 'alice@example.com', 'replaced the valve');
-    expect(acked).toMatchObject({ state: 'resolved', acknowledgedBy: 'alice@example.com', resolvedBy: 'alice@example.com' });
+    expect(acked).toMatchObject({
+      state: 'resolved',
+      acknowledgedBy: 'alice@example.com',
+      resolvedBy: 'alice@example.com',
+    });
     expect(h.alerts.counts()).toEqual({ firing: 0, acknowledged: 0 });
   });
 });
@@ -70,7 +84,9 @@ describe('commands, stale sensors and keys', () => {
       { title: 'Farm north: the outcome of open on valve-1 is unknown' },
     ]);
     h.alerts.onCommand(command('north', 'cmd-2', 'succeeded', h.time.now));
-    expect(h.alerts.listAlerts({}).alerts).toMatchObject([{ state: 'resolved', resolution: 'command-succeeded' }]);
+    expect(h.alerts.listAlerts({}).alerts).toMatchObject([
+      { state: 'resolved', resolution: 'command-succeeded' },
+    ]);
   });
 
   it('alerts on a sensor that stops reporting, once, and clears when it reports again', async () => {
@@ -85,19 +101,27 @@ describe('commands, stale sensors and keys', () => {
     await h.walk(60 * MIN);
     expect(h.alerts.listAlerts({}).alerts).toHaveLength(1);
     h.alerts.onReadings('north', [reading('t1', h.time.now, 21)], info);
-    expect(h.alerts.listAlerts({ state: ['resolved'] }).alerts).toMatchObject([{ sensorId: 't1', resolution: 'reporting-again' }]);
+    expect(h.alerts.listAlerts({ state: ['resolved'] }).alerts).toMatchObject([
+      { sensorId: 't1', resolution: 'reporting-again' },
+    ]);
   });
 
   it('warns 14 days before the farm node’s tailnet key expires and clears when it is renewed', async () => {
     h = await harness();
     const day = 86_400_000;
-    h.alerts.onDevice('north', { keyExpiry: new Date(h.time.now + 20 * day).toISOString(), keyExpiryDisabled: false });
+    h.alerts.onDevice('north', {
+      keyExpiry: new Date(h.time.now + 20 * day).toISOString(),
+      keyExpiryDisabled: false,
+    });
     expect(h.alerts.counts().firing).toBe(0);
     await h.walk(6 * day + MIN, 3_600_000);
     expect(h.alerts.listAlerts({ state: ['firing'] }).alerts).toMatchObject([
       { kind: 'keyExpiry', title: 'north: the tailnet key expires in 14 d' },
     ]);
-    h.alerts.onDevice('north', { keyExpiry: new Date(h.time.now + 180 * day).toISOString(), keyExpiryDisabled: false });
+    h.alerts.onDevice('north', {
+      keyExpiry: new Date(h.time.now + 180 * day).toISOString(),
+      keyExpiryDisabled: false,
+    });
     expect(h.alerts.listAlerts({}).alerts).toMatchObject([{ state: 'resolved', resolution: 'key-renewed' }]);
   });
 });

@@ -21,7 +21,11 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | null | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = check();
@@ -75,7 +79,10 @@ describe('alerts on a real gateway stream', () => {
     });
 
     await farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
-    await until('link live with farm info', () => farms.latest(gw.farmId)?.link === 'live' && farms.info(gw.farmId));
+    await until(
+      'link live with farm info',
+      () => farms.latest(gw.farmId)?.link === 'live' && farms.info(gw.farmId),
+    );
     const rule = alerts.saveRule(
       {
         name: 'Greenhouse too hot',

@@ -2,10 +2,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AlertNotice, EventPayload, FarmSummary, HealthLayer, LedgerCommand } from '../../preload/contract.ts';
+import type {
+  AlertNotice,
+  EventPayload,
+  FarmSummary,
+  HealthLayer,
+  LedgerCommand,
+} from '../../preload/contract.ts';
 import type { FarmInfo, Reading, Sensor } from '../../protocol/farm-api.ts';
 import type { Notifier } from '../../main/core/alerts/notifier.ts';
-import { type AlertService, type AlertServiceOptions, createAlertService } from '../../main/core/alerts/service.ts';
+import {
+  type AlertService,
+  type AlertServiceOptions,
+  createAlertService,
+} from '../../main/core/alerts/service.ts';
 import type { Timers } from '../../main/core/alerts/time.ts';
 
 type AlertsChangedPayload = EventPayload<'alertsChanged'>;
@@ -41,7 +51,14 @@ export function manualTime(start = T0) {
     }
     now = end;
   };
-  return { clock: { now: () => now }, timers, advance, get now() { return now; } };
+  return {
+    clock: { now: () => now },
+    timers,
+    advance,
+    get now() {
+      return now;
+    },
+  };
 }
 
 export function sensor(id: string, over: Partial<Sensor> = {}): Sensor {
@@ -78,7 +95,11 @@ const layer = (state: HealthLayer['state']): HealthLayer => ({ state, at: null, 
 
 export function summary(
   farmId: string,
-  states: { tailnet?: HealthLayer['state']; gateway?: HealthLayer['state']; data?: HealthLayer['state'] } = {},
+  states: {
+    tailnet?: HealthLayer['state'];
+    gateway?: HealthLayer['state'];
+    data?: HealthLayer['state'];
+  } = {},
   latest: Reading[] = [],
 ): FarmSummary {
   const tailnet = states.tailnet ?? 'ok';
@@ -106,7 +127,13 @@ export function summary(
   };
 }
 
-export function command(farmId: string, id: string, state: LedgerCommand['state'], at: number, reason?: string): LedgerCommand {
+export function command(
+  farmId: string,
+  id: string,
+  state: LedgerCommand['state'],
+  at: number,
+  reason?: string,
+): LedgerCommand {
   const iso = new Date(at).toISOString();
   return {
     id,
@@ -140,7 +167,9 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function harness(options: Partial<AlertServiceOptions> & { dir?: string } = {}): Promise<Harness> {
+export async function harness(
+  options: Partial<AlertServiceOptions> & { dir?: string } = {},
+): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'agromesh-alerts-'));
   const time = manualTime();
   const desktop = recorder();

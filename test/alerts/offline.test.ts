@@ -95,9 +95,15 @@ describe('storms', () => {
     expect(open()).toHaveLength(20);
     expect(h.desktop.notices).toHaveLength(1);
     const [notice] = h.desktop.notices;
-    expect(notice).toMatchObject({ type: 'summary', severity: 'critical', title: '20 farms went offline at 10:42' });
+    expect(notice).toMatchObject({
+      type: 'summary',
+      severity: 'critical',
+      title: '20 farms went offline at 10:42',
+    });
     expect(notice!.alertIds).toHaveLength(20);
-    expect(notice!.body).toBe('Farm farm-01, Farm farm-02, Farm farm-03, Farm farm-04, Farm farm-05 and 15 more');
+    expect(notice!.body).toBe(
+      'Farm farm-01, Farm farm-02, Farm farm-03, Farm farm-04, Farm farm-05 and 15 more',
+    );
     // The browser host gets the same single notice through alertsChanged.
     expect(h.events.flatMap((e) => e.notices)).toEqual([notice]);
 

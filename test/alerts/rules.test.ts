@@ -35,7 +35,10 @@ describe('rule storage', () => {
       ['builtin:offline-data', { kind: 'offline', layer: 'data', forS: 300 }],
       ['builtin:stale-sensor', { kind: 'stale', forS: 900 }],
       ['builtin:expected-range', { kind: 'range', min: null, max: null, hysteresis: null, forS: 600 }],
-      ['builtin:command-failed', { kind: 'command', states: ['failed', 'rejected', 'expired', 'unknown'], unknownForS: 120 }],
+      [
+        'builtin:command-failed',
+        { kind: 'command', states: ['failed', 'rejected', 'expired', 'unknown'], unknownForS: 120 },
+      ],
       ['builtin:key-expiry', { kind: 'keyExpiry', withinDays: 14 }],
     ]);
     expect(rules.every((r) => r.builtin && r.farmId === null && r.enabled)).toBe(true);
@@ -67,7 +70,10 @@ describe('rule storage', () => {
   });
 
   it('can live in a database the app already has open', async () => {
-    const db = openDatabase({ file: ':memory:', migrations: [(d) => d.exec('CREATE TABLE other (x INTEGER)')] });
+    const db = openDatabase({
+      file: ':memory:',
+      migrations: [(d) => d.exec('CREATE TABLE other (x INTEGER)')],
+    });
     const a = createAlertService({ db, tickMs: 0 });
     a.saveRule(gatewayRule(), 'alice@example.com');
     await a.dispose();
@@ -84,21 +90,38 @@ describe('rule storage', () => {
       [{ farmId: null, sensorId: 't1', condition: { kind: 'stale', forS: 60 } }, /needs its farm/],
       [{ sensorId: 't1' }, /whole farm/],
       [
-        { condition: { kind: 'threshold', sensorKind: 'ph', above: null, below: null, hysteresis: 0, forS: 0 } },
+        {
+          condition: {
+            kind: 'threshold',
+            sensorKind: 'ph',
+            above: null,
+            below: null,
+            hysteresis: 0,
+            forS: 0,
+          },
+        },
         /upper or a lower/,
       ],
       [
-        { condition: { kind: 'threshold', sensorKind: 'ph', above: 7, below: 6.5, hysteresis: 0.5, forS: 0 } },
+        {
+          condition: { kind: 'threshold', sensorKind: 'ph', above: 7, below: 6.5, hysteresis: 0.5, forS: 0 },
+        },
         /twice the hysteresis/,
       ],
-      [{ condition: { kind: 'threshold', sensorKind: null, above: 7, below: null, hysteresis: 0, forS: 0 } }, /sensor/],
+      [
+        { condition: { kind: 'threshold', sensorKind: null, above: 7, below: null, hysteresis: 0, forS: 0 } },
+        /sensor/,
+      ],
       [{ condition: { kind: 'range', min: 5, max: 5, hysteresis: null, forS: 0 } }, /minimum/],
     ];
-    for (const [over, message] of bad) expect(() => h!.alerts.saveRule(gatewayRule(over), 'alice')).toThrow(message);
+    for (const [over, message] of bad)
+      expect(() => h!.alerts.saveRule(gatewayRule(over), 'alice')).toThrow(message);
     expect(() => h!.alerts.deleteRule('builtin:offline-gateway', 'alice')).toThrow(/disable it instead/);
     expect(() => h!.alerts.deleteRule('nope', 'alice')).toThrow(/No such alert rule/);
     const builtin = h.alerts.listRules()[0]!;
-    expect(() => h!.alerts.saveRule({ ...builtin, condition: { kind: 'stale', forS: 60 } }, 'alice')).toThrow(/keeps its kind/);
+    expect(() => h!.alerts.saveRule({ ...builtin, condition: { kind: 'stale', forS: 60 } }, 'alice')).toThrow(
+      /keeps its kind/,
+    );
   });
 });
 
@@ -140,7 +163,8 @@ describe('rule scopes', () => {
     const t = hh.time.now;
     hh.alerts.onHealth(summary('north'));
     await hh.walk(60 * MIN);
-    const list = (f: Parameters<typeof hh.alerts.listAlerts>[0]) => hh.alerts.listAlerts(f).alerts.map((a) => a.farmId);
+    const list = (f: Parameters<typeof hh.alerts.listAlerts>[0]) =>
+      hh.alerts.listAlerts(f).alerts.map((a) => a.farmId);
     expect(list({}).sort()).toEqual(['north', 'south']);
     expect(list({ state: ['resolved'] })).toEqual(['north']);
     expect(list({ severity: ['warning'] })).toEqual(['south']);

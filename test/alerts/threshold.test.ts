@@ -7,14 +7,24 @@ afterEach(async () => h?.dispose());
 
 const info = farmInfo('north', [sensor('t1', { label: 'Air temperature' })]);
 
-function tooHot(over: Partial<Extract<AlertRuleInput['condition'], { kind: 'threshold' }>> = {}): AlertRuleInput {
+function tooHot(
+  over: Partial<Extract<AlertRuleInput['condition'], { kind: 'threshold' }>> = {},
+): AlertRuleInput {
   return {
     name: 'Too hot',
     enabled: true,
     severity: 'critical',
     farmId: null,
     sensorId: null,
-    condition: { kind: 'threshold', sensorKind: 'air_temperature', above: 35, below: null, hysteresis: 1, forS: 600, ...over },
+    condition: {
+      kind: 'threshold',
+      sensorKind: 'air_temperature',
+      above: 35,
+      below: null,
+      hysteresis: 1,
+      forS: 600,
+      ...over,
+    },
     notify: 'fire',
     webhookUrl: null,
   };
@@ -162,7 +172,11 @@ describe('value rules', () => {
     h.alerts.saveRule(tooHot({ forS: 0 }), 'alice@example.com');
     feed([30]);
     const old = h.time.now - 10 * MIN;
-    h.alerts.onReadings('north', [reading('t1', old, 50), { sensorId: 't1', ts: h.time.now + 1, value: null, quality: 'fault' }], info);
+    h.alerts.onReadings(
+      'north',
+      [reading('t1', old, 50), { sensorId: 't1', ts: h.time.now + 1, value: null, quality: 'fault' }],
+      info,
+    );
     h.alerts.onReadings('north', [{ sensorId: 't1', ts: h.time.now + 2, value: 50, quality: 'stale' }], info);
     expect(all()).toHaveLength(0);
   });

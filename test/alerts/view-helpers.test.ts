@@ -48,7 +48,14 @@ describe('alertBands', () => {
       alert({ start: t0 + 3 * H, end: t0 + 3.5 * H, id: 'd', severity: 'critical' }),
       alert({ start: t0 + 8 * H, end: null, id: 'e' }), // still open
       alert({ start: t0 + H, end: t0 + 2 * H, id: 'other', sensorId: 't2' }),
-      alert({ start: t0 + 6 * H, end: t0 + 7 * H, id: 'gw', kind: 'offline', sensorId: null, severity: 'critical' }),
+      alert({
+        start: t0 + 6 * H,
+        end: t0 + 7 * H,
+        id: 'gw',
+        kind: 'offline',
+        sensorId: null,
+        severity: 'critical',
+      }),
       alert({ start: t0 + 20 * H, end: t0 + 21 * H, id: 'later' }), // after the chart
     ];
     expect(alertBands(alerts, 't1', t0, t0 + 10 * H, { now: t0 + 9 * H })).toEqual([
@@ -57,7 +64,9 @@ describe('alertBands', () => {
       { from: t0 + 3 * H, to: t0 + 3.5 * H, severity: 'critical' },
       { from: t0 + 8 * H, to: t0 + 9 * H, severity: 'warning' },
     ]);
-    expect(alertBands(alerts, 't1', t0, t0 + 10 * H, { includeFarmWide: true }).map((b) => b.from)).toContain(t0 + 6 * H);
+    expect(alertBands(alerts, 't1', t0, t0 + 10 * H, { includeFarmWide: true }).map((b) => b.from)).toContain(
+      t0 + 6 * H,
+    );
     expect(alertBands(alerts, 't9', t0, t0 + 10 * H)).toEqual([]);
   });
 });
@@ -76,7 +85,8 @@ describe('alert wording', () => {
     const { en, ru } = alertsDictionaries;
     expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
     const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(en) as (keyof typeof en)[]) expect([key, vars(ru[key])]).toEqual([key, vars(en[key])]);
+    for (const key of Object.keys(en) as (keyof typeof en)[])
+      expect([key, vars(ru[key])]).toEqual([key, vars(en[key])]);
   });
 
   it('describes every default rule in both languages', () => {
@@ -113,11 +123,26 @@ describe('rule editor form', () => {
   });
 
   it('points at the field to fix', () => {
-    expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: 'warm' })).toEqual({ ok: false, field: 'above' });
-    expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: '30', forMin: '' })).toEqual({ ok: false, field: 'forMin' });
+    expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: 'warm' })).toEqual({
+      ok: false,
+      field: 'above',
+    });
+    expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: '30', forMin: '' })).toEqual({
+      ok: false,
+      field: 'forMin',
+    });
     expect(ruleFromForm({ ...emptyForm(), name: '', above: '30' })).toEqual({ ok: false, field: 'name' });
-    const ok = ruleFromForm({ ...emptyForm(), name: 'Hot', sensorKind: 'air_temperature', above: '30,5', forMin: '1.5' });
-    expect(ok).toMatchObject({ ok: true, input: { condition: { kind: 'threshold', above: 30.5, forS: 90, sensorKind: 'air_temperature' } } });
+    const ok = ruleFromForm({
+      ...emptyForm(),
+      name: 'Hot',
+      sensorKind: 'air_temperature',
+      above: '30,5',
+      forMin: '1.5',
+    });
+    expect(ok).toMatchObject({
+      ok: true,
+      input: { condition: { kind: 'threshold', above: 30.5, forS: 90, sensorKind: 'air_temperature' } },
+    });
   });
 });
 

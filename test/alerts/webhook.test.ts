@@ -18,7 +18,9 @@ interface Hook {
   server: Server;
 }
 
-async function hookServer(answer: (n: number, req: IncomingMessage, res: ServerResponse) => void): Promise<Hook> {
+async function hookServer(
+  answer: (n: number, req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Hook> {
   const bodies: unknown[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +42,10 @@ async function hookServer(answer: (n: number, req: IncomingMessage, res: ServerR
   return { url: `http://127.0.0.1:${port}/hook`, bodies, server };
 }
 
-function sender(mode: 'tailnet' | 'simulated', over: { timeoutMs?: number; attempts?: number } = {}): WebhookSender {
+function sender(
+  mode: 'tailnet' | 'simulated',
+  over: { timeoutMs?: number; attempts?: number } = {},
+): WebhookSender {
   const s = createWebhookSender({
     dialer: createTailnetDialer({ mode }),
     log: silentLogger,
@@ -110,7 +115,9 @@ describe('webhook destinations', () => {
         'alice@example.com',
       ),
     ).toThrow(/Refusing to dial hooks\.example\.com/);
-    await expect(h.alerts.testWebhook('http://203.0.113.7/hook')).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
+    await expect(h.alerts.testWebhook('http://203.0.113.7/hook')).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_ALLOWED',
+    });
     expect(h.alerts.listRules().every((r) => r.webhookUrl === null)).toBe(true);
   });
 });
@@ -129,7 +136,9 @@ describe('webhook delivery', () => {
       res.statusCode = 500;
       res.end();
     });
-    await expect(sender('simulated', { attempts: 3 }).post(broken.url, {})).rejects.toThrow('The webhook answered HTTP 500.');
+    await expect(sender('simulated', { attempts: 3 }).post(broken.url, {})).rejects.toThrow(
+      'The webhook answered HTTP 500.',
+    );
     expect(broken.bodies).toHaveLength(3);
   });
 
@@ -145,13 +154,17 @@ describe('webhook delivery', () => {
       res.writeHead(307, { location: 'http://8.8.8.8/elsewhere' });
       res.end();
     });
-    await expect(sender('simulated').post(moved.url, {})).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
+    await expect(sender('simulated').post(moved.url, {})).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_ALLOWED',
+    });
     expect(moved.bodies).toHaveLength(1);
   });
 
   it('gives up on an endpoint that does not answer in time', async () => {
     const silent = await hookServer(() => {});
-    await expect(sender('simulated', { timeoutMs: 150, attempts: 2 }).post(silent.url, {})).rejects.toMatchObject({
+    await expect(
+      sender('simulated', { timeoutMs: 150, attempts: 2 }).post(silent.url, {}),
+    ).rejects.toMatchObject({
       code: 'TIMEOUT',
     });
     expect(silent.bodies).toHaveLength(2);
@@ -168,7 +181,11 @@ describe('webhook delivery', () => {
     for (let i = 0; i < 12; i++) h.alerts.onHealth(summary(`f${i}`, { tailnet: 'down' }));
     await h.walk(6 * MIN);
     expect(hook.bodies).toHaveLength(2);
-    const body = hook.bodies[1] as { source: string; notices: { title: string }[]; alerts: { farmId: string }[] };
+    const body = hook.bodies[1] as {
+      source: string;
+      notices: { title: string }[];
+      alerts: { farmId: string }[];
+    };
     expect(body.source).toBe('agromesh');
     expect(body.notices.map((n) => n.title)).toEqual(['12 farms went offline at 10:42']);
     expect(body.alerts).toHaveLength(12);

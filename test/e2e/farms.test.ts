@@ -71,7 +71,7 @@ describe('control-room views with farm data', () => {
     const north = page.getByRole('button', { name: /^North Field: OK\./ });
     // Zoom until the farm is its own marker (clusters open with a click).
     for (let i = 0; i < 8 && (await north.count()) === 0; i++) {
-      await page.getByRole('button', { name: 'Zoom in' }).click();
+      await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
     }
     await north.waitFor();
     await north.hover();
@@ -175,7 +175,10 @@ describe('control-room views with farm data', () => {
       .filter({ hasText: 'durationMin 15' })
       .waitFor();
     await page.getByRole('region', { name: 'Tailnet' }).getByText('100.64.0.2').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'farm-detail.png'), fullPage: true });
+    // A tall viewport rather than fullPage: the app bar and navigation are fixed.
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.getByRole('region', { name: 'History' }).locator('path.recharts-curve').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'farm-detail.png') });
   });
 
   it('explains to an agronomist why there are no command controls', async () => {
@@ -219,7 +222,7 @@ describe('control-room views with farm data', () => {
     await onboard.getByRole('button', { name: 'Copy: Auth key (shown once)' }).waitFor();
     await onboard.getByRole('button', { name: 'Copy: Install command' }).waitFor();
     await onboard.getByText(/agromesh gateway join --name south-field/).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'devices.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'devices.png') });
   });
 
   it('shows the command audit log and exports it as CSV', async () => {

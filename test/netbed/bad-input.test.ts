@@ -21,7 +21,11 @@ import { type BadInputRow, newFragment, saveFragment } from './report.ts';
 import { type HttpAnswer, http, raw, wsFrame } from './scenarios/http.ts';
 import { commandBody } from './support.ts';
 
-const report = newFragment('50-bad-input', 'Bad input', 'loopback: gateway, registry and browser host in the test process');
+const report = newFragment(
+  '50-bad-input',
+  'Bad input',
+  'loopback: gateway, registry and browser host in the test process',
+);
 const dir = mkdtempSync(join(tmpdir(), 'agm-bad-'));
 let gateway: GatewayHandle;
 let registry: RegistryHandle;
@@ -30,7 +34,8 @@ let host: BrowserHost;
 let rssStart = 0;
 
 type Target = 'gateway' | 'registry' | 'browser host';
-const base = (t: Target) => (t === 'gateway' ? gateway.url : t === 'registry' ? registry.url : host.url.replace(/\/$/, ''));
+const base = (t: Target) =>
+  t === 'gateway' ? gateway.url : t === 'registry' ? registry.url : host.url.replace(/\/$/, '');
 const healthPath = (t: Target) => (t === 'browser host' ? '/' : '/api/health');
 
 /** Is this answer a clear refusal: a 4xx with a stable JSON error code (static files may answer plain 4xx)? */
@@ -63,14 +68,32 @@ async function kind(target: Target, name: string, tries: (() => Promise<boolean>
     if (ok) clearErrors += 1;
     if (!(await stillServes(target))) crashes += 1;
   }
-  const row = { target, kind: name, tries: tries.length, clearErrors, crashes, passed: clearErrors === tries.length && crashes === 0 };
+  const row = {
+    target,
+    kind: name,
+    tries: tries.length,
+    clearErrors,
+    crashes,
+    passed: clearErrors === tries.length && crashes === 0,
+  };
   report.badInputs.push(row);
   return row;
 }
 
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepObj = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-const MALFORMED = ['{', '{"id": }', "{'id': 'x'}", '[1,2,', 'nul', '{"a":1}}', '\u0000', '{"a":"\\ud800"', 'NaN', '{"__proto__": {"x": 1}, "id": 5}'];
+const MALFORMED = [
+  '{',
+  '{"id": }',
+  "{'id': 'x'}",
+  '[1,2,',
+  'nul',
+  '{"a":1}}',
+  '\u0000',
+  '{"a":"\\ud800"',
+  'NaN',
+  '{"__proto__": {"x": 1}, "id": 5}',
+];
 
 const postTargets: Record<Target, string[]> = {
   gateway: ['/api/commands'],
@@ -89,7 +112,12 @@ beforeAll(async () => {
     discoverRegistry: false,
     log: silentLogger,
   });
-  registry = await startRegistry({ listen: { host: '127.0.0.1', port: 0 }, dbFile: join(dir, 'registry.sqlite'), resolveIdentity: async () => null, insecureNoAuth: true });
+  registry = await startRegistry({
+    listen: { host: '127.0.0.1', port: 0 },
+    dbFile: join(dir, 'registry.sqlite'),
+    resolveIdentity: async () => null,
+    insecureNoAuth: true,
+  });
   core = await createAppCore({
     host: 'browser',
     version: '0.0.0-test',
@@ -125,7 +153,8 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
     const u = () => new URL(base(t));
     const big = (n: number) => `GET ${healthPath(t)} HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(n)}\r\n\r\n`;
     const many = `GET ${healthPath(t)} HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 2_000 }, (_, i) => `X-H${i}: ${'b'.repeat(20)}\r\n`).join('')}\r\n`;
-    const refused = (line: string) => /^HTTP\/1\.1 (431|400|413)/.test(line) || line === 'CLOSED' || line.startsWith('ERROR');
+    const refused = (line: string) =>
+      /^HTTP\/1\.1 (431|400|413)/.test(line) || line === 'CLOSED' || line.startsWith('ERROR');
     const row = await kind(t, 'oversized headers', [
       async () => refused((await raw(u().hostname, Number(u().port), big(20 * 1024))).statusLine),
       async () => refused((await raw(u().hostname, Number(u().port), big(64 * 1024))).statusLine),
@@ -152,7 +181,10 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
       'malformed request line / URL',
       lines.map((l) => async () => {
         const r = await raw(u.hostname, Number(u.port), l);
-        const ok = /^HTTP\/1\.1 4\d\d/.test(r.statusLine) || r.statusLine === 'CLOSED' || r.statusLine.startsWith('ERROR');
+        const ok =
+          /^HTTP\/1\.1 4\d\d/.test(r.statusLine) ||
+          r.statusLine === 'CLOSED' ||
+          r.statusLine.startsWith('ERROR');
         if (!ok) unclear.push(`${JSON.stringify(l.split('\r\n')[0]!.slice(0, 40))} → ${r.statusLine}`);
         return ok;
       }),
@@ -161,36 +193,47 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
     if (t === 'browser host') {
       // Known: the browser host answers 500 for request targets `new URL()` cannot parse (reported to the
       // lead; main/core/host/browser-host.ts is not ours). No crash, no leak; recorded, not hidden.
-      if (unclear.length > 0) report.notes.push(`Browser host answered 5xx instead of 4xx for malformed request lines: ${unclear.join('; ')}.`);
+      if (unclear.length > 0)
+        report.notes.push(
+          `Browser host answered 5xx instead of 4xx for malformed request lines: ${unclear.join('; ')}.`,
+        );
     } else {
       expect(unclear).toEqual([]);
     }
   });
 
-  it.each(['gateway', 'registry'] as const)('%s: oversized bodies, wrong content type, malformed and deeply nested JSON on every POST', async (t) => {
-    const tries: (() => Promise<boolean>)[] = [];
-    for (const path of postTargets[t]) {
-      const url = `${base(t)}${path}`;
-      for (const mb of [0.07, 1, 8]) {
-        tries.push(async () => {
-          try {
-            return clear(await http({ url, bodyChunk: 'x'.repeat(1024), bodyRepeat: Math.round(mb * 1024) }), t);
-          } catch (err) {
-            // The server may answer 413 and hang up before the upload ends: EPIPE/ECONNRESET is a refusal too.
-            return ['EPIPE', 'ECONNRESET'].includes((err as { code?: string }).code ?? '');
-          }
-        });
+  it.each(['gateway', 'registry'] as const)(
+    '%s: oversized bodies, wrong content type, malformed and deeply nested JSON on every POST',
+    async (t) => {
+      const tries: (() => Promise<boolean>)[] = [];
+      for (const path of postTargets[t]) {
+        const url = `${base(t)}${path}`;
+        for (const mb of [0.07, 1, 8]) {
+          tries.push(async () => {
+            try {
+              return clear(
+                await http({ url, bodyChunk: 'x'.repeat(1024), bodyRepeat: Math.round(mb * 1024) }),
+                t,
+              );
+            } catch (err) {
+              // The server may answer 413 and hang up before the upload ends: EPIPE/ECONNRESET is a refusal too.
+              return ['EPIPE', 'ECONNRESET'].includes((err as { code?: string }).code ?? '');
+            }
+          });
+        }
+        tries.push(async () =>
+          clear(await http({ url, body: '{}', headers: { 'content-type': 'text/plain' } }), t),
+        );
+        for (const text of MALFORMED) tries.push(async () => clear(await http({ url, body: text }), t));
+        for (const d of [1_000, 20_000]) {
+          tries.push(async () => clear(await http({ url, body: deep(d) }), t));
+          tries.push(async () => clear(await http({ url, body: deepObj(d / 4) }), t));
+        }
       }
-      tries.push(async () => clear(await http({ url, body: '{}', headers: { 'content-type': 'text/plain' } }), t));
-      for (const text of MALFORMED) tries.push(async () => clear(await http({ url, body: text }), t));
-      for (const d of [1_000, 20_000]) {
-        tries.push(async () => clear(await http({ url, body: deep(d) }), t));
-        tries.push(async () => clear(await http({ url, body: deepObj(d / 4) }), t));
-      }
-    }
-    const before = (await kind(t, 'oversized body / wrong type / malformed or deeply nested JSON', tries));
-    expect(before).toMatchObject({ crashes: 0, clearErrors: before.tries });
-  });
+      const before = await kind(t, 'oversized body / wrong type / malformed or deeply nested JSON', tries);
+      expect(before).toMatchObject({ crashes: 0, clearErrors: before.tries });
+    },
+  );
 
   it('gateway: bad queries and ids on every GET route', async () => {
     const g = gateway.url;
@@ -208,7 +251,11 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
       '/api/commands/..%2F..%2Fetc',
       '/api/nothing-here',
     ];
-    const row = await kind('gateway', 'bad query / id / route', urls.map((u) => async () => clear(await http({ url: `${g}${u}` }), 'gateway')));
+    const row = await kind(
+      'gateway',
+      'bad query / id / route',
+      urls.map((u) => async () => clear(await http({ url: `${g}${u}` }), 'gateway')),
+    );
     expect(row).toMatchObject({ crashes: 0, clearErrors: row.tries });
   });
 
@@ -225,7 +272,15 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
       ['/api/health', 'DELETE'],
       ['/api/nope'],
     ];
-    const row = await kind('registry', 'bad query / address / method', probes.map(([u, m]) => async () => clear(await http({ url: `${r}${u}`, ...(m ? { method: m } : {}) }), 'registry')));
+    const row = await kind(
+      'registry',
+      'bad query / address / method',
+      probes.map(
+        ([u, m]) =>
+          async () =>
+            clear(await http({ url: `${r}${u}`, ...(m ? { method: m } : {}) }), 'registry'),
+      ),
+    );
     expect(row).toMatchObject({ crashes: 0, clearErrors: row.tries });
   });
 
@@ -251,7 +306,11 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
       'path traversal on static routes',
       paths.map((p) => async () => {
         // Raw, so no client normalizes the dots away; read the whole answer to look for leaked content.
-        const r = await raw(u.hostname, Number(u.port), `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        const r = await raw(
+          u.hostname,
+          Number(u.port),
+          `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+        );
         const a = await http({ url: `${base('browser host')}${p}` }).catch(() => null);
         if (a !== null && (a.body.includes('TOP-SECRET') || a.body.includes('root:x:'))) leaks += 1;
         // A SPA may answer unknown paths with index.html (200): fine as long as nothing outside leaks.
@@ -263,14 +322,23 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
     expect(leaks).toBe(0);
     expect(row.crashes).toBe(0);
     // A 5xx is not a clear error; it is reported (docs/reliability.md) rather than hidden.
-    if (unclear.length > 0) report.notes.push(`Browser host answered 5xx instead of a clear 4xx for: ${unclear.join('; ')} (no leak, no crash).`);
-    report.auth.push({ check: 'path traversal reads outside the renderer directory', attempts: paths.length * 2, unauthorizedSucceeded: leaks, passed: leaks === 0 });
+    if (unclear.length > 0)
+      report.notes.push(
+        `Browser host answered 5xx instead of a clear 4xx for: ${unclear.join('; ')} (no leak, no crash).`,
+      );
+    report.auth.push({
+      check: 'path traversal reads outside the renderer directory',
+      attempts: paths.length * 2,
+      unauthorizedSucceeded: leaks,
+      passed: leaks === 0,
+    });
   });
 
   it('WebSockets: oversized frames close with 1009, garbage frames are refused, the next connection is served', async () => {
     const gws = `${gateway.url.replace('http', 'ws')}/api/stream`;
     const hws = `${base('browser host').replace('http', 'ws')}/bridge`;
-    const closedClearly = (r: { closeCode: number | null; error: string | null }) => r.closeCode === 1009 || r.closeCode === 1008 || r.closeCode === 1002 || r.closeCode === 1003;
+    const closedClearly = (r: { closeCode: number | null; error: string | null }) =>
+      r.closeCode === 1009 || r.closeCode === 1008 || r.closeCode === 1002 || r.closeCode === 1003;
     const row1 = await kind('gateway', 'oversized / unexpected WebSocket frames', [
       async () => closedClearly(await wsFrame(gws, 65 * 1024 + 1)),
       async () => closedClearly(await wsFrame(gws, 1024 * 1024)),
@@ -301,6 +369,8 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
     expect(grown).toBeLessThan(256);
     const ok = await http({ url: `${gateway.url}/api/commands`, body: commandBody('after-bad-input') });
     expect(ok.status).toBe(202);
-    report.notes.push(`Test-process RSS growth across all bad inputs (servers in process): ${grown.toFixed(0)} MB (bound 256 MB); a valid command was accepted afterwards.`);
+    report.notes.push(
+      `Test-process RSS growth across all bad inputs (servers in process): ${grown.toFixed(0)} MB (bound 256 MB); a valid command was accepted afterwards.`,
+    );
   });
 });

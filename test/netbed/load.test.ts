@@ -13,7 +13,11 @@ import { CONTROL_ROOM, GATEWAY, netbedSkipReason, waitFor } from './support.ts';
 import { type World, createWorld } from './world.ts';
 
 const skip = netbedSkipReason();
-const report = newFragment('40-load', 'Load', 'netbed: farms grouped into namespaces, control room in its own namespace, all over WireGuard');
+const report = newFragment(
+  '40-load',
+  'Load',
+  'netbed: farms grouped into namespaces, control room in its own namespace, all over WireGuard',
+);
 const SOAK_S = Math.max(10, Math.min(3_600, Number(process.env.AGROMESH_NETBED_SOAK_S ?? 60) || 60));
 
 async function startFarms(w: World, extra: Record<string, unknown>): Promise<void> {
@@ -39,10 +43,15 @@ async function startFarms(w: World, extra: Record<string, unknown>): Promise<voi
 async function allLive(w: World, timeoutMs: number): Promise<number> {
   const cr = await w.tb.agent('cr');
   const start = Date.now();
-  await waitFor(async () => {
-    const s = await cr.call<Record<string, string>>(CONTROL_ROOM, 'linkStates', 'room');
-    return w.farms.every((f) => s[f.name] === 'live');
-  }, timeoutMs, `all ${w.farms.length} farm links live`, 100);
+  await waitFor(
+    async () => {
+      const s = await cr.call<Record<string, string>>(CONTROL_ROOM, 'linkStates', 'room');
+      return w.farms.every((f) => s[f.name] === 'live');
+    },
+    timeoutMs,
+    `all ${w.farms.length} farm links live`,
+    100,
+  );
   return Date.now() - start;
 }
 
@@ -70,17 +79,32 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
     await cr.call(CONTROL_ROOM, 'startRoom', 'room', {
       dataDir: join(w.dir, 'cr'),
       localAddress: w.cr.ipv4,
-      tuning: { heartbeatMs: 1_000, handshakeTimeoutMs: 3_000, requestTimeoutMs: 5_000, backoff: { baseMs: 1_000, factor: 1.6, capMs: 5_000, minUptimeMs: 0 } },
+      tuning: {
+        heartbeatMs: 1_000,
+        handshakeTimeoutMs: 3_000,
+        requestTimeoutMs: 5_000,
+        backoff: { baseMs: 1_000, factor: 1.6, capMs: 5_000, minUptimeMs: 0 },
+      },
     });
-    await cr.call(CONTROL_ROOM, 'connectFarms', 'room', w.farms.map((f) => ({ farmId: f.name, address: f.ipv4, port: 8080 })));
+    await cr.call(
+      CONTROL_ROOM,
+      'connectFarms',
+      'room',
+      w.farms.map((f) => ({ farmId: f.name, address: f.ipv4, port: 8080 })),
+    );
     const firstLiveMs = await allLive(w, 60_000);
 
     const cutAt = Date.now();
     await w.tb.linkDown('cr');
-    await waitFor(async () => {
-      const s = await cr.call<Record<string, string>>(CONTROL_ROOM, 'linkStates', 'room');
-      return w!.farms.every((f) => s[f.name] !== 'live');
-    }, 20_000, 'every link to notice the partition', 100);
+    await waitFor(
+      async () => {
+        const s = await cr.call<Record<string, string>>(CONTROL_ROOM, 'linkStates', 'room');
+        return w!.farms.every((f) => s[f.name] !== 'live');
+      },
+      20_000,
+      'every link to notice the partition',
+      100,
+    );
     await new Promise((r) => setTimeout(r, 4_000));
     await w.tb.linkUp('cr');
     const healedAt = Date.now();
@@ -89,14 +113,23 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
     // Every reconnection attempt since the cut, in 250 ms windows: without jitter each retry round would
     // put all 50 farms in the same window.
     // The first redial after a dead link is immediate by design (attempt 1); the backoff applies from attempt 2.
-    const events = await cr.call<{ farmId: string; state: string; at: number; attempt: number }[]>(CONTROL_ROOM, 'linkEvents', 'room', cutAt);
+    const events = await cr.call<{ farmId: string; state: string; at: number; attempt: number }[]>(
+      CONTROL_ROOM,
+      'linkEvents',
+      'room',
+      cutAt,
+    );
     const immediate = events.filter((e) => e.state === 'connecting' && e.attempt <= 1).length;
-    const attempts = events.filter((e) => e.state === 'connecting' && e.attempt >= 2).map((e) => e.at - cutAt);
+    const attempts = events
+      .filter((e) => e.state === 'connecting' && e.attempt >= 2)
+      .map((e) => e.at - cutAt);
     const buckets = new Map<number, number>();
     for (const t of attempts) buckets.set(Math.floor(t / 250), (buckets.get(Math.floor(t / 250)) ?? 0) + 1);
     const busiest = Math.max(...buckets.values());
     const liveAgain = new Map<string, number>();
-    for (const e of events) if (e.state === 'live' && e.at >= healedAt && !liveAgain.has(e.farmId)) liveAgain.set(e.farmId, e.at - healedAt);
+    for (const e of events)
+      if (e.state === 'live' && e.at >= healedAt && !liveAgain.has(e.farmId))
+        liveAgain.set(e.farmId, e.at - healedAt);
     const liveTimes = [...liveAgain.values()].sort((a, b) => a - b);
     expect(backMs).toBeLessThan(20_000);
     expect(attempts.length).toBeGreaterThanOrEqual(50);
@@ -120,9 +153,18 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
     await cr.call(CONTROL_ROOM, 'startRoom', 'room', {
       dataDir: join(w.dir, 'cr'),
       localAddress: w.cr.ipv4,
-      tuning: { heartbeatMs: 5_000, requestTimeoutMs: 10_000, backoff: { baseMs: 1_000, factor: 1.6, capMs: 5_000, minUptimeMs: 0 } },
+      tuning: {
+        heartbeatMs: 5_000,
+        requestTimeoutMs: 10_000,
+        backoff: { baseMs: 1_000, factor: 1.6, capMs: 5_000, minUptimeMs: 0 },
+      },
     });
-    await cr.call(CONTROL_ROOM, 'connectFarms', 'room', w.farms.map((f) => ({ farmId: f.name, address: f.ipv4, port: 8080 })));
+    await cr.call(
+      CONTROL_ROOM,
+      'connectFarms',
+      'room',
+      w.farms.map((f) => ({ farmId: f.name, address: f.ipv4, port: 8080 })),
+    );
     await allLive(w, 90_000);
     const setupS = (Date.now() - setupStart) / 1000;
     // Warm-up, then sample every 2 s.
@@ -131,7 +173,9 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
     const crSamples: [number, number][] = [];
     const gwSamples: [number, number][] = [];
     const t0 = Date.now();
-    const before = Object.values(await cr.call<Record<string, number>>(CONTROL_ROOM, 'receivedCounts', 'room')).reduce((a, b) => a + b, 0);
+    const before = Object.values(
+      await cr.call<Record<string, number>>(CONTROL_ROOM, 'receivedCounts', 'room'),
+    ).reduce((a, b) => a + b, 0);
     while (Date.now() - t0 < SOAK_S * 1000) {
       const t = (Date.now() - t0) / 60_000;
       crSamples.push([t, (await cr.call<number>(CONTROL_ROOM, 'rss')) / 2 ** 20]);
@@ -140,7 +184,9 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
       gwSamples.push([t, gw / 2 ** 20]);
       await new Promise((r) => setTimeout(r, 2_000));
     }
-    const after = Object.values(await cr.call<Record<string, number>>(CONTROL_ROOM, 'receivedCounts', 'room')).reduce((a, b) => a + b, 0);
+    const after = Object.values(
+      await cr.call<Record<string, number>>(CONTROL_ROOM, 'receivedCounts', 'room'),
+    ).reduce((a, b) => a + b, 0);
     const states = await cr.call<Record<string, string>>(CONTROL_ROOM, 'linkStates', 'room');
     const live = w.farms.filter((f) => states[f.name] === 'live').length;
     const crSlope = slope(crSamples);

@@ -5,11 +5,22 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { createTestbed, destroyPrefix, leftoverPrefixes, prefixOwnerAlive, sweepStale, testbedUnavailableReason } from './testbed.ts';
+import {
+  createTestbed,
+  destroyPrefix,
+  leftoverPrefixes,
+  prefixOwnerAlive,
+  sweepStale,
+  testbedUnavailableReason,
+} from './testbed.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { farms: { type: 'string', default: '2' }, prefix: { type: 'string' }, all: { type: 'boolean', default: false } },
+  options: {
+    farms: { type: 'string', default: '2' },
+    prefix: { type: 'string' },
+    all: { type: 'boolean', default: false },
+  },
 });
 const cmd = positionals[0] ?? 'status';
 
@@ -21,7 +32,9 @@ function namespacesOf(prefix: string): string[] {
 }
 
 if (process.getuid?.() !== 0) {
-  process.stderr.write('netbed: needs root (network namespaces, veth, TUN). Run it as root (sudo) or in CI.\n');
+  process.stderr.write(
+    'netbed: needs root (network namespaces, veth, TUN). Run it as root (sudo) or in CI.\n',
+  );
   process.exit(2);
 }
 
@@ -35,7 +48,11 @@ if (cmd === 'up') {
   const tb = await createTestbed({
     persistent: true,
     ...(values.prefix ? { prefix: values.prefix } : {}),
-    hosts: [{ name: 'cr' }, { name: 'registry' }, ...Array.from({ length: farms }, (_, i) => ({ name: `farm-${i + 1}` }))],
+    hosts: [
+      { name: 'cr' },
+      { name: 'registry' },
+      ...Array.from({ length: farms }, (_, i) => ({ name: `farm-${i + 1}` })),
+    ],
   });
   process.stdout.write(
     JSON.stringify({ prefix: tb.prefix, hosts: tb.hosts.map(({ publicKey: _k, ...h }) => h) }, null, 2) +
@@ -51,9 +68,13 @@ if (cmd === 'up') {
   const prefixes = leftoverPrefixes();
   if (prefixes.length === 0) process.stdout.write('no netbed testbeds on this machine\n');
   for (const p of prefixes) {
-    process.stdout.write(`${p}  owner ${prefixOwnerAlive(p) ? 'alive' : 'dead (stale)'}  namespaces: ${namespacesOf(p).join(' ') || '-'}\n`);
+    process.stdout.write(
+      `${p}  owner ${prefixOwnerAlive(p) ? 'alive' : 'dead (stale)'}  namespaces: ${namespacesOf(p).join(' ') || '-'}\n`,
+    );
   }
 } else {
-  process.stderr.write('usage: netbed.sh up [--farms N] [--prefix agmXXXX] | down [--prefix P | --all] | status\n');
+  process.stderr.write(
+    'usage: netbed.sh up [--farms N] [--prefix agmXXXX] | down [--prefix P | --all] | status\n',
+  );
   process.exit(2);
 }

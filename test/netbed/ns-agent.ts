@@ -13,9 +13,19 @@ export interface AgentCall {
 
 export type AgentReply =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { message: string; code?: string; status?: number; name?: string; stack?: string } };
+  | {
+      id: number;
+      ok: false;
+      error: { message: string; code?: string; status?: number; name?: string; stack?: string };
+    };
 
-function serializeError(err: unknown): { message: string; code?: string; status?: number; name?: string; stack?: string } {
+function serializeError(err: unknown): {
+  message: string;
+  code?: string;
+  status?: number;
+  name?: string;
+  stack?: string;
+} {
   if (err instanceof Error) {
     const e = err as Error & { code?: unknown; status?: unknown };
     return {

@@ -19,7 +19,9 @@ function leftovers(prefix: string): string[] {
   const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.includes(prefix));
-  const uapi = existsSync('/var/run/wireguard') ? readdirSync('/var/run/wireguard').filter((f) => f.startsWith(prefix)) : [];
+  const uapi = existsSync('/var/run/wireguard')
+    ? readdirSync('/var/run/wireguard').filter((f) => f.startsWith(prefix))
+    : [];
   const state = existsSync(STATE_DIR) ? readdirSync(STATE_DIR).filter((f) => f.startsWith(prefix)) : [];
   return [...ns, ...links, ...uapi, ...state];
 }
@@ -60,8 +62,13 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
 
   it('carries TCP both ways over IPv4 and IPv6, and the server sees the tunnel source address', async () => {
     const cr = await tb.agent('cr');
-    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 200_000, 10_000)).toMatchObject({ kind: 'echoed', bytes: 200_000 });
-    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm6, 7000, 10_000, 10_000)).toMatchObject({ kind: 'echoed' });
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 200_000, 10_000)).toMatchObject({
+      kind: 'echoed',
+      bytes: 200_000,
+    });
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm6, 7000, 10_000, 10_000)).toMatchObject({
+      kind: 'echoed',
+    });
     expect(await cr.call<string>(NET, 'tcpWhoami', farm, 7001, 5_000)).toMatch(/^(::ffff:)?100\.64\.100\.1$/);
     expect(await cr.call<string>(NET, 'tcpWhoami', farm6, 7001, 5_000)).toBe('fd7a:115c:a1e0::100:1');
     const f2 = await tb.agent('farm-2');
@@ -70,12 +77,23 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
 
   it('a closed port answers with a reset, but a black hole is silence: timeouts, never a reset', async () => {
     const cr = await tb.agent('cr');
-    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7999, 10, 5_000)).toMatchObject({ kind: 'reset', code: 'ECONNREFUSED' });
-    expect(await cr.call<ProbeOutcome>(NET, 'holdConnection', 'h1', farm, 7000, 5_000)).toMatchObject({ kind: 'echoed' });
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7999, 10, 5_000)).toMatchObject({
+      kind: 'reset',
+      code: 'ECONNREFUSED',
+    });
+    expect(await cr.call<ProbeOutcome>(NET, 'holdConnection', 'h1', farm, 7000, 5_000)).toMatchObject({
+      kind: 'echoed',
+    });
     await tb.blackhole('farm-1');
     try {
-      expect(await cr.call<ProbeOutcome>(NET, 'echoOnHeld', 'h1', 1_500)).toMatchObject({ kind: 'timeout', phase: 'reply' });
-      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7999, 10, 1_500)).toMatchObject({ kind: 'timeout', phase: 'connect' });
+      expect(await cr.call<ProbeOutcome>(NET, 'echoOnHeld', 'h1', 1_500)).toMatchObject({
+        kind: 'timeout',
+        phase: 'reply',
+      });
+      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7999, 10, 1_500)).toMatchObject({
+        kind: 'timeout',
+        phase: 'connect',
+      });
       const stats = await tb.relayStats();
       expect(stats.byHost[tb.host('farm-1').index]!.dropped).toBeGreaterThan(0);
     } finally {
@@ -90,13 +108,19 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     const cr = await tb.agent('cr');
     await tb.linkDown('farm-1');
     try {
-      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 1_500)).toMatchObject({ kind: 'timeout' });
+      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 1_500)).toMatchObject({
+        kind: 'timeout',
+      });
       // The other farm is unaffected.
-      expect(await cr.call<string>(NET, 'tcpWhoami', '100.64.100.3', 7001, 3_000).catch((e: Error) => e.message)).toMatch(/refused|ECONNREFUSED/i);
+      expect(
+        await cr.call<string>(NET, 'tcpWhoami', '100.64.100.3', 7001, 3_000).catch((e: Error) => e.message),
+      ).toMatch(/refused|ECONNREFUSED/i);
     } finally {
       await tb.linkUp('farm-1');
     }
-    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 15_000)).toMatchObject({ kind: 'echoed' });
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 15_000)).toMatchObject({
+      kind: 'echoed',
+    });
   });
 
   it('delay and loss are applied on the underlay; TCP still delivers everything under 20% loss', async () => {
@@ -114,7 +138,10 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     const before = (await tb.relayStats()).dropped;
     await tb.impair('farm-1', { lossPct: 20 });
     try {
-      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 300_000, 60_000)).toMatchObject({ kind: 'echoed', bytes: 300_000 });
+      expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 300_000, 60_000)).toMatchObject({
+        kind: 'echoed',
+        bytes: 300_000,
+      });
       expect((await tb.relayStats()).dropped).toBeGreaterThan(before);
     } finally {
       await tb.impair('farm-1', {});
@@ -151,6 +178,8 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     expect(leftovers(prefix)).toEqual([]);
     // Our own run is untouched.
     const cr = await tb.agent('cr');
-    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 5_000)).toMatchObject({ kind: 'echoed' });
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 5_000)).toMatchObject({
+      kind: 'echoed',
+    });
   });
 });

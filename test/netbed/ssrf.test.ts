@@ -15,7 +15,11 @@ import { createRegistryClient } from '../../main/core/discovery/registry-client.
 import { createFarmConnections, createTailnetDialer } from '../../main/core/farms/index.ts';
 import { newFragment, saveFragment } from './report.ts';
 
-const report = newFragment('60-ssrf', 'SSRF', 'loopback: the app’s tailnet-only dialer against a counting listener');
+const report = newFragment(
+  '60-ssrf',
+  'SSRF',
+  'loopback: the app’s tailnet-only dialer against a counting listener',
+);
 let trap: Server;
 let trapPort = 0;
 let hits = 0;
@@ -35,13 +39,40 @@ afterAll(async () => {
   saveFragment(report);
 });
 
-const LOOPBACKISH = new Set(['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::ffff:127.0.0.1', '2130706433', '0x7f.1']);
-const FORBIDDEN = ['127.0.0.1', '::1', 'localhost', '169.254.169.254', 'fe80::1', '10.0.0.1', '192.168.1.1', '172.16.0.1', '0.0.0.0', '::ffff:127.0.0.1', '2130706433', '0x7f.1', 'metadata.google.internal'];
+const LOOPBACKISH = new Set([
+  '127.0.0.1',
+  '::1',
+  'localhost',
+  '0.0.0.0',
+  '::ffff:127.0.0.1',
+  '2130706433',
+  '0x7f.1',
+]);
+const FORBIDDEN = [
+  '127.0.0.1',
+  '::1',
+  'localhost',
+  '169.254.169.254',
+  'fe80::1',
+  '10.0.0.1',
+  '192.168.1.1',
+  '172.16.0.1',
+  '0.0.0.0',
+  '::ffff:127.0.0.1',
+  '2130706433',
+  '0x7f.1',
+  'metadata.google.internal',
+];
 
 describe('SSRF: no connection to anything but the tailnet', () => {
   it('farm addresses at loopback, link-local, LAN, odd spellings and names: refused before any socket', async () => {
     const dialer = createTailnetDialer({ mode: 'tailnet', resolveName: async () => '127.0.0.1' });
-    const farms = createFarmConnections({ dataDir: join(dir, 'cr'), dialer, log: silentLogger, tuning: { backoff: { baseMs: 50, factor: 1, capMs: 50, minUptimeMs: 0 } } });
+    const farms = createFarmConnections({
+      dataDir: join(dir, 'cr'),
+      dialer,
+      log: silentLogger,
+      tuning: { backoff: { baseMs: 50, factor: 1, capMs: 50, minUptimeMs: 0 } },
+    });
     let refused = 0;
     for (const [i, host] of FORBIDDEN.entries()) {
       let code = '';
@@ -54,23 +85,38 @@ describe('SSRF: no connection to anything but the tailnet', () => {
       expect(code, host).toBe('DESTINATION_NOT_ALLOWED');
       // Only loopback spellings go through a full connect: a LAN or link-local address must never see a
       // packet from a test, even if the dialer regressed (the route check above is pure, no I/O).
-      if (LOOPBACKISH.has(host)) await farms.connect({ farmId: `evil-${i}`, address: host, port: trapPort }).catch(() => {});
+      if (LOOPBACKISH.has(host))
+        await farms.connect({ farmId: `evil-${i}`, address: host, port: trapPort }).catch(() => {});
     }
     // A MagicDNS-looking name whose answer is loopback is refused after resolution, too.
-    await expect(dialer.route('farm-1.tailnet-abc.ts.net', trapPort)).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
+    await expect(dialer.route('farm-1.tailnet-abc.ts.net', trapPort)).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_ALLOWED',
+    });
     await new Promise((r) => setTimeout(r, 300));
     await farms.dispose();
     expect(hits).toBe(0);
-    report.auth.push({ check: 'farm address outside the tailnet (13 spellings + a name resolving to loopback)', attempts: FORBIDDEN.length + 1, unauthorizedSucceeded: hits + (FORBIDDEN.length - refused), passed: hits === 0 });
+    report.auth.push({
+      check: 'farm address outside the tailnet (13 spellings + a name resolving to loopback)',
+      attempts: FORBIDDEN.length + 1,
+      unauthorizedSucceeded: hits + (FORBIDDEN.length - refused),
+      passed: hits === 0,
+    });
   });
 
   it('a registry URL pointing outside the tailnet is refused when fetched through the dialer', async () => {
     const dialer = createTailnetDialer({ mode: 'tailnet' });
     const agent = new Agent({ connect: dialer.connector });
-    const client = createRegistryClient({ fetch: ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent })) as never, timeoutMs: 2_000 });
+    const client = createRegistryClient({
+      fetch: ((url: string, init?: RequestInit) =>
+        undiciFetch(url, { ...(init as object), dispatcher: agent })) as never,
+      timeoutMs: 2_000,
+    });
     let refused = 0;
     for (const host of ['127.0.0.1', '[::1]', 'localhost', '127.0.0.2']) {
-      const err = await client.listFarms(`http://${host}:${trapPort}`).then(() => null, (e: unknown) => e);
+      const err = await client.listFarms(`http://${host}:${trapPort}`).then(
+        () => null,
+        (e: unknown) => e,
+      );
       if (err) refused += 1;
     }
     // LAN and link-local: the pure check only (no packet may leave this machine even on a regression).
@@ -84,7 +130,12 @@ describe('SSRF: no connection to anything but the tailnet', () => {
     await agent.close();
     expect(refused).toBe(7);
     expect(hits).toBe(0);
-    report.auth.push({ check: 'registry URL outside the tailnet (through the dialer)', attempts: 7, unauthorizedSucceeded: hits + (7 - refused), passed: hits === 0 && refused === 7 });
+    report.auth.push({
+      check: 'registry URL outside the tailnet (through the dialer)',
+      attempts: 7,
+      unauthorizedSucceeded: hits + (7 - refused),
+      passed: hits === 0 && refused === 7,
+    });
   });
 
   it('a farm that answers with a redirect to loopback is not followed', async () => {
@@ -104,7 +155,14 @@ describe('SSRF: no connection to anything but the tailnet', () => {
     await new Promise<void>((r) => redirector.close(() => r()));
     expect(hits).toBe(0);
     expect(live?.link).not.toBe('live');
-    report.auth.push({ check: 'farm redirect (302) to loopback', attempts: 1, unauthorizedSucceeded: hits, passed: hits === 0 });
-    report.notes.push('A non-farm tailnet node is a tailnet address, so the dialer alone cannot refuse it; the app dials only addresses discovery lists (tag:farm). createRegistryClient uses global fetch unless the composition root injects a dialer-backed fetch — the lead should make sure it does.');
+    report.auth.push({
+      check: 'farm redirect (302) to loopback',
+      attempts: 1,
+      unauthorizedSucceeded: hits,
+      passed: hits === 0,
+    });
+    report.notes.push(
+      'A non-farm tailnet node is a tailnet address, so the dialer alone cannot refuse it; the app dials only addresses discovery lists (tag:farm). createRegistryClient uses global fetch unless the composition root injects a dialer-backed fetch — the lead should make sure it does.',
+    );
   });
 });

@@ -21,12 +21,18 @@ export function netbedSkipReason(): string | undefined {
 }
 
 /** Poll `check` until it returns a value or `timeoutMs` passes (for conditions with no event to await). */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await check();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -37,7 +43,10 @@ export const CONTROL_ROOM = new URL('./scenarios/control-room.ts', import.meta.u
 export const REGISTRY = new URL('./scenarios/registry.ts', import.meta.url).href;
 
 /** `{ id, action, target, params, expiresAt }` for POST /api/commands. */
-export function commandBody(id: string, o: { target?: string; action?: string; params?: Record<string, unknown>; expiresInMs?: number } = {}): string {
+export function commandBody(
+  id: string,
+  o: { target?: string; action?: string; params?: Record<string, unknown>; expiresInMs?: number } = {},
+): string {
   return JSON.stringify({
     id,
     target: o.target ?? 'valve-1',

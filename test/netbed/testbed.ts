@@ -9,7 +9,17 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +78,11 @@ export interface Testbed {
   readonly hosts: readonly TestbedHost[];
   host(name: string): TestbedHost;
   /** Run a command inside a host's namespace. Never throws on a non-zero exit. */
-  exec(host: string, argv: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<ExecResult>;
+  exec(
+    host: string,
+    argv: string[],
+    options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  ): Promise<ExecResult>;
   /** Start a long-running process inside a namespace; it is killed on dispose. */
   spawn(host: string, argv: string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }): ChildProcess;
   /** A Node process in the namespace that runs exported functions (one per host and key). */
@@ -89,7 +103,9 @@ export interface Testbed {
 // ---- prerequisites ----------------------------------------------------------------------------------
 
 function onPath(bin: string): boolean {
-  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter).concat(['/usr/sbin', '/sbin'])) {
+  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
+    .split(delimiter)
+    .concat(['/usr/sbin', '/sbin'])) {
     try {
       accessSync(join(dir, bin), constants.X_OK);
       return true;
@@ -103,7 +119,8 @@ function onPath(bin: string): boolean {
 /** Why the testbed cannot run here, or undefined when it can (root, ip, wg, wireguard-go, /dev/net/tun). */
 export function testbedUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'the netbed needs Linux network namespaces';
-  if (process.getuid?.() !== 0) return 'the netbed needs root (network namespaces, veth, TUN); run as root or in CI';
+  if (process.getuid?.() !== 0)
+    return 'the netbed needs root (network namespaces, veth, TUN); run as root or in CI';
   const missing = ['ip', 'wg', 'wireguard-go'].filter((b) => !onPath(b));
   if (missing.length > 0) {
     return `missing ${missing.join(', ')}: apt-get install -y wireguard-go wireguard-tools iproute2`;
@@ -114,23 +131,42 @@ export function testbedUnavailableReason(): string | undefined {
 
 // ---- small process helpers --------------------------------------------------------------------------
 
-function run(argv: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<ExecResult> {
+function run(
+  argv: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv;
     const child = execFile(
       cmd!,
       args,
-      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 << 20, env: options.env ?? process.env, killSignal: 'SIGKILL' },
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 16 << 20,
+        env: options.env ?? process.env,
+        killSignal: 'SIGKILL',
+      },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code !== 0 ? err.message : '') });
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({
+          code,
+          stdout: String(stdout),
+          stderr: String(stderr) || (err && code !== 0 ? err.message : ''),
+        });
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
-async function must(argv: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+async function must(
+  argv: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const r = await run(argv, options);
   if (r.code !== 0) throw new Error(`netbed: \`${argv.join(' ')}\` failed (${r.code}): ${r.stderr.trim()}`);
   return r.stdout;
@@ -140,7 +176,10 @@ function wgKeyPair(): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
   const d = privateKey.export({ format: 'jwk' }).d!;
   const x = publicKey.export({ format: 'jwk' }).x!;
-  return { privateKey: Buffer.from(d, 'base64url').toString('base64'), publicKey: Buffer.from(x, 'base64url').toString('base64') };
+  return {
+    privateKey: Buffer.from(d, 'base64url').toString('base64'),
+    publicKey: Buffer.from(x, 'base64url').toString('base64'),
+  };
 }
 
 // ---- leftovers ----------------------------------------------------------------------------------------
@@ -180,7 +219,9 @@ export function leftoverPrefixes(): string[] {
     const p = ns.split('-')[0] ?? '';
     if (PREFIX_RE.test(p)) found.add(p);
   }
-  if (existsSync(STATE_DIR)) for (const f of readdirSync(STATE_DIR)) if (PREFIX_RE.test(f.replace(/\.json$/, ''))) found.add(f.replace(/\.json$/, ''));
+  if (existsSync(STATE_DIR))
+    for (const f of readdirSync(STATE_DIR))
+      if (PREFIX_RE.test(f.replace(/\.json$/, ''))) found.add(f.replace(/\.json$/, ''));
   return [...found].sort();
 }
 
@@ -237,7 +278,8 @@ export function destroyPrefix(prefix: string): void {
     // nothing to do
   }
   const uapi = '/var/run/wireguard';
-  if (existsSync(uapi)) for (const f of readdirSync(uapi)) if (f.startsWith(prefix)) rmSync(join(uapi, f), { force: true });
+  if (existsSync(uapi))
+    for (const f of readdirSync(uapi)) if (f.startsWith(prefix)) rmSync(join(uapi, f), { force: true });
   rmSync(join(STATE_DIR, `${prefix}.json`), { force: true });
 }
 
@@ -287,8 +329,13 @@ function ipcChild(child: ChildProcess, what: string): IpcChild {
     pending.delete(raw.id);
     if (raw.ok) p.resolve(raw.value);
     else {
-      const e = raw.error as string | { message: string; code?: string; status?: number; name?: string; stack?: string };
-      const err = new Error(typeof e === 'string' ? e : e.message) as Error & { code?: string; status?: number; remoteStack?: string };
+      const e = raw.error as
+        string | { message: string; code?: string; status?: number; name?: string; stack?: string };
+      const err = new Error(typeof e === 'string' ? e : e.message) as Error & {
+        code?: string;
+        status?: number;
+        remoteStack?: string;
+      };
       if (typeof e === 'object') {
         if (e.code) err.code = e.code;
         if (e.status) err.status = e.status;
@@ -310,7 +357,8 @@ function ipcChild(child: ChildProcess, what: string): IpcChild {
     ready,
     request: <T>(msg: Record<string, unknown>) =>
       new Promise<T>((resolve, reject) => {
-        if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${what} is not running`));
+        if (child.exitCode !== null || child.signalCode !== null)
+          return reject(new Error(`${what} is not running`));
         const id = nextId++;
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         child.send({ ...msg, id });
@@ -343,7 +391,8 @@ export interface CreateTestbedOptions {
 export async function createTestbed(options: CreateTestbedOptions): Promise<Testbed> {
   const unavailable = testbedUnavailableReason();
   if (unavailable) throw new Error(`netbed unavailable: ${unavailable}`);
-  if (options.hosts.length === 0 || options.hosts.length > 250) throw new Error('netbed: between 1 and 250 hosts');
+  if (options.hosts.length === 0 || options.hosts.length > 250)
+    throw new Error('netbed: between 1 and 250 hosts');
   const names = new Set<string>();
   for (const h of options.hosts) {
     if (!HOST_NAME_RE.test(h.name)) throw new Error(`netbed: bad host name "${h.name}"`);
@@ -353,7 +402,8 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
   sweepStale();
   const prefix = options.prefix ?? `agm${randomBytes(2).toString('hex')}`;
   if (!PREFIX_RE.test(prefix)) throw new Error(`netbed: prefix must look like agm1a2b, got ${prefix}`);
-  if (listNamespaces().some((n) => n.startsWith(`${prefix}-`))) throw new Error(`netbed: prefix ${prefix} is in use`);
+  if (listNamespaces().some((n) => n.startsWith(`${prefix}-`)))
+    throw new Error(`netbed: prefix ${prefix} is in use`);
   mkdirSync(STATE_DIR, { recursive: true });
   writeFileSync(
     join(STATE_DIR, `${prefix}.json`),
@@ -431,7 +481,21 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
       const veth = `${prefix}u${h.index}`;
       const brPort = `${prefix}b${h.index}`;
       await must(['ip', 'netns', 'add', h.ns]);
-      await must(['ip', 'link', 'add', veth, 'netns', h.ns, 'type', 'veth', 'peer', 'name', brPort, 'netns', brNs]);
+      await must([
+        'ip',
+        'link',
+        'add',
+        veth,
+        'netns',
+        h.ns,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        brPort,
+        'netns',
+        brNs,
+      ]);
       await must(['ip', '-n', brNs, 'link', 'set', brPort, 'master', 'br0', 'up']);
       await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
       await must(['ip', '-n', h.ns, 'addr', 'add', `${h.underlay}/24`, 'dev', veth]);
@@ -457,10 +521,24 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
       await must(['ip', 'netns', 'exec', h.ns, 'wg', 'setconf', h.wgIf, confFile]);
       rmSync(confFile, { force: true });
       for (const a of h.ipv4) await must(['ip', '-n', h.ns, 'addr', 'add', `${a}/32`, 'dev', h.wgIf]);
-      for (const a of h.ipv6) await must(['ip', '-n', h.ns, '-6', 'addr', 'add', `${a}/128`, 'dev', h.wgIf, 'nodad']);
+      for (const a of h.ipv6)
+        await must(['ip', '-n', h.ns, '-6', 'addr', 'add', `${a}/128`, 'dev', h.wgIf, 'nodad']);
       await must(['ip', '-n', h.ns, 'link', 'set', h.wgIf, 'up']);
       await must(['ip', '-n', h.ns, 'route', 'add', '100.64.0.0/10', 'dev', h.wgIf, 'src', h.ipv4[0]!]);
-      if (h.ipv6[0]) await must(['ip', '-n', h.ns, '-6', 'route', 'add', 'fd7a:115c:a1e0::/48', 'dev', h.wgIf, 'src', h.ipv6[0]]);
+      if (h.ipv6[0])
+        await must([
+          'ip',
+          '-n',
+          h.ns,
+          '-6',
+          'route',
+          'add',
+          'fd7a:115c:a1e0::/48',
+          'dev',
+          h.wgIf,
+          'src',
+          h.ipv6[0],
+        ]);
     };
     for (let i = 0; i < hosts.length; i += 4) await Promise.all(hosts.slice(i, i + 4).map(setupHost));
 

@@ -74,7 +74,11 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     const callerDevices = Object.fromEntries(
       Object.entries(CALLERS).map(([role, c]) => [
         role,
-        sim.tailnet.addDevice({ name: c.name, user: c.user, capMap: c.grants ? { [AGROMESH_CAPABILITY]: [...c.grants] } : {} }),
+        sim.tailnet.addDevice({
+          name: c.name,
+          user: c.user,
+          capMap: c.grants ? { [AGROMESH_CAPABILITY]: [...c.grants] } : {},
+        }),
       ]),
     ) as Record<CallerRole, SimDevice>;
     const registryDevice = sim.tailnet.addDevice({ name: 'registry', tags: [REGISTRY_TAG] });
@@ -92,7 +96,11 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       hosts: [
         { name: 'cr', ipv4: crDevices.map(v4), ipv6: crDevices.map((d) => d.ipv6) },
         { name: 'registry', ipv4: [v4(registryDevice)], ipv6: [registryDevice.ipv6] },
-        ...farmHosts.map((h) => ({ name: h.name, ipv4: h.devices.map(v4), ipv6: h.devices.map((d) => d.ipv6) })),
+        ...farmHosts.map((h) => ({
+          name: h.name,
+          ipv4: h.devices.map(v4),
+          ipv6: h.devices.map((d) => d.ipv6),
+        })),
       ],
     });
 
@@ -100,16 +108,24 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     const add = async (d: SimDevice, host: string, serve: boolean): Promise<WorldNode> => {
       const socket = join(dir, `${d.name}.sock`);
       if (serve) await sim.serveLocalApi(d.stableId, socket);
-      const n: WorldNode = { name: d.name, host, ipv4: v4(d), ipv6: d.ipv6, localApiSocket: serve ? socket : sim.localApiSocket };
+      const n: WorldNode = {
+        name: d.name,
+        host,
+        ipv4: v4(d),
+        ipv6: d.ipv6,
+        localApiSocket: serve ? socket : sim.localApiSocket,
+      };
       nodes.set(d.name, n);
       return n;
     };
     const cr = await add(sim.self, 'cr', false);
     const callers = {} as Record<CallerRole, WorldNode>;
-    for (const [role, d] of Object.entries(callerDevices)) callers[role as CallerRole] = await add(d, 'cr', true);
+    for (const [role, d] of Object.entries(callerDevices))
+      callers[role as CallerRole] = await add(d, 'cr', true);
     const registry = await add(registryDevice, 'registry', true);
     const farms: WorldNode[] = [];
-    for (const h of farmHosts) for (const d of h.devices) farms.push(await add(d, h.name, options.farmLocalApis ?? true));
+    for (const h of farmHosts)
+      for (const d of h.devices) farms.push(await add(d, h.name, options.farmLocalApis ?? true));
 
     const testbed = tb;
     let disposed = false;

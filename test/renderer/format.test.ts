@@ -6,7 +6,9 @@ import {
   formatRelative,
   fromLocalInput,
   safeTimeZone,
+  timeTicks,
   toLocalInput,
+  tzOffsetMs,
 } from '../../renderer/src/lib/format.ts';
 import { ageSeconds, isStale, newestTs } from '../../renderer/src/lib/staleness.ts';
 import { convertMaybe, convertValue, displayUnit } from '../../renderer/src/lib/units.ts';
@@ -77,5 +79,28 @@ describe('units', () => {
     expect(displayUnit('%', 'imperial')).toBe('%');
     expect(convertValue(20, '°C', 'metric')).toBe(20);
     expect(convertMaybe(null, '°C', 'imperial')).toBeNull();
+  });
+});
+
+describe('time axis ticks', () => {
+  it('picks round steps, about one per 110 px, on the farm wall clock', () => {
+    const from = Date.parse('2026-05-20T00:00:00Z');
+    const day = 86_400_000;
+    const ticks = timeTicks(from, from + 7 * day, 880, 110, 'Europe/Moscow');
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(ticks.length).toBeLessThanOrEqual(8);
+    // Moscow midnight is 21:00 UTC.
+    for (const t of ticks) expect(new Date(t).getUTCHours()).toBe(21);
+    const hourly = timeTicks(from + 60_000, from + 6 * 3600_000, 660);
+    expect(hourly.every((t) => t % 3600_000 === 0)).toBe(true);
+    expect(timeTicks(5, 5, 100)).toEqual([]);
+  });
+
+  it('knows zone offsets', () => {
+    const at = Date.parse('2026-01-15T12:00:00Z');
+    expect(tzOffsetMs('Europe/Moscow', at)).toBe(3 * 3600_000);
+    expect(tzOffsetMs('America/New_York', at)).toBe(-5 * 3600_000);
+    expect(tzOffsetMs('Asia/Kolkata', at)).toBe(5.5 * 3600_000);
+    expect(tzOffsetMs(undefined, at)).toBe(0);
   });
 });

@@ -33,7 +33,8 @@ export interface BookListener {
 export const SYSTEM = 'system';
 
 const NONE: readonly StoredAlert[] = [];
-const episodeKey = (ruleId: string, farmId: string, subject: string) => `${ruleId}\u0000${farmId}\u0000${subject}`;
+const episodeKey = (ruleId: string, farmId: string, subject: string) =>
+  `${ruleId}\u0000${farmId}\u0000${subject}`;
 const subjectKey = (farmId: string, subject: string) => `${farmId}\u0000${subject}`;
 
 export class AlertBook {

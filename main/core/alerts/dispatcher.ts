@@ -59,6 +59,8 @@ export interface DispatcherOptions extends Partial<AggregationOptions> {
 
 export interface Dispatcher {
   push(event: AlertEvent): void;
+  /** An alert closed without a notice (rule changed): stop tracking it. */
+  forget(alertId: string): void;
   /** Sends what is pending now (tests and shutdown); resolves when desktop notices are handed over. */
   flush(): Promise<void>;
   /** Resolves when no webhook delivery is in flight. */
@@ -107,7 +109,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (g.type === 'fired') {
       title = many ? `${first.farmName}: ${g.rule.name} (${g.alerts.length})` : first.title;
       body = many
-        ? listNames(g.alerts.map((a) => a.title), 3)
+        ? listNames(
+            g.alerts.map((a) => a.title),
+            3,
+          )
         : `${g.rule.name} (${first.severity}), since ${at(first.startedAt)}.`;
     } else {
       title = many
@@ -147,10 +152,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const alerts = list.flatMap((g) => g.alerts);
       const first = alerts[0]!;
       const type = list[0]!.type;
-      const when = Math.min(...alerts.map((a) => (type === 'fired' ? a.startedAt : (a.resolvedAt ?? clock.now()))));
+      const when = Math.min(
+        ...alerts.map((a) => (type === 'fired' ? a.startedAt : (a.resolvedAt ?? clock.now()))),
+      );
       notices.push({
         id: noticeId(),
-        title: stormTitle(type, first.kind, first.facts.layer as HealthLayerName | undefined, farms.size, list[0]!.rule.name, at(when)),
+        title: stormTitle(
+          type,
+          first.kind,
+          first.facts.layer as HealthLayerName | undefined,
+          farms.size,
+          list[0]!.rule.name,
+          at(when),
+        ),
         body: listNames(alerts.map((a) => a.farmName)),
         severity: type === 'fired' ? worst(alerts) : 'info',
         type: 'summary',
@@ -166,7 +180,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     kept.push({
       id: noticeId(),
       title: `${ids.length} more alert changes`,
-      body: listNames(rest.map((n) => n.title), 3),
+      body: listNames(
+        rest.map((n) => n.title),
+        3,
+      ),
       severity: worst(rest),
       type: 'summary',
       alertIds: ids,
@@ -179,7 +196,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const gate = (events: AlertEvent[], now: number): Group[] => {
     // Fired and cleared within one window: nothing to tell (the alert stays in history).
     const firedIds = new Set(events.filter((e) => e.type === 'fired').map((e) => e.alert.id));
-    const blips = new Set(events.filter((e) => e.type === 'resolved' && firedIds.has(e.alert.id)).map((e) => e.alert.id));
+    const blips = new Set(
+      events.filter((e) => e.type === 'resolved' && firedIds.has(e.alert.id)).map((e) => e.alert.id),
+    );
     const groups = new Map<string, Group>();
     for (const e of events) {
       if (blips.has(e.alert.id) || e.rule.notify === 'none') continue;
@@ -276,6 +295,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           void flush();
         }, o.windowMs);
       }
+    },
+    forget(alertId) {
+      announced.delete(alertId);
     },
     flush,
     async idle() {

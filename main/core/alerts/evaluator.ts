@@ -9,11 +9,25 @@
  *   does not raise one "sensor stopped reporting" per sensor.
  * - Command rules: a failed/rejected/expired command alerts at once; an `unknown` one after `unknownForS`.
  */
-import type { AlertRule, FarmSummary, HealthLayerName, LedgerCommand } from '../../../preload/contract.ts';
+import type {
+  AlertKind,
+  AlertRule,
+  FarmSummary,
+  HealthLayerName,
+  LedgerCommand,
+} from '../../../preload/contract.ts';
 import type { FarmInfo, Reading, Sensor } from '../../../protocol/farm-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { type AlertBook, SYSTEM } from './book.ts';
-import { breachOf, clearLevel, type Direction, isCleared, isValueCondition, levelsFor, worse } from './levels.ts';
+import {
+  breachOf,
+  clearLevel,
+  type Direction,
+  isCleared,
+  isValueCondition,
+  levelsFor,
+  worse,
+} from './levels.ts';
 import type { RuleIndex } from './rules.ts';
 import type { AlertClock } from './time.ts';
 
@@ -24,12 +38,29 @@ const OFFLINE: readonly ['offline'] = ['offline'];
 const STALE: readonly ['stale'] = ['stale'];
 const COMMAND: readonly ['command'] = ['command'];
 const KEY_EXPIRY: readonly ['keyExpiry'] = ['keyExpiry'];
+const ONE_KIND: Record<AlertKind, readonly AlertKind[]> = {
+  threshold: ['threshold'],
+  setpoint: ['setpoint'],
+  range: ['range'],
+  offline: OFFLINE,
+  stale: STALE,
+  command: COMMAND,
+  keyExpiry: KEY_EXPIRY,
+};
 const FAILED_STATES = new Set(['failed', 'rejected', 'expired']);
 const DAY_MS = 86_400_000;
 /** A pending breach fires on a tick only while its last reading is this fresh (or 3 sensor intervals). */
 const MIN_FRESH_MS = 60_000;
 /** Open `unknown` commands remembered at most (oldest dropped). */
 const MAX_UNKNOWN = 10_000;
+
+/** Threshold/setpoint rules for "every sensor of a kind" apply only to sensors of that kind. */
+function matchesSensorKind(rule: AlertRule, kind: string | undefined, unknownMatches: boolean): boolean {
+  const c = rule.condition;
+  if (rule.sensorId !== null || (c.kind !== 'threshold' && c.kind !== 'setpoint') || c.sensorKind === null)
+    return true;
+  return kind === undefined ? unknownMatches : c.sensorKind === kind;
+}
 
 export type DeviceKeyInfo = Pick<TailnetDevice, 'keyExpiry' | 'keyExpiryDisabled'>;
 
@@ -133,11 +164,10 @@ export class Evaluator {
 
   #valueRules(f: FarmState, sensorId: string): readonly AlertRule[] {
     const kind = f.sensors.get(sensorId)?.kind;
-    return this.#rules.for(f.farmId, sensorId, VALUE_KINDS).filter((rule) => {
-      const c = rule.condition;
-      if (rule.sensorId !== null || c.kind === 'range') return true;
-      return (c.kind === 'threshold' || c.kind === 'setpoint') && (c.sensorKind === null || c.sensorKind === kind);
-    });
+    const rules = this.#rules.for(f.farmId, sensorId, VALUE_KINDS);
+    return rules.every((r) => matchesSensorKind(r, kind, false))
+      ? rules
+      : rules.filter((r) => matchesSensorKind(r, kind, false));
   }
 
   #stepValue(rule: AlertRule, f: FarmState, sensorId: string, ts: number, value: number): void {
@@ -162,7 +192,18 @@ export class Evaluator {
     let p = this.#pending.get(key);
     const limit = (direction === 'above' ? levels.above : levels.below)!;
     if (!p || p.direction !== direction) {
-      p = { ruleId: rule.id, farmId: f.farmId, sensorId, direction, since: ts, lastTs: ts, value, peak: value, limit, clear: null };
+      p = {
+        ruleId: rule.id,
+        farmId: f.farmId,
+        sensorId,
+        direction,
+        since: ts,
+        lastTs: ts,
+        value,
+        peak: value,
+        limit,
+        clear: null,
+      };
       this.#pending.set(key, p);
     }
     p.lastTs = ts;
@@ -319,7 +360,8 @@ export class Evaluator {
     for (const a of this.#book.openFor(f.farmId, cmd.id)) {
       if (a.kind !== 'command') continue;
       if (cmd.state === 'succeeded') this.#book.resolve(a, SYSTEM, 'command-succeeded', now, true);
-      else if (a.facts.commandState === 'unknown') this.#book.resolve(a, SYSTEM, 'command-reported', now, true);
+      else if (a.facts.commandState === 'unknown')
+        this.#book.resolve(a, SYSTEM, 'command-reported', now, true);
     }
   }
 
@@ -327,7 +369,8 @@ export class Evaluator {
     const since = this.#unknown.get(cmd.id)?.since ?? now;
     for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
       const c = rule.condition;
-      if (c.kind !== 'command' || !c.states.includes('unknown') || now - since < c.unknownForS * 1000) continue;
+      if (c.kind !== 'command' || !c.states.includes('unknown') || now - since < c.unknownForS * 1000)
+        continue;
       this.#fireCommand(rule, f, cmd, since);
     }
   }
@@ -426,12 +469,22 @@ export class Evaluator {
     for (const [id, u] of this.#unknown) if (u.command.farmId === farmId) this.#unknown.delete(id);
   }
 
-  /** Whether `rule` still governs the subject of an open alert (after rules changed). */
-  stillApplies(alert: { ruleId: string; farmId: string; kind: string; sensorId: string | null; facts: { target?: string } }): boolean {
+  /** Whether its rule still governs the subject of an open alert (after rules changed). */
+  stillApplies(alert: {
+    ruleId: string;
+    farmId: string;
+    kind: AlertRule['condition']['kind'];
+    sensorId: string | null;
+    facts: { target?: string };
+  }): boolean {
     const scopeSubject = alert.kind === 'command' ? (alert.facts.target ?? null) : alert.sensorId;
-    return this.#rules
-      .for(alert.farmId, scopeSubject, [alert.kind as AlertRule['condition']['kind']])
-      .some((r) => r.id === alert.ruleId);
+    const rule = this.#rules
+      .for(alert.farmId, scopeSubject, ONE_KIND[alert.kind])
+      .find((r) => r.id === alert.ruleId);
+    if (!rule) return false;
+    const kind =
+      alert.sensorId === null ? undefined : this.#farms.get(alert.farmId)?.sensors.get(alert.sensorId)?.kind;
+    return matchesSensorKind(rule, kind, true);
   }
 
   farmName(farmId: string): string | undefined {

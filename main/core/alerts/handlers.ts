@@ -6,12 +6,7 @@ import type { OperationHandlers } from '../../../preload/contract.ts';
 import type { AlertService } from './service.ts';
 
 export type AlertOperation =
-  | 'listAlertRules'
-  | 'saveAlertRule'
-  | 'deleteAlertRule'
-  | 'listAlerts'
-  | 'acknowledgeAlert'
-  | 'testWebhook';
+  'listAlertRules' | 'saveAlertRule' | 'deleteAlertRule' | 'listAlerts' | 'acknowledgeAlert' | 'testWebhook';
 
 export function createAlertHandlers(
   alerts: AlertService,

@@ -50,7 +50,11 @@ export function levelsFor(
       const min = c.min ?? sensor?.expectedRange.min ?? null;
       if (max === null && min === null) return null;
       const span = max !== null && min !== null ? max - min : 0;
-      return { above: max, below: min, hysteresis: c.hysteresis ?? Math.max(0, span * RANGE_HYSTERESIS_SHARE) };
+      return {
+        above: max,
+        below: min,
+        hysteresis: c.hysteresis ?? Math.max(0, span * RANGE_HYSTERESIS_SHARE),
+      };
     }
   }
 }

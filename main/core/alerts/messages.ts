@@ -100,12 +100,19 @@ export function listNames(names: readonly string[], max = 5): string {
   return `${unique.slice(0, max).join(', ')} and ${unique.length - max} more`;
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** HH:MM on a 24-hour clock in `timeZone` (this computer's when absent). */
 export function clockTime(ms: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    ...(timeZone ? { timeZone } : {}),
-  }).format(ms);
+  let f = clocks.get(timeZone ?? '');
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    clocks.set(timeZone ?? '', f);
+  }
+  return f.format(ms);
 }

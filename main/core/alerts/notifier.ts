@@ -20,7 +20,10 @@ export interface DesktopNotification {
 }
 
 /** A notifier that hands each notice to `show` (e.g. `(n) => new Notification(n).show()` in Electron main). */
-export function createCallbackNotifier(show: (n: DesktopNotification) => void | Promise<void>, log?: Logger): Notifier {
+export function createCallbackNotifier(
+  show: (n: DesktopNotification) => void | Promise<void>,
+  log?: Logger,
+): Notifier {
   return {
     async notify(notice) {
       try {

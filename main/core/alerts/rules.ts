@@ -37,7 +37,11 @@ function inScope(rule: AlertRule, farmId: string, subject: string | null): boole
  * The enabled rules that govern (farm, subject) among `rules` of one chain (or additive rules).
  * `subject` is a sensor id (or an actuator id for command rules); null for farm-level conditions.
  */
-export function effectiveRules(rules: readonly AlertRule[], farmId: string, subject: string | null): AlertRule[] {
+export function effectiveRules(
+  rules: readonly AlertRule[],
+  farmId: string,
+  subject: string | null,
+): AlertRule[] {
   const matching = rules.filter((r) => inScope(r, farmId, subject));
   const additive = matching.filter((r) => chainOf(r.condition) === null);
   const chains = new Map<string, AlertRule[]>();
@@ -78,7 +82,11 @@ export class RuleIndex {
    * Enabled rules of the given kinds that govern (farm, subject). Hot path (every reading): results are
    * cached per kinds list, so pass a constant array.
    */
-  for(farmId: string, subject: string | null, kinds: readonly AlertCondition['kind'][]): readonly AlertRule[] {
+  for(
+    farmId: string,
+    subject: string | null,
+    kinds: readonly AlertCondition['kind'][],
+  ): readonly AlertRule[] {
     let byScope = this.#cache.get(kinds);
     if (!byScope) {
       byScope = new Map();
@@ -110,21 +118,32 @@ export function checkRule(input: AlertRuleInput): void {
     throw invalid('Choose a sensor, or a kind of sensor, for this rule.', 'sensorKind');
   }
   if (c.kind === 'threshold') {
-    if (c.above === null && c.below === null) throw invalid('Set an upper or a lower level (or both).', 'above');
+    if (c.above === null && c.below === null)
+      throw invalid('Set an upper or a lower level (or both).', 'above');
     if (c.above !== null && c.below !== null && c.above - c.hysteresis < c.below + c.hysteresis) {
-      throw invalid('The upper level must be above the lower level by at least twice the hysteresis.', 'above');
+      throw invalid(
+        'The upper level must be above the lower level by at least twice the hysteresis.',
+        'above',
+      );
     }
   }
   if (c.kind === 'setpoint') {
     if ((c.setpoint === null) === (c.setpointSensorId === null)) {
       throw invalid('Give either a setpoint value or the sensor that reports the setpoint.', 'setpoint');
     }
-    if (c.hysteresis >= c.delta) throw invalid('The hysteresis must be smaller than the allowed deviation.', 'hysteresis');
+    if (c.hysteresis >= c.delta)
+      throw invalid('The hysteresis must be smaller than the allowed deviation.', 'hysteresis');
   }
   if (c.kind === 'range' && c.min !== null && c.max !== null && c.min >= c.max) {
     throw invalid('The minimum must be below the maximum.', 'min');
   }
-  if (c.kind === 'range' && c.hysteresis !== null && c.min !== null && c.max !== null && 2 * c.hysteresis >= c.max - c.min) {
+  if (
+    c.kind === 'range' &&
+    c.hysteresis !== null &&
+    c.min !== null &&
+    c.max !== null &&
+    2 * c.hysteresis >= c.max - c.min
+  ) {
     throw invalid('The hysteresis must be less than half the range.', 'hysteresis');
   }
 }

@@ -98,11 +98,14 @@ const MAX_RULES = 1_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
 export function createAlertService(options: AlertServiceOptions): AlertService {
-  if (!options.db && !options.dataDir) throw new AgromeshError('INTERNAL', 'The alert service needs db or dataDir.');
+  if (!options.db && !options.dataDir)
+    throw new AgromeshError('INTERNAL', 'The alert service needs db or dataDir.');
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
   const log = options.log ?? silentLogger;
-  const store = createAlertStore(options.db ? { db: options.db } : { file: join(options.dataDir!, 'alerts.sqlite') });
+  const store = createAlertStore(
+    options.db ? { db: options.db } : { file: join(options.dataDir!, 'alerts.sqlite') },
+  );
   const rules = new RuleIndex();
   rules.set(store.listRules());
   const listeners = new Set<(p: AlertsChanged) => void>();
@@ -144,6 +147,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     resolved: (alert, announce) => {
       const rule = rules.get(alert.ruleId);
       if (announce && rule) dispatcher.push({ type: 'resolved', alert, rule });
+      else dispatcher.forget(alert.id);
     },
   });
   const evaluator = new Evaluator(book, rules, clock);
@@ -171,7 +175,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       const rule = rules.get(alert.ruleId);
       if (!rule) book.resolve(alert, by, 'rule-deleted', clock.now(), false);
       else if (!rule.enabled) book.resolve(alert, by, 'rule-disabled', clock.now(), false);
-      else if (!evaluator.stillApplies(alert)) book.resolve(alert, by, 'rule-not-applicable', clock.now(), false);
+      else if (!evaluator.stillApplies(alert))
+        book.resolve(alert, by, 'rule-not-applicable', clock.now(), false);
     }
   };
 
@@ -181,7 +186,10 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       const now = clock.now();
       if (now - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = now;
-        const removed = store.prune(now - (options.retentionDays ?? 365) * 86_400_000, options.retentionRows ?? 100_000);
+        const removed = store.prune(
+          now - (options.retentionDays ?? 365) * 86_400_000,
+          options.retentionRows ?? 100_000,
+        );
         if (removed > 0) log.info('old alerts pruned', { removed });
       }
     });
@@ -214,7 +222,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     onDevice: (farmId, device) => run('device', () => evaluator.device(farmId, device)),
     forgetFarm: (farmId) =>
       run('forget farm', () => {
-        for (const a of book.all()) if (a.farmId === farmId) book.resolve(a, SYSTEM, 'farm-removed', clock.now(), false);
+        for (const a of book.all())
+          if (a.farmId === farmId) book.resolve(a, SYSTEM, 'farm-removed', clock.now(), false);
         evaluator.forgetFarm(farmId);
       }),
     tick,
@@ -260,7 +269,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     deleteRule(id, by) {
       const existing = store.getRule(id);
       if (!existing) throw new AgromeshError('NOT_FOUND', 'No such alert rule.');
-      if (existing.builtin) throw new AgromeshError('CONFLICT', 'A built-in rule cannot be deleted; disable it instead.');
+      if (existing.builtin)
+        throw new AgromeshError('CONFLICT', 'A built-in rule cannot be deleted; disable it instead.');
       store.deleteRule(id);
       rules.set(store.listRules());
       run('rule-deleted', () => {

@@ -253,7 +253,12 @@ export function createAlertStore(source: { file: string } | { db: DatabaseSync }
     deleteRule: db.prepare('DELETE FROM alert_rules WHERE id = ?'),
     open: db.prepare(`SELECT * FROM alerts WHERE state != 'resolved' ORDER BY fired_at`),
     getAlert: db.prepare('SELECT * FROM alerts WHERE id = ?'),
-    insertAlert: db.prepare(`INSERT INTO alerts (id, ${cols}) VALUES (?, ${cols.split(',').map(() => '?').join(', ')})`),
+    insertAlert: db.prepare(
+      `INSERT INTO alerts (id, ${cols}) VALUES (?, ${cols
+        .split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    ),
     updateAlert: db.prepare(
       `UPDATE alerts SET ${cols
         .split(',')

@@ -49,10 +49,14 @@ export function checkWebhookUrl(raw: string, dialer: TailnetDialer): URL {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new AgromeshError('VALIDATION', 'The webhook address is not a valid URL.', { details: { field: 'webhookUrl' } });
+    throw new AgromeshError('VALIDATION', 'The webhook address is not a valid URL.', {
+      details: { field: 'webhookUrl' },
+    });
   }
   if (url.protocol !== 'http:') {
-    throw refuse('Webhooks are sent over plain http on the tailnet (WireGuard already encrypts it); use http://.');
+    throw refuse(
+      'Webhooks are sent over plain http on the tailnet (WireGuard already encrypts it); use http://.',
+    );
   }
   if (url.username || url.password) throw refuse('Put no user name or password in the webhook address.');
   dialer.check(url.hostname, Number(url.port || 80));
@@ -121,7 +125,9 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
             return { status, ms: Math.round(performance.now() - started), attempts: attempt };
           }
           if (status >= 300 && status < 400) {
-            throw refuse(`The webhook answered with a redirect (HTTP ${status}); redirects are never followed.`);
+            throw refuse(
+              `The webhook answered with a redirect (HTTP ${status}); redirects are never followed.`,
+            );
           }
           lastError = new AgromeshError('UNAVAILABLE', `The webhook answered HTTP ${status}.`, {
             details: { status },
@@ -131,10 +137,13 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
           if (err instanceof AgromeshError && err.code === 'DESTINATION_NOT_ALLOWED') throw err;
           const name = (err as { name?: string }).name;
           const code = (err as { code?: string }).code;
-          const timedOut = name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+          const timedOut =
+            name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
           lastError = new AgromeshError(
             timedOut ? 'TIMEOUT' : 'UNAVAILABLE',
-            timedOut ? 'The webhook did not answer in time.' : `The webhook could not be reached${code ? ` (${code})` : ''}.`,
+            timedOut
+              ? 'The webhook did not answer in time.'
+              : `The webhook could not be reached${code ? ` (${code})` : ''}.`,
             { cause: err },
           );
         }

@@ -52,11 +52,19 @@ export interface ReadingCache {
 const QUALITY: readonly Quality[] = ['ok', 'stale', 'fault'];
 const qualityCode = (q: Quality): number => (q === 'ok' ? 0 : q === 'stale' ? 1 : 2);
 
+const toReading = (sensorId: string, ts: number, v: number, q: number): Reading => ({
+  sensorId,
+  ts,
+  value: Number.isNaN(v) ? null : v,
+  quality: QUALITY[q] ?? 'ok',
+});
+
 interface OpenBlock {
   farmId: string;
   sensorId: string;
   ts: number[];
-  values: Array<number | null>;
+  /** NaN for null, so V8 keeps the array unboxed. */
+  values: number[];
   quality: number[];
   openedAt: number;
 }
@@ -75,7 +83,7 @@ function encode(b: OpenBlock): { first: number; last: number; n: number; data: U
   for (let i = 0; i < n; i++) {
     const j = order[i]!;
     ts[i] = b.ts[j]!;
-    values[i] = b.values[j] ?? Number.NaN;
+    values[i] = b.values[j]!;
     quality[i] = b.quality[j]!;
   }
   return { first: ts[0]!, last: ts[n - 1]!, n, data: new Uint8Array(buf) };
@@ -91,8 +99,7 @@ function decode(data: Uint8Array, n: number, sensorId: string, from: number, to:
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
     if (t < from || t > to) continue;
-    const v = values[i]!;
-    out.push({ sensorId, ts: t, value: Number.isNaN(v) ? null : v, quality: QUALITY[quality[i]!] ?? 'ok' });
+    out.push(toReading(sensorId, t, values[i]!, quality[i]!));
   }
 }
 
@@ -103,6 +110,8 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const blockSize = options.blockSize ?? 256;
   const maxBlockAgeMs = options.maxBlockAgeMs ?? 5_000;
   const pruneBatch = options.pruneBatch ?? 2_000;
+  /** Blocks per transaction, one transaction per turn of the event loop. */
+  const writeSlice = 128;
 
   const st = {
     insert: db.prepare(
@@ -130,6 +139,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const open = new Map<string, Map<string, OpenBlock>>();
   let full: OpenBlock[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let writing: NodeJS.Immediate | undefined;
   let disposed = false;
 
   const write = (blocks: OpenBlock[]) => {
@@ -147,23 +157,31 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     }
   };
 
-  /** Periodic: write full blocks and blocks older than maxBlockAgeMs. */
+  /** Write waiting blocks a slice per turn of the event loop (they stay readable until written). */
+  const drain = () => {
+    writing = undefined;
+    if (full.length === 0) return;
+    const slice = full.slice(0, writeSlice);
+    write(slice);
+    full = full.slice(slice.length);
+    if (full.length > 0 && !disposed) writing = setImmediate(drain);
+  };
+
+  /** Periodic: queue blocks older than maxBlockAgeMs (full ones are queued as they fill) and write. */
   const tick = () => {
     timer = undefined;
     const now = performance.now();
-    const due = full;
-    full = [];
     let remaining = false;
     for (const sensors of open.values()) {
       for (const [sensorId, b] of sensors) {
         if (now - b.openedAt >= maxBlockAgeMs) {
-          due.push(b);
+          full.push(b);
           sensors.delete(sensorId);
         } else remaining = true;
       }
     }
-    write(due);
-    if ((remaining || full.length > 0) && !disposed) schedule();
+    if (!writing) drain();
+    if (remaining && !disposed) schedule();
   };
 
   const schedule = () => {
@@ -173,11 +191,13 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   };
 
   const flush = () => {
-    const due = full;
-    full = [];
-    for (const sensors of open.values()) for (const b of sensors.values()) due.push(b);
+    if (writing) clearImmediate(writing);
+    writing = undefined;
+    for (const sensors of open.values()) for (const b of sensors.values()) full.push(b);
     open.clear();
-    write(due);
+    const all = full;
+    full = [];
+    write(all);
   };
 
   const openReadings = (farmId: string, sensorId: string, from: number, to: number, out: Reading[]) => {
@@ -185,14 +205,14 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     if (b) {
       for (let i = 0; i < b.ts.length; i++) {
         const t = b.ts[i]!;
-        if (t >= from && t <= to) out.push({ sensorId, ts: t, value: b.values[i]!, quality: QUALITY[b.quality[i]!] ?? 'ok' });
+        if (t >= from && t <= to) out.push(toReading(sensorId, t, b.values[i]!, b.quality[i]!));
       }
     }
     for (const f of full) {
       if (f.farmId !== farmId || f.sensorId !== sensorId) continue;
       for (let i = 0; i < f.ts.length; i++) {
         const t = f.ts[i]!;
-        if (t >= from && t <= to) out.push({ sensorId, ts: t, value: f.values[i]!, quality: QUALITY[f.quality[i]!] ?? 'ok' });
+        if (t >= from && t <= to) out.push(toReading(sensorId, t, f.values[i]!, f.quality[i]!));
       }
     }
   };
@@ -227,7 +247,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
           sensors.set(r.sensorId, b);
         }
         b.ts.push(r.ts);
-        b.values.push(r.value);
+        b.values.push(r.value ?? Number.NaN);
         b.quality.push(qualityCode(r.quality));
         if (b.ts.length >= blockSize) {
           full.push(b);
@@ -298,6 +318,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       if (disposed) return;
       if (timer) clearTimeout(timer);
       flush();
+      timer = undefined;
       disposed = true;
     },
   };

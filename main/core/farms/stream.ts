@@ -19,7 +19,7 @@ import { asReadingsFrame } from './stream-guard.ts';
 import type { LinkState } from './types.ts';
 
 /** Frames handled per farm per event-loop turn before its socket is paused until the next turn. */
-const MAX_BURST = 64;
+const MAX_BURST = 32;
 
 export interface FarmStreamOptions {
   farmId: string;

@@ -36,7 +36,10 @@ export const SensorChart = memo(function SensorChart(props: {
   );
   const [sel, setSel] = useState<{ a: number; b: number } | undefined>(undefined);
   const span = range.to - range.from;
-  const ticks = useMemo(() => timeTicks(range.from, range.to, width - Y_AXIS_WIDTH), [range.from, range.to, width]);
+  const ticks = useMemo(
+    () => timeTicks(range.from, range.to, width - Y_AXIS_WIDTH, 110, timeZone),
+    [range.from, range.to, width, timeZone],
+  );
   return (
     <Box
       role="figure"

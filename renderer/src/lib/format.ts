@@ -50,22 +50,57 @@ export function formatDateTime(lang: Lang, at: number | string, timeZone?: strin
 }
 
 const TICK_STEPS = [
-  60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 3600_000, 2 * 3600_000, 3 * 3600_000, 6 * 3600_000, 12 * 3600_000,
-  86_400_000, 2 * 86_400_000, 7 * 86_400_000, 14 * 86_400_000, 30 * 86_400_000, 90 * 86_400_000, 365 * 86_400_000,
+  60_000,
+  5 * 60_000,
+  15 * 60_000,
+  30 * 60_000,
+  3600_000,
+  2 * 3600_000,
+  3 * 3600_000,
+  6 * 3600_000,
+  12 * 3600_000,
+  86_400_000,
+  2 * 86_400_000,
+  7 * 86_400_000,
+  14 * 86_400_000,
+  30 * 86_400_000,
+  90 * 86_400_000,
+  365 * 86_400_000,
 ];
 
 /**
  * Round time ticks for an axis `widthPx` wide, about one per `spacingPx`: computing them here keeps the
  * chart library from formatting and measuring a label for every candidate tick (which costs seconds).
- * Steps align to UTC multiples (whole hours everywhere but in half-hour zones).
+ * Steps align to the farm's wall clock (midnight, whole hours) using its UTC offset at `from`.
  */
-export function timeTicks(from: number, to: number, widthPx: number, spacingPx = 110): number[] {
+export function timeTicks(
+  from: number,
+  to: number,
+  widthPx: number,
+  spacingPx = 110,
+  timeZone?: string,
+): number[] {
   if (!(to > from) || widthPx <= 0) return [];
   const wanted = Math.max(2, Math.floor(widthPx / spacingPx));
   const step = TICK_STEPS.find((s) => (to - from) / s <= wanted) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  const offset = tzOffsetMs(timeZone, from);
   const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to && ticks.length < 100; t += step) ticks.push(t);
+  for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to && ticks.length < 100; t += step)
+    ticks.push(t);
   return ticks;
+}
+
+/** The zone's offset from UTC at `at` in ms (Moscow: +3 h); 0 for an unknown zone. */
+export function tzOffsetMs(timeZone: string | undefined, at: number): number {
+  const tz = safeTimeZone(timeZone);
+  if (!tz) return 0;
+  const name = dateFormat('en', { timeZoneName: 'longOffset' }, tz)
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name ?? '');
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
+  return (m[1] === '-' ? -1 : 1) * minutes * 60_000;
 }
 
 /** Axis ticks: time only within a day, date and time for longer spans. */

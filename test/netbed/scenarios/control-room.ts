@@ -54,7 +54,8 @@ export async function startRoom(
   });
   farms.on('linkState', (e) => {
     r.state.set(e.farmId, e.state);
-    if (r.links.length < 100_000) r.links.push({ farmId: e.farmId, state: e.state, at: Date.now(), attempt: e.attempt });
+    if (r.links.length < 100_000)
+      r.links.push({ farmId: e.farmId, state: e.state, at: Date.now(), attempt: e.attempt });
   });
   rooms.set(key, r);
 }
@@ -68,7 +69,10 @@ export function linkStates(key: string): Record<string, string> {
   return Object.fromEntries(room(key).state);
 }
 
-export function linkEvents(key: string, since = 0): { farmId: string; state: string; at: number; attempt: number }[] {
+export function linkEvents(
+  key: string,
+  since = 0,
+): { farmId: string; state: string; at: number; attempt: number }[] {
   return room(key).links.filter((l) => l.at >= since);
 }
 
@@ -85,7 +89,12 @@ export async function settle(key: string, farmId?: string): Promise<void> {
 }
 
 /** Reading keys received for a farm within [from, to], and how many arrived more than once. */
-export function received(key: string, farmId: string, from: number, to: number): { keys: string[]; duplicates: number } {
+export function received(
+  key: string,
+  farmId: string,
+  from: number,
+  to: number,
+): { keys: string[]; duplicates: number } {
   const m = room(key).seen.get(farmId) ?? new Map<string, number>();
   const keys: string[] = [];
   let duplicates = 0;

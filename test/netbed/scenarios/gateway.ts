@@ -47,7 +47,10 @@ function loggingDriver(dataDir: string, delayMs: number): ActuatorDriver {
   };
 }
 
-export async function startFarm(key: string, o: FarmStart): Promise<{ url: string; farmId: string; port: number }> {
+export async function startFarm(
+  key: string,
+  o: FarmStart,
+): Promise<{ url: string; farmId: string; port: number }> {
   mkdirSync(o.dataDir, { recursive: true });
   const g = await startGateway({
     dataDir: o.dataDir,
@@ -62,7 +65,9 @@ export async function startFarm(key: string, o: FarmStart): Promise<{ url: strin
     ...(o.tickMs ? { tickMs: o.tickMs } : {}),
     ...(o.streamBufferSize ? { streamBufferSize: o.streamBufferSize } : {}),
     ...(o.identityCacheMs !== undefined ? { identityCacheMs: o.identityCacheMs } : {}),
-    ...(o.actuatorDelayMs !== undefined ? { actuatorDriver: loggingDriver(o.dataDir, o.actuatorDelayMs) } : {}),
+    ...(o.actuatorDelayMs !== undefined
+      ? { actuatorDriver: loggingDriver(o.dataDir, o.actuatorDelayMs) }
+      : {}),
     log: createLogger(`gw:${o.farmId}`, { level: 'error' }),
   });
   gateways.set(key, g);
@@ -93,7 +98,9 @@ export function executions(dataDir: string): { started: string[]; ended: string[
 export function storedReadings(dataDir: string, from: number, to: number): string[] {
   const db = new DatabaseSync(join(dataDir, 'gateway.sqlite'), { readOnly: true });
   try {
-    const rows = db.prepare('SELECT sensor_id, ts FROM readings WHERE ts >= ? AND ts <= ? ORDER BY ts, sensor_id').all(from, to) as {
+    const rows = db
+      .prepare('SELECT sensor_id, ts FROM readings WHERE ts >= ? AND ts <= ? ORDER BY ts, sensor_id')
+      .all(from, to) as {
       sensor_id: string;
       ts: number;
     }[];

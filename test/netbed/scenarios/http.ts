@@ -35,7 +35,9 @@ export function http(p: HttpProbe): Promise<HttpAnswer> {
       {
         method: p.method ?? (body === undefined ? 'GET' : 'POST'),
         headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+          ...(body !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+            : {}),
           ...p.headers,
         },
         ...(p.localAddress ? { localAddress: p.localAddress } : {}),
@@ -55,7 +57,13 @@ export function http(p: HttpProbe): Promise<HttpAnswer> {
           } catch {
             // not JSON
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.slice(0, 4096), json, ms: Date.now() - start });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text.slice(0, 4096),
+            json,
+            ms: Date.now() - start,
+          });
         });
         res.on('error', reject);
       },
@@ -71,7 +79,13 @@ export function http(p: HttpProbe): Promise<HttpAnswer> {
 }
 
 /** Send raw bytes (malformed request lines, huge headers) and return the status line the server sent, or how it hung up. */
-export function raw(host: string, port: number, payload: string, timeoutMs = 5_000, localAddress?: string): Promise<{ statusLine: string; ms: number }> {
+export function raw(
+  host: string,
+  port: number,
+  payload: string,
+  timeoutMs = 5_000,
+  localAddress?: string,
+): Promise<{ statusLine: string; ms: number }> {
   const start = Date.now();
   return new Promise((resolve) => {
     let text = '';
@@ -93,11 +107,20 @@ export function raw(host: string, port: number, payload: string, timeoutMs = 5_0
 }
 
 /** Open a WebSocket, send one frame of `frameBytes`, report how the server reacted (close code or echo-less silence). */
-export function wsFrame(url: string, frameBytes: number, localAddress?: string, timeoutMs = 5_000): Promise<{ opened: boolean; closeCode: number | null; error: string | null; messages: number }> {
+export function wsFrame(
+  url: string,
+  frameBytes: number,
+  localAddress?: string,
+  timeoutMs = 5_000,
+): Promise<{ opened: boolean; closeCode: number | null; error: string | null; messages: number }> {
   return new Promise((resolve) => {
     let opened = false;
     let messages = 0;
-    const ws = new WebSocket(url, { ...(localAddress ? { localAddress } : {}), handshakeTimeout: timeoutMs, maxPayload: 8 << 20 });
+    const ws = new WebSocket(url, {
+      ...(localAddress ? { localAddress } : {}),
+      handshakeTimeout: timeoutMs,
+      maxPayload: 8 << 20,
+    });
     const timer = setTimeout(() => {
       ws.terminate();
       resolve({ opened, closeCode: null, error: 'timeout', messages });

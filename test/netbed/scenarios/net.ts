@@ -73,7 +73,13 @@ export type ProbeOutcome =
   | { kind: 'error'; code: string; ms: number };
 
 /** Connect, send `size` bytes, wait for them back. A silent network ends in `timeout`, a refusal in `reset`. */
-export function tcpRoundTrip(host: string, port: number, size: number, timeoutMs: number, localAddress?: string): Promise<ProbeOutcome> {
+export function tcpRoundTrip(
+  host: string,
+  port: number,
+  size: number,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<ProbeOutcome> {
   const start = Date.now();
   const payload = Buffer.alloc(size, 0x61);
   return new Promise((resolve) => {
@@ -88,7 +94,10 @@ export function tcpRoundTrip(host: string, port: number, size: number, timeoutMs
       s.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => finish({ kind: 'timeout', ms: Date.now() - start, phase: connected ? 'reply' : 'connect' }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ kind: 'timeout', ms: Date.now() - start, phase: connected ? 'reply' : 'connect' }),
+      timeoutMs,
+    );
     s.on('connect', () => {
       connected = true;
       s.write(payload);
@@ -100,7 +109,11 @@ export function tcpRoundTrip(host: string, port: number, size: number, timeoutMs
     s.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? 'EUNKNOWN';
       const ms = Date.now() - start;
-      finish(code === 'ECONNREFUSED' || code === 'ECONNRESET' ? { kind: 'reset', code, ms } : { kind: 'error', code, ms });
+      finish(
+        code === 'ECONNREFUSED' || code === 'ECONNRESET'
+          ? { kind: 'reset', code, ms }
+          : { kind: 'error', code, ms },
+      );
     });
   });
 }
@@ -111,7 +124,12 @@ export function tcpRoundTrip(host: string, port: number, size: number, timeoutMs
  */
 const held = new Map<string, Socket>();
 
-export async function holdConnection(key: string, host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
+export async function holdConnection(
+  key: string,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   const start = Date.now();
   return new Promise((resolve) => {
     const s = connect({ host, port });
@@ -150,7 +168,11 @@ export async function echoOnHeld(key: string, timeoutMs: number): Promise<ProbeO
     const onError = (err: NodeJS.ErrnoException) => {
       cleanup();
       const code = err.code ?? 'EUNKNOWN';
-      resolve(code === 'ECONNRESET' ? { kind: 'reset', code, ms: Date.now() - start } : { kind: 'error', code, ms: Date.now() - start });
+      resolve(
+        code === 'ECONNRESET'
+          ? { kind: 'reset', code, ms: Date.now() - start }
+          : { kind: 'error', code, ms: Date.now() - start },
+      );
     };
     const onClose = () => {
       cleanup();

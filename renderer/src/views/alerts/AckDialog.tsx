@@ -13,7 +13,15 @@ import { ErrorState } from '../../components/StateViews.tsx';
 import { alertsT } from './alerts-i18n.ts';
 import { alertText } from './alert-text.ts';
 
-export function AckDialog({ alert, onClose, onDone }: { alert: Alert; onClose: () => void; onDone: (a: Alert) => void }) {
+export function AckDialog({
+  alert,
+  onClose,
+  onDone,
+}: {
+  alert: Alert;
+  onClose: () => void;
+  onDone: (a: Alert) => void;
+}) {
   const { api, lang, t } = useApp();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);

@@ -28,12 +28,24 @@ export function AlertBadge({ children, notify = true }: { children?: ReactNode; 
   const label = alertsT(lang, 'badge', { n: firing });
   if (children === undefined) {
     if (firing === 0) return null;
-    return <Chip size="small" color="error" label={firing > 99 ? '99+' : firing} aria-label={label} title={label} />;
+    return (
+      <Chip
+        size="small"
+        color="error"
+        label={firing > 99 ? '99+' : firing}
+        aria-label={label}
+        title={label}
+      />
+    );
   }
   return (
     <Badge badgeContent={firing} max={99} color="error" slotProps={{ badge: { 'aria-hidden': true } }}>
       {children}
-      {firing > 0 && <Box component="span" sx={hidden}>{label}</Box>}
+      {firing > 0 && (
+        <Box component="span" sx={hidden}>
+          {label}
+        </Box>
+      )}
     </Badge>
   );
 }

@@ -36,14 +36,22 @@ function Times({ alert }: { alert: Alert }) {
     lines.push(alertsT(lang, 'peak', { value: `${formatNumber(lang, alert.peak, 2)}${unit}` }));
   }
   if (alert.acknowledgedBy !== null && alert.acknowledgedAt !== null) {
-    lines.push(alertsT(lang, 'acknowledgedBy', { who: alert.acknowledgedBy, time: formatDateTime(lang, alert.acknowledgedAt) }));
+    lines.push(
+      alertsT(lang, 'acknowledgedBy', {
+        who: alert.acknowledgedBy,
+        time: formatDateTime(lang, alert.acknowledgedAt),
+      }),
+    );
   }
   if (alert.resolvedAt !== null && alert.resolvedBy !== null) {
     const how = resolutionText(lang, alert.resolution);
     const who =
       alert.resolvedBy === 'system'
         ? alertsT(lang, 'resolvedBySystem', { time: formatDateTime(lang, alert.resolvedAt) })
-        : alertsT(lang, 'resolvedBy', { who: alert.resolvedBy, time: formatDateTime(lang, alert.resolvedAt) });
+        : alertsT(lang, 'resolvedBy', {
+            who: alert.resolvedBy,
+            time: formatDateTime(lang, alert.resolvedAt),
+          });
     lines.push(how ? `${who}: ${how}` : who);
   }
   return (

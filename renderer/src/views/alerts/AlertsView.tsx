@@ -17,7 +17,13 @@ import { useFarms } from '../../app/farms-store.tsx';
 import { EmptyState, ErrorState, Loading } from '../../components/StateViews.tsx';
 import { ViewHeader } from '../../components/ViewHeader.tsx';
 import { AckDialog } from './AckDialog.tsx';
-import { type AlertFilters, type AlertTab, DEFAULT_FILTERS, filterFor, type TimePreset } from './alert-filters.ts';
+import {
+  type AlertFilters,
+  type AlertTab,
+  DEFAULT_FILTERS,
+  filterFor,
+  type TimePreset,
+} from './alert-filters.ts';
 import { AlertList } from './AlertList.tsx';
 import { type AlertsKey, alertsT } from './alerts-i18n.ts';
 import { useNoticePermission } from './browser-notices.ts';
@@ -157,7 +163,13 @@ export function AlertsView() {
         sx={{ borderBottom: 1, borderColor: 'divider', mb: 2 }}
       >
         {TABS.map((v) => (
-          <Tab key={v} value={v} label={tabLabel(v)} id={`alerts-tab-${v}`} aria-controls={`alerts-panel-${v}`} />
+          <Tab
+            key={v}
+            value={v}
+            label={tabLabel(v)}
+            id={`alerts-tab-${v}`}
+            aria-controls={`alerts-panel-${v}`}
+          />
         ))}
       </Tabs>
       <Box role="tabpanel" id={`alerts-panel-${tab}`} aria-labelledby={`alerts-tab-${tab}`}>

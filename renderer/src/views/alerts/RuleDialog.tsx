@@ -63,7 +63,17 @@ function Num({
 }: {
   form: RuleForm;
   set: Setter;
-  field: 'above' | 'below' | 'hysteresis' | 'forMin' | 'setpoint' | 'delta' | 'min' | 'max' | 'withinDays' | 'unknownMin';
+  field:
+    | 'above'
+    | 'below'
+    | 'hysteresis'
+    | 'forMin'
+    | 'setpoint'
+    | 'delta'
+    | 'min'
+    | 'max'
+    | 'withinDays'
+    | 'unknownMin';
   label: string;
   bad: keyof RuleForm | null;
   helper?: string;
@@ -81,7 +91,17 @@ function Num({
   );
 }
 
-function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; bad: keyof RuleForm | null; sensors: string[] }) {
+function KindFields({
+  form,
+  set,
+  bad,
+  sensors,
+}: {
+  form: RuleForm;
+  set: Setter;
+  bad: keyof RuleForm | null;
+  sensors: string[];
+}) {
   const { lang } = useApp();
   const L = (k: AlertsKey) => alertsT(lang, k);
   const row = (children: ReactNode) => (
@@ -90,7 +110,14 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
     </Stack>
   );
   const sensorKind = form.sensorId === '' && (
-    <TextField select label={L('sensorKind')} value={form.sensorKind} onChange={(e) => set('sensorKind', e.target.value)} error={bad === 'sensorKind'} fullWidth>
+    <TextField
+      select
+      label={L('sensorKind')}
+      value={form.sensorKind}
+      onChange={(e) => set('sensorKind', e.target.value)}
+      error={bad === 'sensorKind'}
+      fullWidth
+    >
       <MenuItem value="">{L('anyKind')}</MenuItem>
       {SENSOR_KINDS.map((k) => (
         <MenuItem key={k} value={k}>
@@ -112,7 +139,14 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
           )}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num
+                form={form}
+                set={set}
+                bad={bad}
+                field="hysteresis"
+                label={L('hysteresis')}
+                helper={L('hysteresisHint')}
+              />
               <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
             </>,
           )}
@@ -130,7 +164,9 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
                 options={sensors}
                 value={form.setpointSensorId}
                 onInputChange={(_e, v) => set('setpointSensorId', v)}
-                renderInput={(params) => <TextField {...params} label={L('setpointSensor')} error={bad === 'setpointSensorId'} />}
+                renderInput={(params) => (
+                  <TextField {...params} label={L('setpointSensor')} error={bad === 'setpointSensorId'} />
+                )}
                 fullWidth
               />
             </>,
@@ -155,7 +191,14 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
           )}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num
+                form={form}
+                set={set}
+                bad={bad}
+                field="hysteresis"
+                label={L('hysteresis')}
+                helper={L('hysteresisHint')}
+              />
               <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
             </>,
           )}
@@ -172,7 +215,14 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
           )}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="hysteresis" label={L('hysteresis')} helper={L('hysteresisHint')} />
+              <Num
+                form={form}
+                set={set}
+                bad={bad}
+                field="hysteresis"
+                label={L('hysteresis')}
+                helper={L('hysteresisHint')}
+              />
               <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
             </>,
           )}
@@ -215,7 +265,10 @@ function KindFields({ form, set, bad, sensors }: { form: RuleForm; set: Setter; 
                   <Checkbox
                     checked={form.states.includes(s)}
                     onChange={(e) =>
-                      set('states', e.target.checked ? [...form.states, s] : form.states.filter((x) => x !== s))
+                      set(
+                        'states',
+                        e.target.checked ? [...form.states, s] : form.states.filter((x) => x !== s),
+                      )
                     }
                   />
                 }
@@ -344,7 +397,12 @@ export function RuleDialog({
                 value={form.sensorId}
                 onInputChange={(_e, v) => set('sensorId', v)}
                 renderInput={(params) => (
-                  <TextField {...params} label={L('ruleSensor')} placeholder={L('anySensor')} error={bad === 'sensorId'} />
+                  <TextField
+                    {...params}
+                    label={L('ruleSensor')}
+                    placeholder={L('anySensor')}
+                    error={bad === 'sensorId'}
+                  />
                 )}
                 fullWidth
               />
@@ -389,7 +447,11 @@ export function RuleDialog({
               slotProps={{ htmlInput: { maxLength: 500, inputMode: 'url' } }}
               fullWidth
             />
-            <Button onClick={testWebhook} disabled={form.webhookUrl.trim() === ''} sx={{ mt: 1, flexShrink: 0 }}>
+            <Button
+              onClick={testWebhook}
+              disabled={form.webhookUrl.trim() === ''}
+              sx={{ mt: 1, flexShrink: 0 }}
+            >
               {L('testWebhook')}
             </Button>
           </Stack>

@@ -101,7 +101,11 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
                     />
                   </TableCell>
                   <TableCell>
-                    <Button size="small" onClick={() => setEditing(r)} aria-label={L('editRuleAria', { name: r.name })}>
+                    <Button
+                      size="small"
+                      onClick={() => setEditing(r)}
+                      aria-label={L('editRuleAria', { name: r.name })}
+                    >
                       {L('editRule')}
                     </Button>
                     {!r.builtin && (
@@ -135,7 +139,9 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
       {deleting && (
         <Dialog open onClose={() => setDeleting(null)} aria-describedby="delete-rule-text">
           <DialogContent>
-            <DialogContentText id="delete-rule-text">{L('deleteConfirm', { name: deleting.name })}</DialogContentText>
+            <DialogContentText id="delete-rule-text">
+              {L('deleteConfirm', { name: deleting.name })}
+            </DialogContentText>
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setDeleting(null)}>{t('cancel')}</Button>

@@ -12,5 +12,12 @@ const COLOR: Record<AlertSeverity, 'error' | 'warning' | 'info'> = {
 
 export function SeverityChip({ severity }: { severity: AlertSeverity }) {
   const { lang } = useApp();
-  return <Chip size="small" color={COLOR[severity]} label={severityText(lang, severity)} sx={{ fontWeight: 600 }} />;
+  return (
+    <Chip
+      size="small"
+      color={COLOR[severity]}
+      label={severityText(lang, severity)}
+      sx={{ fontWeight: 600 }}
+    />
+  );
 }

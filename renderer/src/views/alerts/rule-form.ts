@@ -46,7 +46,15 @@ export interface RuleForm {
 }
 
 export const SENSOR_KINDS = SensorKind.options;
-export const ALERT_KINDS: readonly AlertKind[] = ['threshold', 'setpoint', 'range', 'offline', 'stale', 'command', 'keyExpiry'];
+export const ALERT_KINDS: readonly AlertKind[] = [
+  'threshold',
+  'setpoint',
+  'range',
+  'offline',
+  'stale',
+  'command',
+  'keyExpiry',
+];
 export const COMMAND_STATES: readonly CommandAlertState[] = ['failed', 'rejected', 'expired', 'unknown'];
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
@@ -99,7 +107,14 @@ export function formFromRule(rule: AlertRule): RuleForm {
   const c = rule.condition;
   switch (c.kind) {
     case 'threshold':
-      return { ...f, sensorKind: c.sensorKind ?? '', above: num(c.above), below: num(c.below), hysteresis: num(c.hysteresis), forMin: mins(c.forS) };
+      return {
+        ...f,
+        sensorKind: c.sensorKind ?? '',
+        above: num(c.above),
+        below: num(c.below),
+        hysteresis: num(c.hysteresis),
+        forMin: mins(c.forS),
+      };
     case 'setpoint':
       return {
         ...f,

@@ -1,0 +1,202 @@
+/**
+ * Everything that depends on how this computer reaches its tailnet, built together and disposed together:
+ * the TailscaleManager, the tailnet-only dialer, the embedded registry, farm discovery, farm links and the
+ * alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
+ */
+import { join } from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { AgromeshError } from '../../protocol/errors.ts';
+import { REGISTRY_HTTP_PORT } from '../../protocol/discovery-api.ts';
+import { FARM_TAG } from '../../protocol/device.ts';
+import type { CallerIdentity } from '../../protocol/identity.ts';
+import type { FarmSummary, Settings } from '../../preload/contract.ts';
+import { DisposableStack } from '../../kit/disposable.ts';
+import type { Logger } from '../../kit/log.ts';
+import type { AlertService } from './alerts/service.ts';
+import { createCoalescer } from './coalesce.ts';
+import { createHttpFarmInfoFetcher } from './discovery/farm-info-http.ts';
+import { startRegistry } from './discovery/registry/server.ts';
+import type { FetchLike } from './discovery/registry-client.ts';
+import { createFarmDiscoveryService, type FarmDiscoveryService } from './discovery/service.ts';
+import type { CoreEvents } from './events.ts';
+import { createFarmConnections, createTailnetDialer, type FarmConnections, type TailnetDialer } from './farms/index.ts';
+import type { SecretStore } from './settings/secret-store.ts';
+import { createTailscaleManager, type TailnetConfig } from './tailnet/factory.ts';
+import type { TailscaleManager } from './tailnet/manager.ts';
+
+/** The demo and tests: a simulated tailnet whose nodes are loopback aliases of their tailnet addresses. */
+export interface SimulatedTailnet {
+  localApiSocket: string;
+  /** This control room's tailnet IPv4. */
+  selfAddress: string;
+}
+
+export interface TailnetSessionOptions {
+  settings: Settings;
+  secrets: SecretStore;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  simulated?: SimulatedTailnet | undefined;
+  events: CoreEvents;
+  alerts: AlertService;
+  log: Logger;
+}
+
+export interface TailnetSession {
+  manager: TailscaleManager;
+  dialer: TailnetDialer;
+  discovery: FarmDiscoveryService;
+  farms: FarmConnections;
+  self: CallerIdentity | null;
+  registryUrl: string | null;
+  dispose(): Promise<void>;
+}
+
+async function tailnetConfig(o: TailnetSessionOptions): Promise<TailnetConfig> {
+  if (o.simulated) return { backend: 'localapi', localApiSocket: o.simulated.localApiSocket, env: {} };
+  const t = o.settings.tailnet;
+  const secret = async (name: Parameters<SecretStore['get']>[0]) => (await o.secrets.get(name)) ?? undefined;
+  const apiKey = await secret('tailscale-api-key');
+  const oauthSecret = await secret('tailscale-oauth-secret');
+  const headscaleKey = await secret('headscale-api-key');
+  return {
+    backend: t.backend,
+    ...(t.localApiSocket ? { localApiSocket: t.localApiSocket } : {}),
+    ...(t.apiUrl ? { apiUrl: t.apiUrl } : {}),
+    ...(t.tailnetName ? { tailnet: t.tailnetName } : {}),
+    ...(t.headscaleUrl ? { headscaleUrl: t.headscaleUrl } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(oauthSecret ? { oauthClientSecret: oauthSecret } : {}),
+    ...(headscaleKey ? { headscaleApiKey: headscaleKey } : {}),
+    env: o.env,
+  };
+}
+
+/** fetch() that dials only tailnet destinations and never follows a redirect. */
+function tailnetFetch(dialer: TailnetDialer, agent: Agent): FetchLike {
+  return async (url, init) => {
+    const u = new URL(url);
+    if (u.protocol !== 'http:') throw new AgromeshError('DESTINATION_NOT_ALLOWED', `Refusing ${u.protocol} URL.`);
+    dialer.check(u.hostname, Number(u.port || 80));
+    const res = await undiciFetch(url, { ...(init as object), dispatcher: agent, redirect: 'manual' });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new AgromeshError('DESTINATION_NOT_ALLOWED', `${u.host} answered with a redirect; redirects are not followed.`);
+    }
+    return res as unknown as Response;
+  };
+}
+
+export async function startTailnetSession(o: TailnetSessionOptions): Promise<TailnetSession> {
+  const stack = new DisposableStack();
+  const { log, events, alerts } = o;
+  try {
+    const manager = stack.add(createTailscaleManager({ ...(await tailnetConfig(o)), logger: log.child('tailnet') }));
+    const self = await manager.self().catch((err: unknown) => {
+      log.warn('could not identify this node on the tailnet', { err });
+      return null;
+    });
+    const selfAddress = o.simulated?.selfAddress ?? self?.address;
+    const dialer = createTailnetDialer(
+      o.simulated ? { mode: 'simulated', selfAddress: o.simulated.selfAddress } : { mode: 'tailnet' },
+    );
+    const agent = new Agent({ connect: dialer.connector, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 15_000 });
+    stack.defer(() => agent.close());
+    const fetchTailnet = tailnetFetch(dialer, agent);
+
+    let registryUrl: string | null = o.settings.registry.url ?? null;
+    if (o.settings.registry.embedded) {
+      if (!selfAddress) throw new AgromeshError('UNAVAILABLE', 'The embedded registry needs this computer on a tailnet.');
+      const listenHost = o.simulated ? (await dialer.route(selfAddress, REGISTRY_HTTP_PORT)).connectHost : selfAddress;
+      const registry = await startRegistry({
+        listen: { host: listenHost, port: REGISTRY_HTTP_PORT },
+        dbFile: join(o.dataDir, 'registry.sqlite'),
+        resolveIdentity: (address) => manager.whois(address),
+        logger: log.child('registry'),
+      });
+      stack.add(registry);
+      registryUrl = `http://${selfAddress}:${REGISTRY_HTTP_PORT}`;
+    }
+
+    const discovery = stack.add(
+      createFarmDiscoveryService({
+        tailnet: manager,
+        fetchFarmInfo: createHttpFarmInfoFetcher({ fetch: fetchTailnet }),
+        registry: { ...(registryUrl ? { url: registryUrl } : {}), fetch: fetchTailnet },
+        staleAfterMs: o.settings.staleAfterS * 1000,
+        offlineAfterMs: o.settings.offlineAfterS * 1000,
+        logger: log.child('discovery'),
+      }),
+    );
+    const farms = stack.add(
+      createFarmConnections({ dataDir: o.dataDir, dialer, healthSink: discovery, log: log.child('farms') }),
+    );
+
+    // Farm list changes reach windows as batches, at most ten a second.
+    const batcher = createCoalescer<FarmSummary>(100, (changed, removed) =>
+      events.emit('farmsChanged', { changed, removed }),
+    );
+    stack.defer(() => batcher.dispose());
+
+    const connect = (farmId: string) => {
+      const endpoint = discovery.endpoint(farmId);
+      const connected = farms.endpoints().find((e) => e.farmId === farmId);
+      if (!endpoint || (connected && connected.address === endpoint.address && connected.port === endpoint.port)) return;
+      farms.connect(endpoint).catch((err: unknown) => log.warn('could not connect to farm', { farmId, err }));
+    };
+    stack.defer(
+      discovery.on((e) => {
+        if (e.type === 'left') {
+          void farms.disconnect(e.farm.farmId);
+          alerts.forgetFarm(e.farm.farmId);
+          batcher.remove(e.farm.farmId);
+          return;
+        }
+        if (e.type === 'changed' && e.previousFarmId && e.previousFarmId !== e.farm.farmId) {
+          void farms.disconnect(e.previousFarmId);
+          alerts.forgetFarm(e.previousFarmId);
+          batcher.remove(e.previousFarmId);
+        }
+        connect(e.farm.farmId);
+        batcher.put(e.farm.farmId, e.farm);
+        alerts.onHealth(e.farm);
+      }),
+    );
+    stack.defer(
+      farms.on('readings', (batch) => {
+        for (const { farmId, readings } of batch.farms) {
+          if (readings.length === 0) continue;
+          const newest = readings.reduce((m, r) => Math.max(m, r.ts), 0);
+          discovery.noteReading(farmId, newest, readings);
+          alerts.onReadings(farmId, readings, farms.info(farmId));
+        }
+      }),
+    );
+    stack.defer(
+      farms.on('command', (command) => {
+        events.emit('commandChanged', command);
+        alerts.onCommand(command);
+      }),
+    );
+    const deviceBatcher = createCoalescer<true>(500, () => events.emit('devicesChanged', { at: new Date().toISOString() }));
+    stack.defer(() => deviceBatcher.dispose());
+    stack.defer(
+      manager.watch((change) => {
+        deviceBatcher.put('any', true);
+        const devices = change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
+        for (const d of devices) {
+          if (!d.tags.includes(FARM_TAG)) continue;
+          const farm = discovery.listFarms().find((f) => f.address === d.ipv4[0] || f.address === d.ipv6[0]);
+          if (farm) alerts.onDevice(farm.farmId, d);
+        }
+      }),
+    );
+
+    await discovery.start();
+    log.info('tailnet session started', { backend: manager.kind, simulated: Boolean(o.simulated), registryUrl });
+    return { manager, dialer, discovery, farms, self, registryUrl, dispose: () => stack.dispose() };
+  } catch (err) {
+    await stack.dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The demo world: a simulated tailnet with a discovery registry and farm gateways running as real child
+ * processes, each on its own node's loopback alias so who-is tells them apart. Used by `agromesh demo`
+ * and by the end-to-end tests; never by the app itself.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { AGROMESH_CAPABILITY, type Role } from '../protocol/identity.ts';
+import { FARM_HTTP_PORT } from '../protocol/farm-api.ts';
+import { REGISTRY_HTTP_PORT } from '../protocol/discovery-api.ts';
+import { createLocalApiClient, type LocalApiClient } from '../kit/tailscale/localapi.ts';
+import { type Logger, silentLogger } from '../kit/log.ts';
+import { startRegistry } from '../main/core/discovery/registry/server.ts';
+import { type SimTailnetHandle, startSimTailnet } from './tailnet/index.ts';
+
+const AGROMESH_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agromesh.js');
+
+export interface DemoFarm {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  /** This farm's simulator drifts out of range a few minutes in, so an alert fires in the demo. */
+  drift?: boolean;
+}
+
+/** Farms of a Kuban agricultural cooperative, plus two further afield (clustered and spread on the map). */
+export const DEMO_FARMS: readonly DemoFarm[] = [
+  { id: 'kuban-north', name: 'Kuban North', lat: 45.35, lon: 39.05 },
+  { id: 'kuban-south', name: 'Kuban South', lat: 44.92, lon: 39.1, drift: true },
+  { id: 'krasnodar-greenhouse', name: 'Krasnodar Greenhouse', lat: 45.04, lon: 38.98 },
+  { id: 'dinskaya-orchard', name: 'Dinskaya Orchard', lat: 45.22, lon: 39.23 },
+  { id: 'korenovsk-fields', name: 'Korenovsk Fields', lat: 45.47, lon: 39.45 },
+  { id: 'timashevsk-rice', name: 'Timashevsk Rice', lat: 45.62, lon: 38.94 },
+  { id: 'slavyansk-rice', name: 'Slavyansk Rice', lat: 45.26, lon: 38.12 },
+  { id: 'abinsk-vineyard', name: 'Abinsk Vineyard', lat: 44.87, lon: 38.16 },
+  { id: 'tikhoretsk-grain', name: 'Tikhoretsk Grain', lat: 45.85, lon: 40.12 },
+  { id: 'armavir-sunflower', name: 'Armavir Sunflower', lat: 45.0, lon: 41.12 },
+  { id: 'rostov-dairy', name: 'Rostov Dairy', lat: 47.23, lon: 39.72 },
+  { id: 'stavropol-seeds', name: 'Stavropol Seeds', lat: 45.04, lon: 41.97 },
+];
+
+export interface DemoGateway {
+  farm: DemoFarm;
+  node: string;
+  /** The node's loopback alias the gateway listens on. */
+  host: string;
+  running: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export interface ControlRoomSeat {
+  node: string;
+  role: Role;
+  /** The node's simulated tailscaled socket: give it to the app core. */
+  localApiSocket: string;
+  /** The node's tailnet IPv4 (the app binds to its loopback alias in simulated mode). */
+  tailnetAddress: string;
+}
+
+export interface DemoWorld {
+  sim: SimTailnetHandle;
+  registryUrl: string;
+  gateways: Map<string, DemoGateway>;
+  /** A control-room desktop for a person with this role (one node per role, created on first use). */
+  seat(role: Role): Promise<ControlRoomSeat>;
+  /** Start a gateway for a farm that joins the tailnet now (onboarding). */
+  addFarm(farm: DemoFarm, options?: { tags?: string[] }): Promise<DemoGateway>;
+  dispose(): Promise<void>;
+}
+
+export interface DemoWorldOptions {
+  dir: string;
+  farms?: readonly DemoFarm[];
+  /** History to fill at gateway start, in hours. */
+  backfillHours?: number;
+  /** Minutes until the drifting farm leaves its range. */
+  driftAfterMin?: number;
+  heartbeatIntervalS?: number;
+  log?: Logger;
+}
+
+function waitForListening(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const onExit = (code: number | null) => reject(new Error(`${what} exited (${String(code)}) before listening:\n${stderr}`));
+    child.once('exit', onExit);
+    lines.on('line', (line) => {
+      if (/listening on http/.test(line)) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+}
+
+export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWorld> {
+  const log = options.log ?? silentLogger;
+  mkdirSync(options.dir, { recursive: true });
+  const sim = await startSimTailnet({ dir: options.dir, seed: 7 });
+  const clients: LocalApiClient[] = [];
+
+  // The registry runs on its own node, tagged as the policy template expects.
+  sim.tailnet.addDevice({ name: 'registry', tags: ['tag:registry'], os: 'linux' });
+  const registryWhois = createLocalApiClient({ socketPath: sim.localApiSocket });
+  clients.push(registryWhois);
+  const registry = await startRegistry({
+    listen: `${sim.tailnet.loopbackOf('registry')}:${REGISTRY_HTTP_PORT}`,
+    dbFile: join(options.dir, 'registry.sqlite'),
+    resolveIdentity: (address) => registryWhois.whois(address),
+    logger: log.child('registry'),
+  });
+
+  const gateways = new Map<string, DemoGateway>();
+  const children = new Set<ChildProcess>();
+
+  const launch = (farm: DemoFarm, node: string, host: string): Promise<ChildProcess> => {
+    const args = [
+      AGROMESH_BIN,
+      'gateway',
+      '--simulate',
+      '--seed',
+      String(DEMO_FARMS.indexOf(farm) + 11),
+      '--listen',
+      `${host}:${FARM_HTTP_PORT}`,
+      '--data-dir',
+      join(options.dir, 'gateways', farm.id),
+      '--local-api-socket',
+      sim.localApiSocket,
+      '--discovery-url',
+      registry.url,
+      '--heartbeat-interval',
+      String(options.heartbeatIntervalS ?? 10),
+      '--farm-id',
+      farm.id,
+      '--farm-name',
+      farm.name,
+      '--location',
+      `${farm.lat},${farm.lon}`,
+      '--time-zone',
+      'Europe/Moscow',
+      '--backfill-hours',
+      String(options.backfillHours ?? 48),
+      ...(farm.drift ? ['--sim-drive-out-of-range', '--sim-drift-after', String(options.driftAfterMin ?? 2)] : []),
+    ];
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AGROMESH_LOG_LEVEL: 'warn' },
+    });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    return waitForListening(child, `gateway ${farm.id}`).then(() => child);
+  };
+
+  const addGateway = async (farm: DemoFarm, tags: string[] = ['tag:farm']): Promise<DemoGateway> => {
+    const node = `gw-${farm.id}`.slice(0, 63);
+    if (!sim.tailnet.device(node)) sim.tailnet.addDevice({ name: node, tags, os: 'linux' });
+    const host = sim.tailnet.loopbackOf(node);
+    let child: ChildProcess | undefined = await launch(farm, node, host);
+    const gateway: DemoGateway = {
+      farm,
+      node,
+      host,
+      running: true,
+      async stop() {
+        if (!child) return;
+        const c = child;
+        child = undefined;
+        gateway.running = false;
+        await new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        });
+      },
+      async start() {
+        if (child) return;
+        child = await launch(farm, node, host);
+        gateway.running = true;
+      },
+    };
+    gateways.set(farm.id, gateway);
+    log.info('gateway started', { farm: farm.id, host });
+    return gateway;
+  };
+
+  // Start gateways two at a time: the machine may have only two cores.
+  const farms = [...(options.farms ?? DEMO_FARMS)];
+  for (let i = 0; i < farms.length; i += 3) {
+    await Promise.all(farms.slice(i, i + 3).map((f) => addGateway(f)));
+  }
+
+  const seats = new Map<Role, ControlRoomSeat>();
+  const seatGrants: Record<Role, unknown[]> = {
+    operator: [{ role: 'operator', farms: ['*'] }],
+    agronomist: [{ role: 'agronomist' }],
+    support: [{ role: 'support' }],
+  };
+
+  return {
+    sim,
+    registryUrl: registry.url,
+    gateways,
+    async seat(role) {
+      const existing = seats.get(role);
+      if (existing) return existing;
+      const node = `${role}-desktop`;
+      const device = sim.tailnet.addDevice({
+        name: node,
+        os: 'windows',
+        user: `${role}@example.com`,
+        capMap: { [AGROMESH_CAPABILITY]: seatGrants[role] },
+      });
+      const socket = join(options.dir, `${node}.sock`);
+      await sim.serveLocalApi(node, socket);
+      const seat = { node, role, localApiSocket: socket, tailnetAddress: device.ipv4 ?? "" };
+      seats.set(role, seat);
+      return seat;
+    },
+    addFarm: (farm, opts) => addGateway(farm, opts?.tags),
+    async dispose() {
+      await Promise.all([...gateways.values()].map((g) => g.stop()));
+      for (const c of children) c.kill('SIGKILL');
+      await registry.dispose();
+      for (const c of clients) await c.dispose();
+      await sim.dispose();
+    },
+  };
+}

@@ -125,7 +125,14 @@ async function runChild(options: FleetOptions): Promise<void> {
     });
     server.on('upgrade', (req, socket, head) => {
       wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.send(JSON.stringify({ type: 'hello', farmId: farmIdOf(farm), seq: seq[farm], oldestSeq: seq[farm]! + 1 }));
+        ws.send(
+          JSON.stringify({
+            type: 'hello',
+            farmId: farmIdOf(farm),
+            seq: seq[farm],
+            oldestSeq: seq[farm]! + 1,
+          }),
+        );
         const entry = { ws, farm };
         clients.push(entry);
         ws.on('close', () => clients.splice(clients.indexOf(entry), 1));
@@ -144,7 +151,8 @@ async function runChild(options: FleetOptions): Promise<void> {
           // Ten slots a second; each farm sends in its slot, `hz` times a second (hz ≤ 10).
           const hz = Math.min(10, Math.max(1, options.hz ?? 1));
           for (const { ws, farm } of clients) {
-            if ((farm + slot) % Math.round(10 / hz) === 0 && ws.readyState === WebSocket.OPEN) ws.send(message(farm));
+            if ((farm + slot) % Math.round(10 / hz) === 0 && ws.readyState === WebSocket.OPEN)
+              ws.send(message(farm));
           }
           slot = (slot + 1) % 10;
         }, 100)
@@ -162,7 +170,9 @@ async function runChild(options: FleetOptions): Promise<void> {
   process.stdin.on('close', stop);
   process.stdin.resume();
   setTimeout(stop, options.maxSeconds * 1000).unref();
-  process.stdout.write(`${JSON.stringify({ ports: servers.map((s) => (s.address() as AddressInfo).port) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ports: servers.map((s) => (s.address() as AddressInfo).port) })}\n`,
+  );
 }
 
 if (process.argv[2] === '--child') {

@@ -25,7 +25,10 @@ const sensors = Math.min(100, Number(values.sensors ?? 10));
 const seconds = Math.min(60, Number(values.seconds ?? 5));
 const warmupMs = 2_000;
 
-async function measure(label: string, count: () => number): Promise<{ readingsPerS: number; loopP99Ms: number }> {
+async function measure(
+  label: string,
+  count: () => number,
+): Promise<{ readingsPerS: number; loopP99Ms: number }> {
   await new Promise((r) => setTimeout(r, warmupMs));
   const h = monitorEventLoopDelay({ resolution: 10 });
   const c0 = count();
@@ -41,7 +44,12 @@ async function measure(label: string, count: () => number): Promise<{ readingsPe
 }
 
 const rounds = 3;
-const fleet = await startFleet({ farms, sensors, mode: 'flood', maxSeconds: rounds * 2 * (seconds + 5) + 30 });
+const fleet = await startFleet({
+  farms,
+  sensors,
+  mode: 'flood',
+  maxSeconds: rounds * 2 * (seconds + 5) + 30,
+});
 const dirs: string[] = [];
 
 /** Bare ws clients: JSON.parse and count. */
@@ -65,14 +73,20 @@ async function bareRound() {
 async function coreRound() {
   const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-ingest-'));
   dirs.push(dir);
-  const core = createFarmConnections({ dataDir: dir, dialer: createTailnetDialer({ mode: 'simulated' }), log: silentLogger });
+  const core = createFarmConnections({
+    dataDir: dir,
+    dialer: createTailnetDialer({ mode: 'simulated' }),
+    log: silentLogger,
+  });
   let hub = 0;
   let batches = 0;
   core.on('readings', (b) => {
     batches++;
     for (const f of b.farms) hub += f.readings.length;
   });
-  await Promise.all(fleet.ports.map((port, i) => core.connect({ farmId: fleet.farmId(i), address: '127.0.0.1', port })));
+  await Promise.all(
+    fleet.ports.map((port, i) => core.connect({ farmId: fleet.farmId(i), address: '127.0.0.1', port })),
+  );
   const b0 = batches;
   const t0 = performance.now();
   const result = await measure('farm connections', () => hub);
@@ -89,7 +103,8 @@ try {
     core.push(await coreRound());
   }
   // Median round of each side: one noisy round (GC, the fleet's scheduling) does not decide the result.
-  const median = <T extends { readingsPerS: number }>(xs: T[]) => [...xs].sort((a, b) => a.readingsPerS - b.readingsPerS)[Math.floor(xs.length / 2)]!;
+  const median = <T extends { readingsPerS: number }>(xs: T[]) =>
+    [...xs].sort((a, b) => a.readingsPerS - b.readingsPerS)[Math.floor(xs.length / 2)]!;
   const ratio = median(core).readingsPerS / median(bare).readingsPerS;
   console.log(
     JSON.stringify(

@@ -53,6 +53,23 @@ async function panFrames(page: Page): Promise<number[]> {
   );
 }
 
+/** Zooms in and out with the keyboard, timing each step until the next painted frame. */
+async function zoomSteps(page: Page): Promise<number[]> {
+  return page.evaluate<number[]>(`(async () => {
+    const map = document.querySelector('[aria-roledescription=map]');
+    map.focus();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const times = [];
+    for (const key of ['+', '+', '-', '-', '+', '-', '+', '-']) {
+      const t0 = performance.now();
+      map.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      await frame();
+      times.push(performance.now() - t0);
+    }
+    return times;
+  })()`);
+}
+
 /** Clicks a range button in the page and times until the chart's status line and path are painted. */
 async function chartTime(page: Page, rangeLabel: string, expectSource: RegExp): Promise<number> {
   return page.evaluate<number>(`new Promise((resolve, reject) => {
@@ -99,6 +116,7 @@ async function main() {
     await page.waitForTimeout(200);
     const zoomedMarkers = await page.locator('[data-marker]').count();
     const zoomed = stats(await panFrames(page));
+    const zoom = stats(await zoomSteps(page));
 
     // --- chart: 30 days of one-minute data for one sensor ---------------------------------------------
     const farmId = 'farm-0000';

@@ -22,11 +22,15 @@ let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', join(here, file)], {
-    encoding: 'utf8',
-    timeout: 10 * 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', '--expose-gc', join(here, file)],
+    {
+      encoding: 'utf8',
+      timeout: 10 * 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const output = (r.stdout ?? '').trim();
   console.log(output);
   if (r.status !== 0) {
@@ -35,7 +39,10 @@ for (const file of files) {
   }
   sections.push(
     `## ${file}\n\n${r.status === 0 ? '' : `**failed** (exit ${String(r.status)})\n\n`}` +
-      '```\n' + output + '\n```\n\n' + `_took ${((Date.now() - started) / 1000).toFixed(1)} s_\n`,
+      '```\n' +
+      output +
+      '\n```\n\n' +
+      `_took ${((Date.now() - started) / 1000).toFixed(1)} s_\n`,
   );
 }
 

@@ -58,12 +58,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         lastError = undefined;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
-        throw new AgromeshError('LOCALAPI_UNAVAILABLE', 'Cannot identify the caller: the local tailscaled is not answering.', {
-          cause: err,
-        });
+        throw new AgromeshError(
+          'LOCALAPI_UNAVAILABLE',
+          'Cannot identify the caller: the local tailscaled is not answering.',
+          {
+            cause: err,
+          },
+        );
       }
       if (!identity) {
-        throw new AgromeshError('UNAUTHENTICATED', `The tailnet does not know ${address}; connect over the tailnet.`);
+        throw new AgromeshError(
+          'UNAUTHENTICATED',
+          `The tailnet does not know ${address}; connect over the tailnet.`,
+        );
       }
       if (cache.size > 1_000) cache.clear();
       cache.set(address, { identity, until: now() + cacheMs });
@@ -73,14 +80,24 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     requireOperator(identity) {
       if (canCommand(identity)) return;
       const who = `${requesterName(identity)} (${identity.nodeName || identity.address})`;
-      const tags = options.operatorTags.length > 0 ? ` nor one of the operator tags ${options.operatorTags.join(', ')}` : '';
+      const tags =
+        options.operatorTags.length > 0
+          ? ` nor one of the operator tags ${options.operatorTags.join(', ')}`
+          : '';
       throw new AgromeshError(
         'FORBIDDEN',
         `${who} may read this farm but not command it: no operator grant for ${options.farmNames()[0]} in ${AGROMESH_CAPABILITY}${tags}.`,
-        { details: { requiredRole: 'operator', farm: options.farmNames()[0], roles: permissionsOf(identity, { tagRoles }).roles } },
+        {
+          details: {
+            requiredRole: 'operator',
+            farm: options.farmNames()[0],
+            roles: permissionsOf(identity, { tagRoles }).roles,
+          },
+        },
       );
     },
-    status: () => (lastError === undefined ? { ok: true } : { ok: false, detail: `who-is failed: ${lastError}` }),
+    status: () =>
+      lastError === undefined ? { ok: true } : { ok: false, detail: `who-is failed: ${lastError}` },
   };
 }
 

@@ -90,7 +90,13 @@ function usageError(message: string): never {
   throw new AgromeshError('VALIDATION', message);
 }
 
-function num(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+function num(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  integer = false,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
@@ -104,7 +110,11 @@ export function parseListen(value: string, name = 'listen'): { host?: string; po
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
   const port = Number(m?.[3]);
   const host = m?.[1] ?? m?.[2];
-  if (!m || port > 65535 || (host !== undefined && host !== '' && ipVersion(host) === 0 && host !== 'localhost')) {
+  if (
+    !m ||
+    port > 65535 ||
+    (host !== undefined && host !== '' && ipVersion(host) === 0 && host !== 'localhost')
+  ) {
     usageError(`--${name} must be ADDR:PORT, e.g. 100.64.0.5:8080 or 127.0.0.1:0`);
   }
   return host ? { host: host === 'localhost' ? '127.0.0.1' : host, port } : { port };
@@ -114,7 +124,8 @@ export function parseLocation(value: string): Location {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
   const lat = Number(m?.[1]);
   const lon = Number(m?.[2]);
-  if (!m || Math.abs(lat) > 90 || Math.abs(lon) > 180) usageError('--location must be LAT,LON, e.g. 48.85,2.35');
+  if (!m || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    usageError('--location must be LAT,LON, e.g. 48.85,2.35');
   return { lat, lon };
 }
 
@@ -135,10 +146,14 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
   }
   const authKey = v['auth-key'] ?? env.TS_AUTHKEY;
   const logLevel = v['log-level'];
-  if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel)) usageError('--log-level must be debug, info, warn or error');
+  if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel))
+    usageError('--log-level must be debug, info, warn or error');
   const heartbeat = num(v['heartbeat-interval'], 'heartbeat-interval', 1, 86_400);
   const actuatorTimeout = num(v['actuator-timeout'], 'actuator-timeout', 1, 3_600);
-  const dataDir = v['data-dir'] ?? env.STATE_DIRECTORY?.split(':')[0] ?? join(homedir(), '.local', 'share', 'agromesh-gateway');
+  const dataDir =
+    v['data-dir'] ??
+    env.STATE_DIRECTORY?.split(':')[0] ??
+    join(homedir(), '.local', 'share', 'agromesh-gateway');
   return {
     dataDir,
     ...(v['farm-id'] !== undefined ? { farmId: v['farm-id'] } : {}),
@@ -214,7 +229,9 @@ export async function run(argv: string[], io: GatewayIO): Promise<number> {
   const gateway = await startGateway(options);
   io.stdout(`gateway ${gateway.farmId} listening on ${gateway.url}\n`);
   if (gateway.pushPort !== null) {
-    io.stdout(`gateway ${gateway.farmId} accepting readings on http://127.0.0.1:${gateway.pushPort}/api/readings\n`);
+    io.stdout(
+      `gateway ${gateway.farmId} accepting readings on http://127.0.0.1:${gateway.pushPort}/api/readings\n`,
+    );
   }
   await io.stopSignal;
   await gateway.dispose();

@@ -5,7 +5,13 @@
  */
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
-import { FARM_API_VERSION, FARM_HTTP_PORT, type FarmInfo, type Health, type Location } from '../protocol/farm-api.ts';
+import {
+  FARM_API_VERSION,
+  FARM_HTTP_PORT,
+  type FarmInfo,
+  type Health,
+  type Location,
+} from '../protocol/farm-api.ts';
 import { REGISTRY_HTTP_PORT, type Heartbeat } from '../protocol/discovery-api.ts';
 import { REGISTRY_TAG } from '../protocol/device.ts';
 import { AgromeshError } from '../protocol/errors.ts';
@@ -24,8 +30,8 @@ import { type SensorCommand, startSensorCommand } from './hardware/sensor-comman
 import { createApiHandler } from './http/api.ts';
 import { type Ingest, type IngestResult, createIngest } from './ingest.ts';
 import { type FarmLayout, emptyLayout, publicActuators } from './layout.ts';
-import { createFarmSimulator, type FarmSimulator } from './sim/farm-sim.ts';
-import { simActuatorDriver } from './sim/sim-driver.ts';
+import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
+import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
 import { getMeta, openGatewayDatabase, setMeta } from './store/db.ts';
 import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
@@ -111,7 +117,11 @@ export interface GatewayHandle {
 }
 
 function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9._:-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9._:-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
   return /^[a-z0-9]/.test(s) ? s : `farm-${s}`.slice(0, 100);
 }
 
@@ -147,8 +157,14 @@ async function start(
   // The LocalAPI: who-is for callers, our own addresses, joining, finding the registry.
   const needLocalApi = !options.resolveIdentity && !options.insecureNoAuth;
   let localApi: LocalApiClient | undefined = options.localApi;
-  if (!localApi && (needLocalApi || options.tailnet || explicitHost === undefined || options.localApiSocket)) {
-    localApi = createLocalApiClient({ ...(options.localApiSocket ? { socketPath: options.localApiSocket } : {}), logger: log.child('localapi') });
+  if (
+    !localApi &&
+    (needLocalApi || options.tailnet || explicitHost === undefined || options.localApiSocket)
+  ) {
+    localApi = createLocalApiClient({
+      ...(options.localApiSocket ? { socketPath: options.localApiSocket } : {}),
+      logger: log.child('localapi'),
+    });
     const client = localApi;
     stack.defer(() => client.dispose());
   }
@@ -173,7 +189,9 @@ async function start(
     try {
       const status = await localApi.status({ peers: false });
       selfAddresses = status.TailscaleIPs;
-      selfName = status.Self ? shortName(status.Self.DNSName) || status.Self.HostName || undefined : undefined;
+      selfName = status.Self
+        ? shortName(status.Self.DNSName) || status.Self.HostName || undefined
+        : undefined;
     } catch (err) {
       if (explicitHost === undefined) throw err;
       log.warn('cannot read the tailnet status; continuing on the given listen address', { err });
@@ -183,7 +201,10 @@ async function start(
   if (host === undefined) {
     host = selfAddresses.find(isTailnetIPv4) ?? selfAddresses[0];
     if (!host) {
-      throw new AgromeshError('LOCALAPI_UNAVAILABLE', 'This node has no tailnet address yet; join the tailnet or pass --listen.');
+      throw new AgromeshError(
+        'LOCALAPI_UNAVAILABLE',
+        'This node has no tailnet address yet; join the tailnet or pass --listen.',
+      );
     }
   }
 
@@ -211,7 +232,10 @@ async function start(
       speed: sim.speed ?? 1,
       location,
       anchor,
-      driftFrom: sim.driftOutOfRangeAfterMs == null ? null : anchor + sim.driftOutOfRangeAfterMs,
+      driftFrom:
+        sim.driftOutOfRangeAfterMs === undefined || sim.driftOutOfRangeAfterMs === null
+          ? null
+          : anchor + sim.driftOutOfRangeAfterMs,
       schedule: sim.schedule ?? true,
       initial: { soil1: last('soil-1'), soil2: last('soil-2'), tank: last('tank-1') },
     });
@@ -220,14 +244,19 @@ async function start(
   const driver: ActuatorDriver =
     options.actuatorDriver ??
     (options.actuatorCommand
-      ? actuatorCommandDriver({ command: options.actuatorCommand, log: log.child('actuator'), ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}) })
+      ? actuatorCommandDriver({
+          command: options.actuatorCommand,
+          log: log.child('actuator'),
+          ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}),
+        })
       : simulator
         ? simActuatorDriver(simulator, clock)
         : noActuators);
   if (driver.dispose) stack.defer(() => driver.dispose!());
 
   const hub = createStreamHub({ db, farmId, clock, bufferSize: options.streamBufferSize ?? 10_000 });
-  let commands: CommandService | undefined;
+  // Readings confirm commands; the command service is created right after ingest (it needs the hub too).
+  const late: { commands?: CommandService } = {};
   const ingest: Ingest = createIngest({
     store: readings,
     layout,
@@ -236,10 +265,10 @@ async function start(
     log: log.child('ingest'),
     onAdded: (added, publish) => {
       if (publish) hub.publishReadings(added);
-      commands?.onReadings(added);
+      late.commands?.onReadings(added);
     },
   });
-  commands = createCommandService({
+  const commands = createCommandService({
     store: commandStore,
     layout,
     driver,
@@ -247,8 +276,8 @@ async function start(
     log: log.child('commands'),
     onChange: (record) => hub.publishCommand(record),
   });
-  const commandService = commands;
-  stack.defer(() => commandService.dispose());
+  late.commands = commands;
+  stack.defer(() => commands.dispose());
 
   // History first (quietly), then live.
   if (simulator) {
@@ -260,11 +289,11 @@ async function start(
       ingest.ingest(simulator.advanceTo(Math.min(t + 3_600_000, now)), { publish: false });
     }
   }
-  commandService.recover();
+  commands.recover();
 
   const tick = () => {
     if (simulator) ingest.ingest(simulator.advanceTo(clock.now()));
-    commandService.sweep();
+    commands.sweep();
   };
   const tickMs = options.tickMs ?? Math.min(1_000, Math.max(50, simulator?.stepMs ?? 1_000));
   const ticker = setInterval(() => {
@@ -284,7 +313,8 @@ async function start(
       log: log.child('sensor-command'),
       onReadings: (rs) => {
         const r = ingest.ingest(rs);
-        if (r.rejected.length > 0) log.warn('sensor command readings refused', { first: r.rejected[0], count: r.rejected.length });
+        if (r.rejected.length > 0)
+          log.warn('sensor command readings refused', { first: r.rejected[0], count: r.rejected.length });
       },
     });
     const sc = sensorCommand;
@@ -341,9 +371,15 @@ async function start(
       checks.ingest =
         age !== undefined && age <= limit
           ? { ok: true, detail: `last reading ${Math.round(age / 1000)} s ago` }
-          : { ok: false, detail: age === undefined ? 'no readings since start' : `no readings for ${Math.round(age / 1000)} s` };
+          : {
+              ok: false,
+              detail:
+                age === undefined ? 'no readings since start' : `no readings for ${Math.round(age / 1000)} s`,
+            };
     }
-    checks.identity = options.insecureNoAuth ? { ok: true, detail: 'authentication disabled (loopback only)' } : auth.status();
+    checks.identity = options.insecureNoAuth
+      ? { ok: true, detail: 'authentication disabled (loopback only)' }
+      : auth.status();
     if (sensorCommand) checks.sensorCommand = sensorCommand.status();
     if (heartbeat) {
       const s = heartbeat.status();
@@ -362,7 +398,17 @@ async function start(
   // Farm API v1 + stream on one port.
   const server: Server = createJsonServer(
     { maxHeaderSize: 16 * 1024 },
-    createApiHandler({ info, health, auth, clock, readings, commands: commandService, commandStore, retention, log: log.child('http') }),
+    createApiHandler({
+      info,
+      health,
+      auth,
+      clock,
+      readings,
+      commands,
+      commandStore,
+      retention,
+      log: log.child('http'),
+    }),
   );
   const stream = attachStreamServer({
     server,
@@ -377,7 +423,12 @@ async function start(
 
   let push: PushServer | null = null;
   if (options.push) {
-    push = await startPushServer({ host: options.push.host ?? '127.0.0.1', port: options.push.port, ingest, clock });
+    push = await startPushServer({
+      host: options.push.host ?? '127.0.0.1',
+      port: options.push.port,
+      ingest,
+      clock,
+    });
     const p = push;
     stack.defer(() => p.dispose());
   }
@@ -414,9 +465,15 @@ async function start(
     pruning ??= readings.applyRetention(clock.now(), retention).finally(() => (pruning = null));
     return pruning;
   };
-  const pruneTimer = setInterval(() => void prune().catch((err) => log.error('retention failed', { err })), options.retentionIntervalMs ?? 3_600_000);
+  const pruneTimer = setInterval(
+    () => void prune().catch((err) => log.error('retention failed', { err })),
+    options.retentionIntervalMs ?? 3_600_000,
+  );
   pruneTimer.unref();
-  const firstPrune = setTimeout(() => void prune().catch((err) => log.error('retention failed', { err })), 5_000);
+  const firstPrune = setTimeout(
+    () => void prune().catch((err) => log.error('retention failed', { err })),
+    5_000,
+  );
   firstPrune.unref();
   stack.defer(async () => {
     clearInterval(pruneTimer);
@@ -425,7 +482,12 @@ async function start(
   });
 
   const urlHost = ipVersion(address.address) === 6 ? `[${address.address}]` : address.address;
-  log.info('gateway started', { farmId, address: address.address, port: address.port, simulated: simulator !== null });
+  log.info('gateway started', {
+    farmId,
+    address: address.address,
+    port: address.port,
+    simulated: simulator !== null,
+  });
   return {
     farmId,
     address: address.address,
@@ -434,7 +496,7 @@ async function start(
     pushPort: push?.port ?? null,
     ingest: (rs) => ingest.ingest(rs),
     tick,
-    commandsIdle: () => commandService.idle(),
+    commandsIdle: () => commands.idle(),
     prune,
     simulator,
     dispose: () => stack.dispose(),

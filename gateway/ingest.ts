@@ -51,7 +51,8 @@ export function createIngest(options: IngestOptions): Ingest {
         if (reason) rejected.push({ sensorId: r.sensorId, ts: r.ts, reason });
         else ok.push(r);
       }
-      if (rejected.length > 0) options.log.debug('readings refused', { count: rejected.length, first: rejected[0] });
+      if (rejected.length > 0)
+        options.log.debug('readings refused', { count: rejected.length, first: rejected[0] });
       const added = ok.length > 0 ? store.insert(ok) : [];
       if (added.length > 0) {
         lastAt = now;

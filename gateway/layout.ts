@@ -27,16 +27,24 @@ export const FarmLayout = z
   })
   .superRefine((layout, ctx) => {
     const sensorIds = new Set(layout.sensors.map((s) => s.id));
-    if (sensorIds.size !== layout.sensors.length) ctx.addIssue({ code: 'custom', message: 'duplicate sensor id' });
+    if (sensorIds.size !== layout.sensors.length)
+      ctx.addIssue({ code: 'custom', message: 'duplicate sensor id' });
     const actuatorIds = new Set(layout.actuators.map((a) => a.id));
-    if (actuatorIds.size !== layout.actuators.length) ctx.addIssue({ code: 'custom', message: 'duplicate actuator id' });
+    if (actuatorIds.size !== layout.actuators.length)
+      ctx.addIssue({ code: 'custom', message: 'duplicate actuator id' });
     for (const a of layout.actuators) {
       for (const c of a.commands) {
         if (c.confirmedBy !== undefined && !sensorIds.has(c.confirmedBy)) {
-          ctx.addIssue({ code: 'custom', message: `${a.id}/${c.action} is confirmed by unknown sensor ${c.confirmedBy}` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${a.id}/${c.action} is confirmed by unknown sensor ${c.confirmedBy}`,
+          });
         }
         if (c.confirm && c.confirmedBy === undefined) {
-          ctx.addIssue({ code: 'custom', message: `${a.id}/${c.action} has a confirm rule but no confirmedBy sensor` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${a.id}/${c.action} has a confirm rule but no confirmedBy sensor`,
+          });
         }
       }
     }
@@ -56,7 +64,10 @@ export function loadLayout(file: string): FarmLayout {
   }
   const parsed = FarmLayout.safeParse(raw);
   if (!parsed.success) {
-    throw new AgromeshError('VALIDATION', `The layout file ${file} is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new AgromeshError(
+      'VALIDATION',
+      `The layout file ${file} is invalid: ${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }

@@ -19,7 +19,9 @@ try {
   });
 } catch (err) {
   process.stderr.write(
-    err instanceof AgromeshError ? `agromesh gateway: ${err.message} [${err.code}]\n` : `agromesh gateway: ${String(err)}\n`,
+    err instanceof AgromeshError
+      ? `agromesh gateway: ${err.message} [${err.code}]\n`
+      : `agromesh gateway: ${String(err)}\n`,
   );
   process.exitCode = 1;
 }

@@ -29,12 +29,18 @@ const ErrorBody = z.object({
 });
 
 function schema(type: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(type, { target: 'draft-2020-12', io }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(type, { target: 'draft-2020-12', io }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const json = (name: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
 const error = (description: string) => json('Error', description);
 const common = {
   '401': error('UNAUTHENTICATED: the tailnet does not know the caller.'),
@@ -61,13 +67,26 @@ export function buildOpenApi(): Record<string, unknown> {
         'or an operator tag. The live stream is a WebSocket at /api/stream (see StreamMessage). ' +
         `Limits: body ${Limits.bodyBytes} bytes, headers ${Limits.headerBytes} bytes, WebSocket frame ${Limits.wsFrameBytes} bytes.`,
     },
-    servers: [{ url: 'http://{farm}:8080', variables: { farm: { default: 'farm-gateway', description: 'Tailnet address or MagicDNS name' } } }],
+    servers: [
+      {
+        url: 'http://{farm}:8080',
+        variables: { farm: { default: 'farm-gateway', description: 'Tailnet address or MagicDNS name' } },
+      },
+    ],
     paths: {
       '/api/info': {
-        get: { operationId: 'getInfo', summary: 'Farm, sensors and actuators', responses: { '200': json('FarmInfo', 'The farm.'), ...common } },
+        get: {
+          operationId: 'getInfo',
+          summary: 'Farm, sensors and actuators',
+          responses: { '200': json('FarmInfo', 'The farm.'), ...common },
+        },
       },
       '/api/health': {
-        get: { operationId: 'getHealth', summary: 'Gateway health', responses: { '200': json('Health', 'Health (status says ok or degraded).'), ...common } },
+        get: {
+          operationId: 'getHealth',
+          summary: 'Gateway health',
+          responses: { '200': json('Health', 'Health (status says ok or degraded).'), ...common },
+        },
       },
       '/api/data/current': {
         get: {
@@ -84,8 +103,21 @@ export function buildOpenApi(): Record<string, unknown> {
             { name: 'sensor', in: 'query', required: true, schema: { type: 'string' } },
             intParam('from', 'Start, epoch ms (inclusive).', true),
             intParam('to', 'End, epoch ms (inclusive); at most 2 years after from.', true),
-            { ...intParam('maxPoints', `At most this many points (2..${Limits.historyMaxPoints}, default 1000).`, false), schema: { type: 'integer', minimum: 2, maximum: Limits.historyMaxPoints } },
-            { name: 'method', in: 'query', required: false, description: 'minmax (default) or lttb.', schema: { type: 'string', enum: ['minmax', 'lttb'] } },
+            {
+              ...intParam(
+                'maxPoints',
+                `At most this many points (2..${Limits.historyMaxPoints}, default 1000).`,
+                false,
+              ),
+              schema: { type: 'integer', minimum: 2, maximum: Limits.historyMaxPoints },
+            },
+            {
+              name: 'method',
+              in: 'query',
+              required: false,
+              description: 'minmax (default) or lttb.',
+              schema: { type: 'string', enum: ['minmax', 'lttb'] },
+            },
           ],
           responses: {
             '200': json('HistoryResponse', 'Points; method and resolutionMs say how they were chosen.'),
@@ -100,22 +132,40 @@ export function buildOpenApi(): Record<string, unknown> {
           operationId: 'listCommands',
           summary: 'Commands changed after a cursor (or the latest ones)',
           parameters: [
-            { name: 'since', in: 'query', required: false, description: '`next` from a previous page, or an ISO 8601 time.', schema: { type: 'string' } },
-            { ...intParam('limit', `Page size (1..${Limits.commandsPageMax}).`, false), schema: { type: 'integer', minimum: 1, maximum: Limits.commandsPageMax } },
+            {
+              name: 'since',
+              in: 'query',
+              required: false,
+              description: '`next` from a previous page, or an ISO 8601 time.',
+              schema: { type: 'string' },
+            },
+            {
+              ...intParam('limit', `Page size (1..${Limits.commandsPageMax}).`, false),
+              schema: { type: 'integer', minimum: 1, maximum: Limits.commandsPageMax },
+            },
           ],
-          responses: { '200': json('CommandList', 'Commands, oldest change first.'), '422': error('Bad cursor.'), ...common },
+          responses: {
+            '200': json('CommandList', 'Commands, oldest change first.'),
+            '422': error('Bad cursor.'),
+            ...common,
+          },
         },
         post: {
           operationId: 'submitCommand',
           summary: 'Submit a command (id is the idempotency key)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('CommandRequest') } } },
           responses: {
-            '202': json('CommandRecord', 'Accepted (or the same command again for a repeated id and payload).'),
+            '202': json(
+              'CommandRecord',
+              'Accepted (or the same command again for a repeated id and payload).',
+            ),
             '400': error('BAD_JSON: the body is not JSON.'),
             '403': error('FORBIDDEN: the caller lacks the operator role for this farm.'),
             '413': error('BODY_TOO_LARGE.'),
             '415': error('UNSUPPORTED_MEDIA_TYPE: send application/json.'),
-            '422': error('VALIDATION: unknown target or action, params out of bounds, or the id was used for a different command.'),
+            '422': error(
+              'VALIDATION: unknown target or action, params out of bounds, or the id was used for a different command.',
+            ),
             ...common,
           },
         },
@@ -124,15 +174,31 @@ export function buildOpenApi(): Record<string, unknown> {
         get: {
           operationId: 'getCommand',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('CommandRecord', 'The command and its state history.'), '404': error('No such command.'), ...common },
+          responses: {
+            '200': json('CommandRecord', 'The command and its state history.'),
+            '404': error('No such command.'),
+            ...common,
+          },
         },
       },
       '/api/stream': {
         get: {
           operationId: 'stream',
           summary: 'Live stream (WebSocket upgrade); each text frame is one StreamMessage',
-          parameters: [{ name: 'since', in: 'query', required: false, description: 'Last seq received; replays or sends a gap.', schema: { type: 'integer', minimum: 0 } }],
-          responses: { '101': { description: 'Switching protocols; frames are StreamMessage JSON.' }, '400': error('Bad since.'), ...common },
+          parameters: [
+            {
+              name: 'since',
+              in: 'query',
+              required: false,
+              description: 'Last seq received; replays or sends a gap.',
+              schema: { type: 'integer', minimum: 0 },
+            },
+          ],
+          responses: {
+            '101': { description: 'Switching protocols; frames are StreamMessage JSON.' },
+            '400': error('Bad since.'),
+            ...common,
+          },
         },
       },
     },

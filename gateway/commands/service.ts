@@ -58,7 +58,9 @@ interface Watch {
 }
 
 export function fingerprintOf(req: CommandRequest): string {
-  const params = Object.fromEntries(Object.entries(req.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const params = Object.fromEntries(
+    Object.entries(req.params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return JSON.stringify([req.action, req.target, params, Date.parse(req.expiresAt)]);
 }
 
@@ -71,7 +73,12 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   const idleWaiters: (() => void)[] = [];
   let disposed = false;
 
-  function transition(id: string, state: CommandState, reason?: string, patch?: Partial<CommandRecord>): CommandRecord {
+  function transition(
+    id: string,
+    state: CommandState,
+    reason?: string,
+    patch?: Partial<CommandRecord>,
+  ): CommandRecord {
     const current = store.get(id);
     if (!current) throw new Error(`command ${id} vanished`);
     const at = iso(clock.now());
@@ -121,7 +128,13 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     const spec = findCommand(layout, rec.target, rec.action);
     const checked = spec ? checkParams(spec.params, rec.params) : undefined;
     if (!spec || !checked?.ok) {
-      transition(id, 'rejected', spec ? `params no longer valid: ${checked && !checked.ok ? checked.reasons.join('; ') : ''}` : `${rec.target} has no action ${rec.action} any more`);
+      transition(
+        id,
+        'rejected',
+        spec
+          ? `params no longer valid: ${checked && !checked.ok ? checked.reasons.join('; ') : ''}`
+          : `${rec.target} has no action ${rec.action} any more`,
+      );
       return;
     }
     const startedAt = clock.now();
@@ -129,16 +142,32 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     let outcome: ActuationOutcome;
     try {
       outcome = await driver.execute(
-        { id, target: rec.target, action: rec.action, params: checked.params, expiresAt: rec.expiresAt, requestedBy: rec.requestedBy },
+        {
+          id,
+          target: rec.target,
+          action: rec.action,
+          params: checked.params,
+          expiresAt: rec.expiresAt,
+          requestedBy: rec.requestedBy,
+        },
         abort.signal,
       );
     } catch (err) {
       log.error('actuator driver threw', { id, err });
-      outcome = { outcome: 'failed', reason: `the actuator driver failed: ${err instanceof Error ? err.message : String(err)}` };
+      outcome = {
+        outcome: 'failed',
+        reason: `the actuator driver failed: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
     transition(id, outcome.outcome, outcome.reason);
     if (outcome.outcome === 'succeeded' && spec.confirm && spec.confirmedBy) {
-      watches.push({ id, sensor: spec.confirmedBy, rule: spec.confirm, after: startedAt, deadline: clock.now() + spec.confirm.withinMs });
+      watches.push({
+        id,
+        sensor: spec.confirmedBy,
+        rule: spec.confirm,
+        after: startedAt,
+        deadline: clock.now() + spec.confirm.withinMs,
+      });
     }
   }
 
@@ -147,7 +176,8 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     for (const w of idleWaiters.splice(0)) w();
   }
 
-  const confirms = (rule: ConfirmRule, value: number) => (rule.expect === 'rise' ? value > rule.threshold : value < rule.threshold);
+  const confirms = (rule: ConfirmRule, value: number) =>
+    rule.expect === 'rise' ? value > rule.threshold : value < rule.threshold;
 
   return {
     submit(request, requestedBy) {
@@ -165,20 +195,28 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
       const actuator = layout.actuators.find((a) => a.id === request.target);
       if (!actuator) {
         throw new AgromeshError('VALIDATION', `Unknown target "${request.target}".`, {
-          details: [{ path: 'target', message: `known: ${layout.actuators.map((a) => a.id).join(', ') || 'none'}` }],
+          details: [
+            { path: 'target', message: `known: ${layout.actuators.map((a) => a.id).join(', ') || 'none'}` },
+          ],
         });
       }
       const spec = actuator.commands.find((c) => c.action === request.action);
       if (!spec) {
         throw new AgromeshError('VALIDATION', `Unknown action "${request.action}" for ${actuator.id}.`, {
-          details: [{ path: 'action', message: `known: ${actuator.commands.map((c) => c.action).join(', ')}` }],
+          details: [
+            { path: 'action', message: `known: ${actuator.commands.map((c) => c.action).join(', ')}` },
+          ],
         });
       }
       const checked = checkParams(spec.params, request.params);
       if (!checked.ok) {
-        throw new AgromeshError('VALIDATION', `Invalid params for ${actuator.id}/${spec.action}: ${checked.reasons.join('; ')}.`, {
-          details: checked.reasons.map((message) => ({ path: 'params', message })),
-        });
+        throw new AgromeshError(
+          'VALIDATION',
+          `Invalid params for ${actuator.id}/${spec.action}: ${checked.reasons.join('; ')}.`,
+          {
+            details: checked.reasons.map((message) => ({ path: 'params', message })),
+          },
+        );
       }
       const now = clock.now();
       const expiresAt = Date.parse(request.expiresAt);
@@ -201,13 +239,21 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
         requestedBy,
         history: [
           { state: 'queued', at },
-          ...(expired ? [{ state: 'expired' as const, at, reason: 'expiresAt was already past when it arrived' }] : []),
+          ...(expired
+            ? [{ state: 'expired' as const, at, reason: 'expiresAt was already past when it arrived' }]
+            : []),
         ],
         ...(expired ? { reason: 'expiresAt was already past when it arrived' } : {}),
         confirmation: null,
       };
       const saved = store.insert(record, fingerprint).record;
-      log.info('command accepted', { id: saved.id, target: saved.target, action: saved.action, requestedBy, state: saved.state });
+      log.info('command accepted', {
+        id: saved.id,
+        target: saved.target,
+        action: saved.action,
+        requestedBy,
+        state: saved.state,
+      });
       options.onChange(saved);
       if (!expired) enqueue(saved);
       return { record: saved, created: true };
@@ -215,7 +261,11 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     get: (id) => store.get(id)?.record,
     recover() {
       for (const { record } of store.inStates(['running'])) {
-        transition(record.id, 'failed', 'the gateway stopped while this command was running; check the actuator before retrying');
+        transition(
+          record.id,
+          'failed',
+          'the gateway stopped while this command was running; check the actuator before retrying',
+        );
       }
       for (const { record } of store.inStates(['queued'])) enqueue(record);
     },
@@ -238,7 +288,9 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
       if (watches.length === 0) return;
       for (let i = watches.length - 1; i >= 0; i--) {
         const w = watches[i]!;
-        const hit = readings.find((r) => r.sensorId === w.sensor && r.ts >= w.after && r.value !== null && confirms(w.rule, r.value));
+        const hit = readings.find(
+          (r) => r.sensorId === w.sensor && r.ts >= w.after && r.value !== null && confirms(w.rule, r.value),
+        );
         if (!hit) continue;
         watches.splice(i, 1);
         const rec = store.get(w.id)?.record;

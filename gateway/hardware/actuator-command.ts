@@ -20,23 +20,28 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
   return {
     execute(request, signal) {
       return new Promise<ActuationOutcome>((resolve) => {
-        const proc = spawn('/bin/sh', ['-c', `${options.command} "$@"`, 'agromesh-actuator', request.target, request.action], {
-          stdio: ['pipe', 'pipe', 'pipe'],
-          // Its own process group, so a timeout kills the handler and everything it started.
-          detached: true,
-          env: {
-            ...process.env,
-            AGROMESH_COMMAND_ID: request.id,
-            AGROMESH_TARGET: request.target,
-            AGROMESH_ACTION: request.action,
-            AGROMESH_PARAMS: JSON.stringify(request.params),
-            AGROMESH_REQUESTED_BY: request.requestedBy,
+        const proc = spawn(
+          '/bin/sh',
+          ['-c', `${options.command} "$@"`, 'agromesh-actuator', request.target, request.action],
+          {
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // Its own process group, so a timeout kills the handler and everything it started.
+            detached: true,
+            env: {
+              ...process.env,
+              AGROMESH_COMMAND_ID: request.id,
+              AGROMESH_TARGET: request.target,
+              AGROMESH_ACTION: request.action,
+              AGROMESH_PARAMS: JSON.stringify(request.params),
+              AGROMESH_REQUESTED_BY: request.requestedBy,
+            },
           },
-        });
+        );
         let stdout = '';
         let stderr = '';
         let why: string | undefined;
-        const cap = (s: string, d: Buffer, n: number) => (s.length < n ? s + d.toString().slice(0, n - s.length) : s);
+        const cap = (s: string, d: Buffer, n: number) =>
+          s.length < n ? s + d.toString().slice(0, n - s.length) : s;
         proc.stdout.on('data', (d: Buffer) => (stdout = cap(stdout, d, 64 * 1024)));
         proc.stderr.on('data', (d: Buffer) => (stderr = cap(stderr, d, 8 * 1024)));
         proc.stdin.on('error', () => {}); // the handler may not read stdin
@@ -45,7 +50,10 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
           why ??= reason;
           killGroup(proc.pid, 'SIGKILL');
         };
-        const timer = setTimeout(() => kill(`the actuator command timed out after ${timeoutMs} ms`), timeoutMs);
+        const timer = setTimeout(
+          () => kill(`the actuator command timed out after ${timeoutMs} ms`),
+          timeoutMs,
+        );
         const onAbort = () => kill('the gateway stopped while the actuator command was running');
         signal.addEventListener('abort', onAbort, { once: true });
         proc.on('error', (err) => {
@@ -56,8 +64,10 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
           signal.removeEventListener('abort', onAbort);
           const said = reasonFrom(stdout) ?? lastLine(stderr);
           if (why) return resolve({ outcome: 'failed', reason: why });
-          if (code === 0) return resolve(said ? { outcome: 'succeeded', reason: said } : { outcome: 'succeeded' });
-          if (code === EXIT_REJECTED) return resolve({ outcome: 'rejected', reason: said ?? 'the actuator refused the command' });
+          if (code === 0)
+            return resolve(said ? { outcome: 'succeeded', reason: said } : { outcome: 'succeeded' });
+          if (code === EXIT_REJECTED)
+            return resolve({ outcome: 'rejected', reason: said ?? 'the actuator refused the command' });
           options.log.warn('actuator command failed', { id: request.id, code });
           resolve({ outcome: 'failed', reason: said ?? `the actuator command exited with code ${code}` });
         });

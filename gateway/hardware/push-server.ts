@@ -18,9 +18,17 @@ export interface PushServer {
   dispose(): Promise<void>;
 }
 
-export async function startPushServer(options: { host: string; port: number; ingest: Ingest; clock: Clock }): Promise<PushServer> {
+export async function startPushServer(options: {
+  host: string;
+  port: number;
+  ingest: Ingest;
+  clock: Clock;
+}): Promise<PushServer> {
   if (!isLoopbackAddress(options.host)) {
-    throw new AgromeshError('VALIDATION', `The readings push endpoint listens on loopback only, not ${options.host}.`);
+    throw new AgromeshError(
+      'VALIDATION',
+      `The readings push endpoint listens on loopback only, not ${options.host}.`,
+    );
   }
   const server: Server = createJsonServer({ maxHeaderSize: Limits.headerBytes }, async (req, res) => {
     if (!isLoopbackAddress(normalizeRemoteAddress(req.socket.remoteAddress ?? ''))) {

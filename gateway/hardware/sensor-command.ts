@@ -35,7 +35,10 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
   const launch = () => {
     if (stopped) return;
     const startedAt = Date.now();
-    const proc = spawn('/bin/sh', ['-c', options.command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn('/bin/sh', ['-c', options.command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child = proc;
     const onLine = lineSplitter(
       options.maxLineBytes ?? 64 * 1024,
@@ -53,7 +56,9 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
       },
     );
     proc.stdout!.on('data', onLine);
-    proc.stderr!.on('data', (d: Buffer) => log.debug('sensor command stderr', { text: d.toString().slice(0, 500) }));
+    proc.stderr!.on('data', (d: Buffer) =>
+      log.debug('sensor command stderr', { text: d.toString().slice(0, 500) }),
+    );
     proc.on('error', (err) => log.error('sensor command failed to start', { err }));
     proc.on('close', (code, signal) => {
       child = undefined;

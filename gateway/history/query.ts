@@ -67,7 +67,12 @@ export function queryHistory(store: ReadingStore, req: HistoryRequest, ctx: Hist
   };
 }
 
-function fromRollups(store: ReadingStore, req: HistoryRequest, maxPoints: number, ctx: HistoryContext): HistoryResult {
+function fromRollups(
+  store: ReadingStore,
+  req: HistoryRequest,
+  maxPoints: number,
+  ctx: HistoryContext,
+): HistoryResult {
   const rows = store.rollups(req.sensor, req.from, req.to);
   const series = extremaSeries(rows);
   let method: DownsampleMethod = 'rollup-1m';
@@ -89,7 +94,11 @@ function fromRollups(store: ReadingStore, req: HistoryRequest, maxPoints: number
     source: 'rollup-1m',
     resolutionMs: round(resolutionMs),
     sourcePoints: rows.length,
-    points: markMissing(points, gapThreshold(Math.max(ctx.intervalMs, MINUTE), resolutionMs, method), maxPoints),
+    points: markMissing(
+      points,
+      gapThreshold(Math.max(ctx.intervalMs, MINUTE), resolutionMs, method),
+      maxPoints,
+    ),
   };
 }
 

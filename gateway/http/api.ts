@@ -37,7 +37,9 @@ export interface ApiDeps {
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) => Promise<void>;
 
-export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createApiHandler(
+  deps: ApiDeps,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { auth, clock } = deps;
 
   const routes: { pattern: RegExp; methods: Record<string, Route> }[] = [
@@ -119,14 +121,21 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       let rev = 0;
       for (;;) {
         const batch = deps.commandStore.changedSince(rev, Limits.commandsPageMax);
-        for (const c of batch) if (Date.parse(c.record.updatedAt) >= cursor.at && page.length < limit) page.push(c);
+        for (const c of batch)
+          if (Date.parse(c.record.updatedAt) >= cursor.at && page.length < limit) page.push(c);
         if (batch.length < Limits.commandsPageMax || page.length >= limit) break;
         rev = batch[batch.length - 1]!.rev;
       }
     }
     const last = page[page.length - 1];
     const head = deps.commandStore.headRev();
-    const next = last ? String(last.rev) : cursor.kind === 'rev' ? String(Math.min(cursor.rev, head)) : head > 0 ? String(head) : null;
+    const next = last
+      ? String(last.rev)
+      : cursor.kind === 'rev'
+        ? String(Math.min(cursor.rev, head))
+        : head > 0
+          ? String(head)
+          : null;
     return { commands: page.map((c) => c.record), next };
   }
 

@@ -43,13 +43,15 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryRequest {
   const from = int(params, 'from', true)!;
   const to = int(params, 'to', true)!;
   if (to < from) invalid('"to" must not be before "from"');
-  if (to - from > Limits.historyMaxRangeMs) invalid(`the range may be at most ${Limits.historyMaxRangeMs} ms (2 years)`);
+  if (to - from > Limits.historyMaxRangeMs)
+    invalid(`the range may be at most ${Limits.historyMaxRangeMs} ms (2 years)`);
   const maxPoints = int(params, 'maxPoints', false);
   if (maxPoints !== undefined && (maxPoints < 2 || maxPoints > Limits.historyMaxPoints)) {
     invalid(`"maxPoints" must be between 2 and ${Limits.historyMaxPoints}`);
   }
   const method = single(params, 'method');
-  if (method !== undefined && method !== 'lttb' && method !== 'minmax') invalid('"method" must be lttb or minmax');
+  if (method !== undefined && method !== 'lttb' && method !== 'minmax')
+    invalid('"method" must be lttb or minmax');
   return { sensor, from, to, maxPoints, method };
 }
 
@@ -60,7 +62,8 @@ export function parseCommandsQuery(params: URLSearchParams): { cursor: CommandsC
   const since = single(params, 'since');
   const limitRaw = int(params, 'limit', false);
   const limit = limitRaw ?? Limits.commandsPageMax;
-  if (limit < 1 || limit > Limits.commandsPageMax) invalid(`"limit" must be between 1 and ${Limits.commandsPageMax}`);
+  if (limit < 1 || limit > Limits.commandsPageMax)
+    invalid(`"limit" must be between 1 and ${Limits.commandsPageMax}`);
   if (since === undefined || since === '') return { cursor: { kind: 'latest' }, limit };
   if (/^\d{1,15}$/.test(since)) return { cursor: { kind: 'rev', rev: Number(since) }, limit };
   if (z.iso.datetime({ offset: true }).safeParse(since).success) {
@@ -83,13 +86,16 @@ export function parseCommandRequest(body: unknown): CommandRequest {
   // prototype instead: refuse such names before they are silently dropped.
   const rawParams = (body as { params?: unknown } | null)?.params;
   if (rawParams && typeof rawParams === 'object') {
-    for (const k of Object.keys(rawParams)) if (k === '__proto__' || k === 'constructor' || k === 'prototype') invalid(`param name "${k}" is not allowed`);
+    for (const k of Object.keys(rawParams))
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype')
+        invalid(`param name "${k}" is not allowed`);
   }
   const req = parseInput(CommandRequest, body, 'command');
   const keys = Object.keys(req.params);
   if (keys.length > 50) invalid('too many params');
   for (const k of keys) if (k.length > 100) invalid('a param name is too long');
-  for (const v of Object.values(req.params)) if (typeof v === 'string' && v.length > 1000) invalid('a param value is too long');
+  for (const v of Object.values(req.params))
+    if (typeof v === 'string' && v.length > 1000) invalid('a param value is too long');
   return req;
 }
 

@@ -53,7 +53,9 @@ export function createCommandStore(db: DatabaseSync): CommandStore {
     'UPDATE commands SET state = ?, updated_at = ?, history = ?, reason = ?, confirmation = ?, rev = ? WHERE id = ?',
   );
   const sinceStmt = db.prepare('SELECT * FROM commands WHERE rev > ? ORDER BY rev LIMIT ?');
-  const latestStmt = db.prepare('SELECT * FROM (SELECT * FROM commands ORDER BY rev DESC LIMIT ?) ORDER BY rev');
+  const latestStmt = db.prepare(
+    'SELECT * FROM (SELECT * FROM commands ORDER BY rev DESC LIMIT ?) ORDER BY rev',
+  );
   let rev = (db.prepare('SELECT coalesce(max(rev), 0) AS r FROM commands').get() as { r: number }).r;
 
   return {
@@ -106,9 +108,11 @@ export function createCommandStore(db: DatabaseSync): CommandStore {
     latest: (limit) => (latestStmt.all(limit) as unknown as Row[]).map(fromRow),
     inStates(states) {
       const marks = states.map(() => '?').join(', ');
-      return (db.prepare(`SELECT * FROM commands WHERE state IN (${marks}) ORDER BY rev`).all(...states) as unknown as Row[]).map(
-        fromRow,
-      );
+      return (
+        db
+          .prepare(`SELECT * FROM commands WHERE state IN (${marks}) ORDER BY rev`)
+          .all(...states) as unknown as Row[]
+      ).map(fromRow);
     },
     headRev: () => rev,
   };

@@ -44,7 +44,9 @@ export interface ReadingStore {
 }
 
 export function createReadingStore(db: DatabaseSync): ReadingStore {
-  const insertRaw = db.prepare('INSERT OR IGNORE INTO readings (sensor_id, ts, value, quality) VALUES (?, ?, ?, ?)');
+  const insertRaw = db.prepare(
+    'INSERT OR IGNORE INTO readings (sensor_id, ts, value, quality) VALUES (?, ?, ?, ?)',
+  );
   const upsertRollup = db.prepare(`
     INSERT INTO rollups_1m (sensor_id, bucket, n, faults, sum, min, min_ts, max, max_ts)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -58,24 +60,35 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
       max = CASE WHEN excluded.max IS NOT NULL AND (max IS NULL OR excluded.max > max) THEN excluded.max ELSE max END
   `);
   const insertSeen = db.prepare('INSERT OR IGNORE INTO sensors_seen (sensor_id) VALUES (?)');
-  const latestStmt = db.prepare('SELECT sensor_id, ts, value, quality FROM readings WHERE sensor_id = ? ORDER BY ts DESC LIMIT 1');
-  const countStmt = db.prepare('SELECT count(*) AS c FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ?');
-  const rangeStmt = db.prepare('SELECT ts, value FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? ORDER BY ts');
+  const latestStmt = db.prepare(
+    'SELECT sensor_id, ts, value, quality FROM readings WHERE sensor_id = ? ORDER BY ts DESC LIMIT 1',
+  );
+  const countStmt = db.prepare(
+    'SELECT count(*) AS c FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ?',
+  );
+  const rangeStmt = db.prepare(
+    'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? ORDER BY ts',
+  );
   const rollupStmt = db.prepare(
     'SELECT bucket, n, faults, sum, min, min_ts, max, max_ts FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? ORDER BY bucket',
   );
-  const countRollupStmt = db.prepare('SELECT count(*) AS c FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ?');
+  const countRollupStmt = db.prepare(
+    'SELECT count(*) AS c FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ?',
+  );
   const oldestStmt = db.prepare('SELECT min(ts) AS t FROM readings WHERE sensor_id = ?');
   const oldestRollupStmt = db.prepare('SELECT min(bucket) AS t FROM rollups_1m WHERE sensor_id = ?');
   const deleteRaw = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
   const deleteRollup = db.prepare('DELETE FROM rollups_1m WHERE sensor_id = ? AND bucket < ?');
 
   const seen = new Set(
-    (db.prepare('SELECT sensor_id FROM sensors_seen').all() as { sensor_id: string }[]).map((r) => r.sensor_id),
+    (db.prepare('SELECT sensor_id FROM sensors_seen').all() as { sensor_id: string }[]).map(
+      (r) => r.sensor_id,
+    ),
   );
   const latest = new Map<string, Reading>();
   for (const id of seen) {
-    const row = latestStmt.get(id) as { sensor_id: string; ts: number; value: number | null; quality: string } | undefined;
+    const row = latestStmt.get(id) as
+      { sensor_id: string; ts: number; value: number | null; quality: string } | undefined;
     if (row) latest.set(id, toReading(row));
   }
 

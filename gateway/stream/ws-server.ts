@@ -55,7 +55,11 @@ export function attachStreamServer(options: StreamServerOptions): StreamServer {
   const { server, hub, log } = options;
   const maxClients = options.maxClients ?? 200;
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.wsFrameBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: Limits.wsFrameBytes,
+    perMessageDeflate: false,
+  });
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -64,10 +68,12 @@ export function attachStreamServer(options: StreamServerOptions): StreamServer {
       let since: number | undefined;
       try {
         const url = new URL(req.url ?? '/', 'http://gateway');
-        if (url.pathname !== FARM_STREAM_PATH) throw new AgromeshError('NOT_FOUND', `No stream at ${url.pathname}.`);
+        if (url.pathname !== FARM_STREAM_PATH)
+          throw new AgromeshError('NOT_FOUND', `No stream at ${url.pathname}.`);
         since = parseStreamSince(url.searchParams);
         await options.authorize(req);
-        if (wss.clients.size >= maxClients) throw new AgromeshError('UNAVAILABLE', 'Too many stream clients.');
+        if (wss.clients.size >= maxClients)
+          throw new AgromeshError('UNAVAILABLE', 'Too many stream clients.');
       } catch (err) {
         refuse(socket, err instanceof TypeError ? new AgromeshError('BAD_REQUEST') : err);
         return;

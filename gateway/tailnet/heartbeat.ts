@@ -36,7 +36,12 @@ export interface HeartbeatLoop {
   dispose(): void;
 }
 
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const base = Math.min(maxMs, initialMs * 1.6 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
@@ -52,7 +57,12 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
   let lastOkAt: number | null = null;
   let detail: string | undefined = 'not sent yet';
   let waiters: ((s: HeartbeatStatus) => void)[] = [];
-  const status = (): HeartbeatStatus => ({ ok: failures === 0 && lastOkAt !== null, detail, lastOkAt, failures });
+  const status = (): HeartbeatStatus => ({
+    ok: failures === 0 && lastOkAt !== null,
+    detail,
+    lastOkAt,
+    failures,
+  });
 
   const attempt = async () => {
     try {
@@ -71,7 +81,10 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
     const s = status();
     for (const w of waiters.splice(0)) w(s);
     if (stopped) return;
-    timer = setTimeout(() => void attempt(), failures === 0 ? interval : backoffDelay(failures, initial, max, random));
+    timer = setTimeout(
+      () => void attempt(),
+      failures === 0 ? interval : backoffDelay(failures, initial, max, random),
+    );
     timer.unref();
   };
 
@@ -88,7 +101,9 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
       req.on('response', (res) => {
         res.resume();
         res.on('end', () =>
-          res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`registry answered ${res.statusCode}`)),
+          res.statusCode && res.statusCode < 300
+            ? resolve()
+            : reject(new Error(`registry answered ${res.statusCode}`)),
         );
       });
       req.end(body);

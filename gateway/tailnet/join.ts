@@ -51,18 +51,28 @@ export async function ensureJoined(options: JoinOptions): Promise<JoinOutcome> {
   ];
   try {
     await new Promise<void>((resolve, reject) => {
-      execFile(options.tailscaleBin, args, { timeout: options.timeoutMs ?? 60_000 }, (err, _stdout, stderr) => {
-        if (!err) return resolve();
-        const text = redact(String(stderr || err.message).trim()).slice(0, 500);
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          reject(new AgromeshError('TAILNET_UNSUPPORTED', `${options.tailscaleBin} not found; install Tailscale or pass --tailscale-bin.`));
-        } else if (/auth|key|expired|invalid/i.test(text)) {
-          reject(new AgromeshError('TAILNET_AUTH', `tailscale up refused the auth key: ${text}`));
-        } else {
-          reject(new AgromeshError('TAILNET_REJECTED', `tailscale up failed: ${text}`));
-        }
-      });
+      execFile(
+        options.tailscaleBin,
+        args,
+        { timeout: options.timeoutMs ?? 60_000 },
+        (err, _stdout, stderr) => {
+          if (!err) return resolve();
+          const text = redact(String(stderr || err.message).trim()).slice(0, 500);
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') {
+            reject(
+              new AgromeshError(
+                'TAILNET_UNSUPPORTED',
+                `${options.tailscaleBin} not found; install Tailscale or pass --tailscale-bin.`,
+              ),
+            );
+          } else if (/auth|key|expired|invalid/i.test(text)) {
+            reject(new AgromeshError('TAILNET_AUTH', `tailscale up refused the auth key: ${text}`));
+          } else {
+            reject(new AgromeshError('TAILNET_REJECTED', `tailscale up failed: ${text}`));
+          }
+        },
+      );
     });
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

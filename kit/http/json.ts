@@ -7,6 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AgromeshError, toAgromeshError } from '../../protocol/errors.ts';
 
+/** The request's path, or 400 when the request target cannot be parsed (e.g. `http://[::1`). */
+export function requestPath(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    throw new AgromeshError('BAD_REQUEST', 'The request target could not be parsed.');
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();

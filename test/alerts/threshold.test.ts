@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRuleInput } from '../../preload/contract.ts';
-import { farmInfo, type Harness, harness, MIN, reading, sensor } from './helpers.ts';
+import { farmInfo, type Harness, harness, MIN, reading, sensor, summary } from './helpers.ts';
 
 let h: Harness;
 afterEach(async () => h?.dispose());
@@ -165,6 +165,15 @@ describe('value rules', () => {
     expect(firing()).toHaveLength(0);
     await h.walk(MIN, MIN);
     expect(firing()).toHaveLength(1);
+  });
+
+  it('still evaluates a reading that the farm summary announced before the stream delivered it', async () => {
+    h = await harness();
+    h.alerts.saveRule(tooHot({ forS: 0 }), 'alice@example.com');
+    const r = reading('t1', h.time.now, 50);
+    h.alerts.onHealth(summary('north', {}, [r]));
+    h.alerts.onReadings('north', [r], info);
+    expect(firing()).toMatchObject([{ facts: { value: 50 } }]);
   });
 
   it('ignores replayed and faulty readings', async () => {

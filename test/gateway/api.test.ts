@@ -1,7 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CommandList, CommandRecord, CurrentData, FarmInfo, Health, HistoryResponse } from '../../protocol/farm-api.ts';
+import {
+  CommandList,
+  CommandRecord,
+  CurrentData,
+  FarmInfo,
+  Health,
+  HistoryResponse,
+} from '../../protocol/farm-api.ts';
 import type { ActuationRequest, ActuatorDriver } from '../../gateway/commands/driver.ts';
-import { AGRONOMIST, OPERATOR, type TestGateway, call, expiresIn, startTestGateway, tempDir } from './helpers.ts';
+import {
+  AGRONOMIST,
+  OPERATOR,
+  type TestGateway,
+  call,
+  expiresIn,
+  startTestGateway,
+  tempDir,
+} from './helpers.ts';
 import { responseErrors } from './openapi-validator.ts';
 
 let gw: TestGateway | undefined;
@@ -11,9 +26,17 @@ afterEach(async () => {
 });
 
 /** GET/POST and check the body against the OpenAPI document on the way. */
-async function api(method: string, path: string, documented: string, options: Parameters<typeof call>[3] = {}) {
+async function api(
+  method: string,
+  path: string,
+  documented: string,
+  options: Parameters<typeof call>[3] = {},
+) {
   const reply = await call(gw!.url, method, path, options);
-  expect(responseErrors(documented, method, reply.status, reply.body), `${method} ${path} → ${reply.status} ${reply.text}`).toBeNull();
+  expect(
+    responseErrors(documented, method, reply.status, reply.body),
+    `${method} ${path} → ${reply.status} ${reply.text}`,
+  ).toBeNull();
   return reply;
 }
 
@@ -51,8 +74,17 @@ describe('Farm API v1', () => {
     gw.clock.advance(5 * 60_000);
     gw.tick();
     const fresh = CurrentData.parse((await api('GET', '/api/data/current', '/api/data/current')).body);
-    expect(fresh.readings.map((r) => r.sensorId).sort()).toEqual(['air-humidity', 'air-temp', 'flow-1', 'soil-1', 'soil-2', 'tank-1']);
-    expect(fresh.readings.every((r) => r.ts <= gw!.clock.now() && r.ts > gw!.clock.now() - 60_000)).toBe(true);
+    expect(fresh.readings.map((r) => r.sensorId).sort()).toEqual([
+      'air-humidity',
+      'air-temp',
+      'flow-1',
+      'soil-1',
+      'soil-2',
+      'tank-1',
+    ]);
+    expect(fresh.readings.every((r) => r.ts <= gw!.clock.now() && r.ts > gw!.clock.now() - 60_000)).toBe(
+      true,
+    );
     gw.clock.advance(10 * 60_000); // no tick: nothing new arrives
     const later = CurrentData.parse((await api('GET', '/api/data/current', '/api/data/current')).body);
     expect(later.readings.filter((r) => r.value !== null).every((r) => r.quality === 'stale')).toBe(true);
@@ -67,7 +99,8 @@ describe('Farm API v1', () => {
     expect(gw.ingest([{ sensorId: 'soil-1', ts: spikeAt, value: 97.5, quality: 'ok' }]).accepted).toBe(1);
     const to = gw.clock.now();
 
-    const q = (params: string) => api('GET', `/api/data/history?sensor=soil-1&${params}`, '/api/data/history');
+    const q = (params: string) =>
+      api('GET', `/api/data/history?sensor=soil-1&${params}`, '/api/data/history');
     const raw = HistoryResponse.parse((await q(`from=${to - 30 * 60_000}&to=${to}`)).body);
     expect(raw.method).toBe('raw');
     expect(raw.sourcePoints).toBe(raw.points.length);
@@ -88,13 +121,17 @@ describe('Farm API v1', () => {
     expect(lttb.points).toContainEqual([spikeAt, 97.5]);
 
     expect((await q(`from=${to}&to=${start}`)).status).toBe(422);
-    expect((await api('GET', `/api/data/history?sensor=nope&from=${start}&to=${to}`, '/api/data/history')).status).toBe(404);
+    expect(
+      (await api('GET', `/api/data/history?sensor=nope&from=${start}&to=${to}`, '/api/data/history')).status,
+    ).toBe(404);
   });
 
   it('accepts a command with 202, runs it, and attaches the reading that confirms it', async () => {
     gw = await startTestGateway();
     gw.tick();
-    const posted = await api('POST', '/api/commands', '/api/commands', { body: openValve('cmd-1', 10, expiresIn(gw.clock, 60_000)) });
+    const posted = await api('POST', '/api/commands', '/api/commands', {
+      body: openValve('cmd-1', 10, expiresIn(gw.clock, 60_000)),
+    });
     expect(posted.status).toBe(202);
     expect(posted.headers.location).toBe('/api/commands/cmd-1');
     const accepted = CommandRecord.parse(posted.body);
@@ -119,7 +156,9 @@ describe('Farm API v1', () => {
     const body = openValve('same-id', 15, expiresIn(gw.clock, 60_000));
     const first = CommandRecord.parse((await api('POST', '/api/commands', '/api/commands', { body })).body);
     await gw.commandsIdle();
-    const again = await api('POST', '/api/commands', '/api/commands', { body: { ...body, params: { durationMin: 15 } } });
+    const again = await api('POST', '/api/commands', '/api/commands', {
+      body: { ...body, params: { durationMin: 15 } },
+    });
     expect(again.status).toBe(202);
     const second = CommandRecord.parse(again.body);
     expect(second.id).toBe(first.id);
@@ -127,12 +166,22 @@ describe('Farm API v1', () => {
     expect(second.state).toBe('succeeded');
     // Equivalent instant written differently is the same payload.
     const sameInstant = new Date(body.expiresAt).toISOString().replace('Z', '+00:00');
-    expect((await api('POST', '/api/commands', '/api/commands', { body: { ...body, expiresAt: sameInstant } })).status).toBe(202);
+    expect(
+      (await api('POST', '/api/commands', '/api/commands', { body: { ...body, expiresAt: sameInstant } }))
+        .status,
+    ).toBe(202);
     await gw.commandsIdle();
     expect(driver.calls).toHaveLength(1);
-    expect(driver.calls[0]).toMatchObject({ id: 'same-id', target: 'valve-1', action: 'open', params: { durationMin: 15 } });
+    expect(driver.calls[0]).toMatchObject({
+      id: 'same-id',
+      target: 'valve-1',
+      action: 'open',
+      params: { durationMin: 15 },
+    });
 
-    const changed = await api('POST', '/api/commands', '/api/commands', { body: { ...body, params: { durationMin: 20 } } });
+    const changed = await api('POST', '/api/commands', '/api/commands', {
+      body: { ...body, params: { durationMin: 20 } },
+    });
     expect(changed.status).toBe(422);
     expect(JSON.stringify(changed.body)).toMatch(/already used/);
     expect(driver.calls).toHaveLength(1);
@@ -145,18 +194,28 @@ describe('Farm API v1', () => {
     const post = (body: unknown) => api('POST', '/api/commands', '/api/commands', { body });
     const tooLong = await post(openValve('a1', 121, exp));
     expect(tooLong.status).toBe(422);
-    expect((tooLong.body as { error: { message: string } }).error.message).toMatch(/durationMin = 121 is above the maximum 120 min/);
+    expect((tooLong.body as { error: { message: string } }).error.message).toMatch(
+      /durationMin = 121 is above the maximum 120 min/,
+    );
     const fraction = await post(openValve('a2', 1.5, exp));
     expect((fraction.body as { error: { message: string } }).error.message).toMatch(/whole number/);
     expect((await post(openValve('a3', 0, exp))).status).toBe(422);
     const missing = await post({ id: 'a4', action: 'open', target: 'valve-1', expiresAt: exp });
-    expect((missing.body as { error: { message: string } }).error.message).toMatch(/missing required parameter "durationMin"/);
+    expect((missing.body as { error: { message: string } }).error.message).toMatch(
+      /missing required parameter "durationMin"/,
+    );
     const extra = await post({ ...openValve('a5', 5, exp), params: { durationMin: 5, force: true } });
     expect((extra.body as { error: { message: string } }).error.message).toMatch(/unknown parameter "force"/);
     const action = await post({ id: 'a6', action: 'explode', target: 'valve-1', expiresAt: exp });
     expect(action.status).toBe(422);
     expect((action.body as { error: { message: string } }).error.message).toMatch(/Unknown action "explode"/);
-    const target = await post({ id: 'a7', action: 'open', target: 'valve-9', params: { durationMin: 5 }, expiresAt: exp });
+    const target = await post({
+      id: 'a7',
+      action: 'open',
+      target: 'valve-9',
+      params: { durationMin: 5 },
+      expiresAt: exp,
+    });
     expect((target.body as { error: { message: string } }).error.message).toMatch(/Unknown target "valve-9"/);
     const farFuture = await post(openValve('a8', 5, expiresIn(gw.clock, 8 * 24 * 3_600_000)));
     expect(farFuture.status).toBe(422);
@@ -178,18 +237,28 @@ describe('Farm API v1', () => {
     };
     gw = await startTestGateway({ actuatorDriver: driver });
     const stale = CommandRecord.parse(
-      (await api('POST', '/api/commands', '/api/commands', { body: openValve('stale', 5, expiresIn(gw.clock, -1_000)) })).body,
+      (
+        await api('POST', '/api/commands', '/api/commands', {
+          body: openValve('stale', 5, expiresIn(gw.clock, -1_000)),
+        })
+      ).body,
     );
     expect(stale.state).toBe('expired');
     expect(stale.history.map((h) => h.state)).toEqual(['queued', 'expired']);
     expect(stale.reason).toMatch(/already past/);
 
-    await api('POST', '/api/commands', '/api/commands', { body: openValve('slow', 5, expiresIn(gw.clock, 60_000)) });
-    await api('POST', '/api/commands', '/api/commands', { body: openValve('waiting', 5, expiresIn(gw.clock, 2_000)) });
+    await api('POST', '/api/commands', '/api/commands', {
+      body: openValve('slow', 5, expiresIn(gw.clock, 60_000)),
+    });
+    await api('POST', '/api/commands', '/api/commands', {
+      body: openValve('waiting', 5, expiresIn(gw.clock, 2_000)),
+    });
     expect(calls).toEqual(['slow']);
     gw.clock.advance(5_000);
     gw.tick(); // expiry sweep
-    const waiting = CommandRecord.parse((await api('GET', '/api/commands/waiting', '/api/commands/{id}')).body);
+    const waiting = CommandRecord.parse(
+      (await api('GET', '/api/commands/waiting', '/api/commands/{id}')).body,
+    );
     expect(waiting.state).toBe('expired');
     expect(waiting.reason).toMatch(/while waiting/);
     release();
@@ -207,15 +276,29 @@ describe('Farm API v1', () => {
     expect(first.commands[0]!.state).toBe('succeeded');
     expect(first.next).not.toBeNull();
     gw.clock.advance(60_000);
-    await api('POST', '/api/commands', '/api/commands', { body: { id: 'l2', action: 'close', target: 'valve-1', expiresAt: expiresIn(gw.clock, 60_000) } });
+    await api('POST', '/api/commands', '/api/commands', {
+      body: { id: 'l2', action: 'close', target: 'valve-1', expiresAt: expiresIn(gw.clock, 60_000) },
+    });
     await gw.commandsIdle();
-    const changes = CommandList.parse((await api('GET', `/api/commands?since=${first.next}`, '/api/commands')).body);
+    const changes = CommandList.parse(
+      (await api('GET', `/api/commands?since=${first.next}`, '/api/commands')).body,
+    );
     expect(changes.commands.map((c) => c.id)).toEqual(['l2']);
     expect(changes.commands[0]!.state).toBe('succeeded');
-    const none = CommandList.parse((await api('GET', `/api/commands?since=${changes.next}`, '/api/commands')).body);
+    const none = CommandList.parse(
+      (await api('GET', `/api/commands?since=${changes.next}`, '/api/commands')).body,
+    );
     expect(none.commands).toEqual([]);
     expect(none.next).toBe(changes.next);
-    const byTime = CommandList.parse((await api('GET', `/api/commands?since=${encodeURIComponent(new Date(gw.clock.now() - 1_000).toISOString())}`, '/api/commands')).body);
+    const byTime = CommandList.parse(
+      (
+        await api(
+          'GET',
+          `/api/commands?since=${encodeURIComponent(new Date(gw.clock.now() - 1_000).toISOString())}`,
+          '/api/commands',
+        )
+      ).body,
+    );
     expect(byTime.commands.map((c) => c.id)).toEqual(['l2']);
     const page = CommandList.parse((await api('GET', '/api/commands?since=0&limit=1', '/api/commands')).body);
     expect(page.commands).toHaveLength(1);
@@ -240,23 +323,39 @@ describe('Farm API v1', () => {
     try {
       const blocking: ActuatorDriver = {
         execute: (r, signal) =>
-          new Promise((resolve) => signal.addEventListener('abort', () => resolve({ outcome: 'failed', reason: `stopped during ${r.id}` }))),
+          new Promise((resolve) =>
+            signal.addEventListener('abort', () =>
+              resolve({ outcome: 'failed', reason: `stopped during ${r.id}` }),
+            ),
+          ),
       };
       gw = await startTestGateway({ dataDir: dir.path, actuatorDriver: blocking });
       gw.clock.advance(10 * 60_000);
       gw.tick();
-      await api('POST', '/api/commands', '/api/commands', { body: openValve('before', 5, expiresIn(gw.clock, 3_600_000)) });
-      await api('POST', '/api/commands', '/api/commands', { body: openValve('queued', 5, expiresIn(gw.clock, 3_600_000)) });
+      await api('POST', '/api/commands', '/api/commands', {
+        body: openValve('before', 5, expiresIn(gw.clock, 3_600_000)),
+      });
+      await api('POST', '/api/commands', '/api/commands', {
+        body: openValve('queued', 5, expiresIn(gw.clock, 3_600_000)),
+      });
       const clock = gw.clock;
       await gw.dispose();
       const driver = countingDriver();
       gw = await startTestGateway({ dataDir: dir.path, actuatorDriver: driver }, clock);
       await gw.commandsIdle();
       expect(driver.calls.map((c) => c.id)).toEqual(['queued']);
-      const before = CommandRecord.parse((await api('GET', '/api/commands/before', '/api/commands/{id}')).body);
+      const before = CommandRecord.parse(
+        (await api('GET', '/api/commands/before', '/api/commands/{id}')).body,
+      );
       expect(before).toMatchObject({ state: 'failed', reason: 'stopped during before' });
       const hist = HistoryResponse.parse(
-        (await api('GET', `/api/data/history?sensor=tank-1&from=${clock.now() - 3_600_000}&to=${clock.now()}`, '/api/data/history')).body,
+        (
+          await api(
+            'GET',
+            `/api/data/history?sensor=tank-1&from=${clock.now() - 3_600_000}&to=${clock.now()}`,
+            '/api/data/history',
+          )
+        ).body,
       );
       expect(hist.points.length).toBeGreaterThanOrEqual(20);
       const info = FarmInfo.parse((await api('GET', '/api/info', '/api/info')).body);
@@ -271,7 +370,12 @@ describe('Farm API v1', () => {
   it('records who asked, from the tailnet identity of the operator', async () => {
     gw = await startTestGateway({ actuatorDriver: countingDriver() });
     const rec = CommandRecord.parse(
-      (await api('POST', '/api/commands', '/api/commands', { from: OPERATOR, body: openValve('who', 5, expiresIn(gw.clock, 60_000)) })).body,
+      (
+        await api('POST', '/api/commands', '/api/commands', {
+          from: OPERATOR,
+          body: openValve('who', 5, expiresIn(gw.clock, 60_000)),
+        })
+      ).body,
     );
     expect(rec.requestedBy).toBe('olga@example.com');
   });

@@ -50,13 +50,21 @@ describe('authorization with an injected who-is', () => {
     const stranger = await call(gw.url, 'GET', '/api/info', { from: STRANGER });
     expect(stranger.status).toBe(401);
     expect(stranger.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
-    expect((await call(gw.url, 'GET', '/api/data/current', { from: STRANGER, headers: forged })).status).toBe(401);
+    expect((await call(gw.url, 'GET', '/api/data/current', { from: STRANGER, headers: forged })).status).toBe(
+      401,
+    );
   });
 
   it('lets the operator of this farm command, and refuses others with 403 and the reason', async () => {
     gw = await startTestGateway();
-    expect((await call(gw.url, 'POST', '/api/commands', { from: OPERATOR, body: command('ok-1', gw.clock) })).status).toBe(202);
-    const denied = await call(gw.url, 'POST', '/api/commands', { from: AGRONOMIST, body: command('no-1', gw.clock) });
+    expect(
+      (await call(gw.url, 'POST', '/api/commands', { from: OPERATOR, body: command('ok-1', gw.clock) }))
+        .status,
+    ).toBe(202);
+    const denied = await call(gw.url, 'POST', '/api/commands', {
+      from: AGRONOMIST,
+      body: command('no-1', gw.clock),
+    });
     expect(denied.status).toBe(403);
     const message = (denied.body as { error: { code: string; message: string } }).error;
     expect(message.code).toBe('FORBIDDEN');
@@ -67,16 +75,27 @@ describe('authorization with an injected who-is', () => {
 
   it('grants commands to the configured operator tags and records the node name', async () => {
     gw = await startTestGateway();
-    const reply = await call(gw.url, 'POST', '/api/commands', { from: TAGGED_OPS, body: command('tag-1', gw.clock) });
+    const reply = await call(gw.url, 'POST', '/api/commands', {
+      from: TAGGED_OPS,
+      body: command('tag-1', gw.clock),
+    });
     expect(reply.status).toBe(202);
     expect(CommandRecord.parse(reply.body).requestedBy).toBe('ops-console');
   });
 
   it('ignores identity headers sent by clients', async () => {
     gw = await startTestGateway();
-    const reply = await call(gw.url, 'POST', '/api/commands', { from: AGRONOMIST, headers: forged, body: command('forged', gw.clock) });
+    const reply = await call(gw.url, 'POST', '/api/commands', {
+      from: AGRONOMIST,
+      headers: forged,
+      body: command('forged', gw.clock),
+    });
     expect(reply.status).toBe(403);
-    const ok = await call(gw.url, 'POST', '/api/commands', { from: OPERATOR, headers: { ...forged, 'tailscale-user-login': 'mallory@evil' }, body: command('real', gw.clock) });
+    const ok = await call(gw.url, 'POST', '/api/commands', {
+      from: OPERATOR,
+      headers: { ...forged, 'tailscale-user-login': 'mallory@evil' },
+      body: command('real', gw.clock),
+    });
     expect(CommandRecord.parse(ok.body).requestedBy).toBe('olga@example.com');
   });
 
@@ -99,9 +118,17 @@ describe('authorization with an injected who-is', () => {
 describe('--insecure-no-auth', () => {
   it('refuses to start on a non-loopback address', async () => {
     await expect(
-      startGateway({ dataDir: null, listen: { host: '0.0.0.0', port: 0 }, insecureNoAuth: true, simulate: { seed: 1 }, log: silentLogger }),
+      startGateway({
+        dataDir: null,
+        listen: { host: '0.0.0.0', port: 0 },
+        insecureNoAuth: true,
+        simulate: { seed: 1 },
+        log: silentLogger,
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/loopback/) });
-    await expect(startGateway({ dataDir: null, insecureNoAuth: true, log: silentLogger })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      startGateway({ dataDir: null, insecureNoAuth: true, log: silentLogger }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('treats loopback callers as local operators', async () => {
@@ -115,7 +142,10 @@ describe('--insecure-no-auth', () => {
       log: silentLogger,
     });
     try {
-      const r = await call(gw.url, 'POST', '/api/commands', { from: '127.0.0.1', body: command('local', { now: () => T0 }) });
+      const r = await call(gw.url, 'POST', '/api/commands', {
+        from: '127.0.0.1',
+        body: command('local', { now: () => T0 }),
+      });
       expect(r.status).toBe(202);
       expect(CommandRecord.parse(r.body).requestedBy).toBe('local (no auth)');
     } finally {
@@ -167,13 +197,23 @@ describe('authorization through the LocalAPI of a simulated tailnet', () => {
 
   it('identifies callers by their tailnet node and applies grants by machine name and tags', async () => {
     const clock = { now: () => Date.now() };
-    const byOlga = await call(gw.url, 'POST', '/api/commands', { from: addr.olga, body: command('sim-olga', clock) });
+    const byOlga = await call(gw.url, 'POST', '/api/commands', {
+      from: addr.olga,
+      body: command('sim-olga', clock),
+    });
     expect(byOlga.status).toBe(202);
     expect(CommandRecord.parse(byOlga.body).requestedBy).toBe('olga@example.com');
-    const byOps = await call(gw.url, 'POST', '/api/commands', { from: addr.ops, body: command('sim-ops', clock) });
+    const byOps = await call(gw.url, 'POST', '/api/commands', {
+      from: addr.ops,
+      body: command('sim-ops', clock),
+    });
     expect(CommandRecord.parse(byOps.body).requestedBy).toBe('ops-console');
     expect((await call(gw.url, 'GET', '/api/info', { from: addr.anna })).status).toBe(200);
-    const byAnna = await call(gw.url, 'POST', '/api/commands', { from: addr.anna, headers: forged, body: command('sim-anna', clock) });
+    const byAnna = await call(gw.url, 'POST', '/api/commands', {
+      from: addr.anna,
+      headers: forged,
+      body: command('sim-anna', clock),
+    });
     expect(byAnna.status).toBe(403);
     // 127.0.0.1 is no simulated node: the tailnet does not know it.
     expect((await call(gw.url, 'GET', '/api/info', { from: '127.0.0.1' })).status).toBe(401);
@@ -186,7 +226,12 @@ describe('authorization through the LocalAPI of a simulated tailnet', () => {
     const deadline = Date.now() + 5_000;
     let status = 0;
     for (let i = 0; Date.now() < deadline; i++) {
-      status = (await call(gw.url, 'POST', '/api/commands', { from: addr.anna, body: command(`sim-anna-${i}`, clock) })).status;
+      status = (
+        await call(gw.url, 'POST', '/api/commands', {
+          from: addr.anna,
+          body: command(`sim-anna-${i}`, clock),
+        })
+      ).status;
       if (status === 202) break;
       await new Promise((r) => setTimeout(r, 50));
     }

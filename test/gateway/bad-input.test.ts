@@ -16,7 +16,11 @@ async function stillServes(): Promise<void> {
   expect(r.status).toBe(200);
 }
 
-function expectError(reply: { status: number; body: unknown; headers: Record<string, unknown> }, status: number, code: string) {
+function expectError(
+  reply: { status: number; body: unknown; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
   expect(reply.status).toBe(status);
   expect(String(reply.headers['content-type'])).toMatch(/application\/json/);
   expect(reply.body).toMatchObject({ error: { code } });
@@ -51,7 +55,13 @@ describe('bad input never crashes the gateway', () => {
   });
 
   it('refuses bodies over the limit with 413, declared or streamed', async () => {
-    const big = JSON.stringify({ id: 'big', action: 'open', target: 'valve-1', params: { note: 'x'.repeat(Limits.bodyBytes) }, expiresAt: expiresIn(gw.clock, 60_000) });
+    const big = JSON.stringify({
+      id: 'big',
+      action: 'open',
+      target: 'valve-1',
+      params: { note: 'x'.repeat(Limits.bodyBytes) },
+      expiresAt: expiresIn(gw.clock, 60_000),
+    });
     expectError(await call(gw.url, 'POST', '/api/commands', { raw: big }), 413, 'BODY_TOO_LARGE');
     // No content-length: the limit is enforced while reading.
     const chunked = await rawRequest(
@@ -64,7 +74,9 @@ describe('bad input never crashes the gateway', () => {
   });
 
   it('refuses oversized headers with 431', async () => {
-    const reply = await call(gw.url, 'GET', '/api/info', { headers: { 'x-padding': 'p'.repeat(Limits.headerBytes + 100) } });
+    const reply = await call(gw.url, 'GET', '/api/info', {
+      headers: { 'x-padding': 'p'.repeat(Limits.headerBytes + 100) },
+    });
     expectError(reply, 431, 'HEADERS_TOO_LARGE');
     await stillServes();
   });
@@ -76,7 +88,11 @@ describe('bad input never crashes the gateway', () => {
   });
 
   it('answers wrong media type, routes and methods with JSON errors', async () => {
-    expectError(await call(gw.url, 'POST', '/api/commands', { raw: '{}', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(
+      await call(gw.url, 'POST', '/api/commands', { raw: '{}', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expectError(await call(gw.url, 'GET', '/api/nope'), 404, 'NOT_FOUND');
     const del = await call(gw.url, 'DELETE', '/api/commands');
     expectError(del, 405, 'METHOD_NOT_ALLOWED');
@@ -90,7 +106,13 @@ describe('bad input never crashes the gateway', () => {
     const cases: unknown[] = [
       { id: 'u1', action: 'fly', target: 'valve-1', expiresAt: exp },
       { id: 'u2', action: 'open', target: 'valve-1', params: { durationMin: '10' }, expiresAt: exp },
-      { id: 'u3', action: 'open', target: 'valve-1', params: JSON.parse('{"__proto__": {"polluted": true}, "durationMin": 5}'), expiresAt: exp },
+      {
+        id: 'u3',
+        action: 'open',
+        target: 'valve-1',
+        params: JSON.parse('{"__proto__": {"polluted": true}, "durationMin": 5}'),
+        expiresAt: exp,
+      },
       { id: 'u4', action: 'open', target: 'valve-1', params: { durationMin: 5 }, expiresAt: 'tomorrow' },
       { id: '../etc', action: 'open', target: 'valve-1', params: { durationMin: 5 }, expiresAt: exp },
       { action: 'open', target: 'valve-1', expiresAt: exp },
@@ -98,7 +120,8 @@ describe('bad input never crashes the gateway', () => {
       null,
       'open the valve',
     ];
-    for (const body of cases) expectError(await call(gw.url, 'POST', '/api/commands', { body }), 422, 'VALIDATION');
+    for (const body of cases)
+      expectError(await call(gw.url, 'POST', '/api/commands', { body }), 422, 'VALIDATION');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await stillServes();
   });

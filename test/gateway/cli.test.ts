@@ -40,15 +40,29 @@ describe('agromesh gateway CLI', () => {
 
   it('refuses --insecure-no-auth off loopback', async () => {
     const x = io();
-    await expect(run(['--insecure-no-auth', '--listen', '0.0.0.0:0', '--data-dir', dir.path, '--simulate'], x)).rejects.toMatchObject({
+    await expect(
+      run(['--insecure-no-auth', '--listen', '0.0.0.0:0', '--data-dir', dir.path, '--simulate'], x),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
   });
 
   it('maps flags to options (operator tags, key from the environment)', () => {
-    const o = optionsFromArgs(['--operator-tags', 'tag:ops, field-crew', '--farm-name', 'North', '--simulate', '--sim-drive-out-of-range', '--sim-drift-after', '2'], {
-      TS_AUTHKEY: 'tskey-auth-kX',
-    });
+    const o = optionsFromArgs(
+      [
+        '--operator-tags',
+        'tag:ops, field-crew',
+        '--farm-name',
+        'North',
+        '--simulate',
+        '--sim-drive-out-of-range',
+        '--sim-drift-after',
+        '2',
+      ],
+      {
+        TS_AUTHKEY: 'tskey-auth-kX',
+      },
+    );
     expect(o.operatorTags).toEqual(['tag:ops', 'tag:field-crew']);
     expect(o.tailnet).toMatchObject({ authKey: 'tskey-auth-kX' });
     expect(o.simulate).toMatchObject({ seed: 1, driftOutOfRangeAfterMs: 120_000 });
@@ -58,16 +72,47 @@ describe('agromesh gateway CLI', () => {
   it('starts, prints the listening line, serves backfilled history, and stops on the signal', async () => {
     const x = io();
     const done = run(
-      ['--simulate', '--seed', '4', '--backfill-hours', '2', '--listen', '127.0.0.1:0', '--insecure-no-auth', '--data-dir', dir.path, '--farm-id', 'cli-farm', '--location', '45.5,-73.6', '--time-zone', 'America/Toronto', '--log-level', 'error'],
+      [
+        '--simulate',
+        '--seed',
+        '4',
+        '--backfill-hours',
+        '2',
+        '--listen',
+        '127.0.0.1:0',
+        '--insecure-no-auth',
+        '--data-dir',
+        dir.path,
+        '--farm-id',
+        'cli-farm',
+        '--location',
+        '45.5,-73.6',
+        '--time-zone',
+        'America/Toronto',
+        '--log-level',
+        'error',
+      ],
       x,
     );
-    const line = await waitFor(() => x.out.join('').match(/^gateway cli-farm listening on (http:\/\/127\.0\.0\.1:\d+)\n/m), 10_000, 'listening line');
+    const line = await waitFor(
+      () => x.out.join('').match(/^gateway cli-farm listening on (http:\/\/127\.0\.0\.1:\d+)\n/m),
+      10_000,
+      'listening line',
+    );
     const url = line[1]!;
     const info = FarmInfo.parse((await call(url, 'GET', '/api/info', { from: '127.0.0.1' })).body);
-    expect(info).toMatchObject({ farmId: 'cli-farm', location: { lat: 45.5, lon: -73.6 }, timeZone: 'America/Toronto' });
+    expect(info).toMatchObject({
+      farmId: 'cli-farm',
+      location: { lat: 45.5, lon: -73.6 },
+      timeZone: 'America/Toronto',
+    });
     const now = Date.now();
     const h = HistoryResponse.parse(
-      (await call(url, 'GET', `/api/data/history?sensor=soil-1&from=${now - 2 * 3_600_000}&to=${now}`, { from: '127.0.0.1' })).body,
+      (
+        await call(url, 'GET', `/api/data/history?sensor=soil-1&from=${now - 2 * 3_600_000}&to=${now}`, {
+          from: '127.0.0.1',
+        })
+      ).body,
     );
     expect(h.sourcePoints).toBeGreaterThanOrEqual(100); // two hours at one a minute, there at once
     x.stop();

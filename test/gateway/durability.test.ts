@@ -29,14 +29,21 @@ function startChild(): Promise<Child> {
     join(root, 'node_modules/.bin/node'),
     [
       join(root, 'gateway/main.ts'),
-      '--farm-id', 'durable',
-      '--data-dir', join(dir.path, 'data'),
-      '--layout', join(dir.path, 'layout.json'),
-      '--listen', '127.0.0.1:0',
-      '--push-listen', '127.0.0.1:0',
+      '--farm-id',
+      'durable',
+      '--data-dir',
+      join(dir.path, 'data'),
+      '--layout',
+      join(dir.path, 'layout.json'),
+      '--listen',
+      '127.0.0.1:0',
+      '--push-listen',
+      '127.0.0.1:0',
       '--insecure-no-auth',
-      '--actuator-command', actuator,
-      '--log-level', 'error',
+      '--actuator-command',
+      actuator,
+      '--log-level',
+      'error',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -59,7 +66,10 @@ describe('durability across SIGKILL', () => {
   it('keeps every acknowledged reading and command, stays consistent, and never re-runs a command', async () => {
     writeFileSync(join(dir.path, 'layout.json'), JSON.stringify(hardwareLayout));
     const actuatorLog = join(dir.path, 'actuator.log');
-    writeFileSync(join(dir.path, 'actuator.sh'), `#!/bin/sh\necho "$AGROMESH_COMMAND_ID" >> ${actuatorLog}\nsleep 0.05\necho '{"reason":"done"}'\n`);
+    writeFileSync(
+      join(dir.path, 'actuator.sh'),
+      `#!/bin/sh\necho "$AGROMESH_COMMAND_ID" >> ${actuatorLog}\nsleep 0.05\necho '{"reason":"done"}'\n`,
+    );
     chmodSync(join(dir.path, 'actuator.sh'), 0o755);
     writeFileSync(actuatorLog, '');
 
@@ -74,9 +84,16 @@ describe('durability across SIGKILL', () => {
       let stop = false;
       const pusher = (async () => {
         while (!stop) {
-          const batch = Array.from({ length: 250 }, () => ({ sensorId: 'probe-1', ts: nextTs++, value: (nextTs % 1000) / 10 }));
+          const batch = Array.from({ length: 250 }, () => ({
+            sensorId: 'probe-1',
+            ts: nextTs++,
+            value: (nextTs % 1000) / 10,
+          }));
           try {
-            const r = await call(child.push, 'POST', '/api/readings', { from: '127.0.0.1', body: { readings: batch } });
+            const r = await call(child.push, 'POST', '/api/readings', {
+              from: '127.0.0.1',
+              body: { readings: batch },
+            });
             if (r.status === 200) ackedTs.push(...batch.map((b) => b.ts));
           } catch {
             return; // killed mid-request: not acknowledged
@@ -87,7 +104,13 @@ describe('durability across SIGKILL', () => {
         while (!stop) {
           const id = `cmd-${round}-${commandNo++}`;
           try {
-            const body = { id, action: 'pulse', target: 'relay-1', params: { seconds: 1 }, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+            const body = {
+              id,
+              action: 'pulse',
+              target: 'relay-1',
+              params: { seconds: 1 },
+              expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+            };
             const r = await call(child.api, 'POST', '/api/commands', { from: '127.0.0.1', body });
             if (r.status === 202) ackedCommands.push(id);
           } catch {
@@ -97,7 +120,10 @@ describe('durability across SIGKILL', () => {
       })();
       // Kill once both are well under way, while requests are in flight.
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && (ackedTs.length < (round + 1) * 5_000 || ackedCommands.length < (round + 1) * 5)) {
+      while (
+        Date.now() < deadline &&
+        (ackedTs.length < (round + 1) * 5_000 || ackedCommands.length < (round + 1) * 5)
+      ) {
         await new Promise((r) => setTimeout(r, 5));
       }
       child.proc.kill('SIGKILL');
@@ -116,7 +142,14 @@ describe('durability across SIGKILL', () => {
       const stored = new Set<number>();
       for (let from = base; from < nextTs; from += 10_000) {
         const h = HistoryResponse.parse(
-          (await call(child.api, 'GET', `/api/data/history?sensor=probe-1&from=${from}&to=${from + 9_999}&maxPoints=10000`, { from: '127.0.0.1' })).body,
+          (
+            await call(
+              child.api,
+              'GET',
+              `/api/data/history?sensor=probe-1&from=${from}&to=${from + 9_999}&maxPoints=10000`,
+              { from: '127.0.0.1' },
+            )
+          ).body,
         );
         expect(h.method).toBe('raw');
         for (const [ts] of h.points) stored.add(ts);
@@ -136,17 +169,25 @@ describe('durability across SIGKILL', () => {
         }
       }
       // Let the restarted gateway finish what was still queued, then check nothing ran twice.
-      await waitFor(async () => {
-        for (const id of ackedCommands) {
-          const rec = CommandRecord.parse((await call(child.api, 'GET', `/api/commands/${id}`, { from: '127.0.0.1' })).body);
-          if (rec.state === 'queued' || rec.state === 'running') return false;
-        }
-        return true;
-      }, 15_000, 'queued commands to finish');
+      await waitFor(
+        async () => {
+          for (const id of ackedCommands) {
+            const rec = CommandRecord.parse(
+              (await call(child.api, 'GET', `/api/commands/${id}`, { from: '127.0.0.1' })).body,
+            );
+            if (rec.state === 'queued' || rec.state === 'running') return false;
+          }
+          return true;
+        },
+        15_000,
+        'queued commands to finish',
+      );
       const runs = readFileSync(actuatorLog, 'utf8').trim().split('\n').filter(Boolean);
       expect(new Set(runs).size).toBe(runs.length);
       expect(ackedCommands.length).toBeGreaterThanOrEqual(15);
-      console.log(`durability: ${ackedTs.length} readings and ${ackedCommands.length} commands acknowledged; ${interrupted} interrupted mid-run`);
+      console.log(
+        `durability: ${ackedTs.length} readings and ${ackedCommands.length} commands acknowledged; ${interrupted} interrupted mid-run`,
+      );
     } finally {
       child.proc.kill('SIGTERM');
       await child.exited;

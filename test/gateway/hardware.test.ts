@@ -22,7 +22,8 @@ function script(name: string, body: string): string {
   return path;
 }
 
-const hw = (over: Parameters<typeof startTestGateway>[0] = {}) => startTestGateway({ simulate: null, layout: hardwareLayout, ...over });
+const hw = (over: Parameters<typeof startTestGateway>[0] = {}) =>
+  startTestGateway({ simulate: null, layout: hardwareLayout, ...over });
 
 describe('sensor command', () => {
   it('reads JSON lines, skips bad ones, and restarts the command when it exits', async () => {
@@ -39,16 +40,29 @@ head -c 70000 /dev/zero | tr '\\0' 'x'; echo
 echo '{"sensorId":"meter-1","value":2.5}'`,
     );
     gw = await hw({ sensorCommand: cmd });
-    const current = await waitFor(async () => {
-      const c = CurrentData.parse((await call(gw!.url, 'GET', '/api/data/current')).body);
-      return c.readings.find((r) => r.sensorId === 'meter-1' && r.value === 2.5) ? c : undefined;
-    }, 5_000, 'readings from the sensor command');
-    expect(current.readings.find((r) => r.sensorId === 'probe-1')).toMatchObject({ value: 30, ts: T0 - 1000 });
+    const current = await waitFor(
+      async () => {
+        const c = CurrentData.parse((await call(gw!.url, 'GET', '/api/data/current')).body);
+        return c.readings.find((r) => r.sensorId === 'meter-1' && r.value === 2.5) ? c : undefined;
+      },
+      5_000,
+      'readings from the sensor command',
+    );
+    expect(current.readings.find((r) => r.sensorId === 'probe-1')).toMatchObject({
+      value: 30,
+      ts: T0 - 1000,
+    });
     // It exited after printing; it is started again and its second run is stored too.
-    await waitFor(async () => {
-      const h = HistoryResponse.parse((await call(gw!.url, 'GET', `/api/data/history?sensor=probe-1&from=${T0 - 120_000}&to=${T0}`)).body);
-      return h.points.some((p) => p[0] === T0 - 2_000);
-    }, 6_000, 'a second run');
+    await waitFor(
+      async () => {
+        const h = HistoryResponse.parse(
+          (await call(gw!.url, 'GET', `/api/data/history?sensor=probe-1&from=${T0 - 120_000}&to=${T0}`)).body,
+        );
+        return h.points.some((p) => p[0] === T0 - 2_000);
+      },
+      6_000,
+      'a second run',
+    );
   });
 });
 
@@ -58,19 +72,38 @@ describe('local push endpoint', () => {
     const push = `http://127.0.0.1:${gw.pushPort}`;
     const ok = await call(push, 'POST', '/api/readings', {
       from: '127.0.0.1',
-      body: { readings: [{ sensorId: 'probe-1', ts: T0 - 5_000, value: 28.25 }, { sensorId: 'meter-1', value: null }] },
+      body: {
+        readings: [
+          { sensorId: 'probe-1', ts: T0 - 5_000, value: 28.25 },
+          { sensorId: 'meter-1', value: null },
+        ],
+      },
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
-    const again = await call(push, 'POST', '/api/readings', { from: '127.0.0.1', body: { sensorId: 'probe-1', ts: T0 - 5_000, value: 28.25 } });
+    const again = await call(push, 'POST', '/api/readings', {
+      from: '127.0.0.1',
+      body: { sensorId: 'probe-1', ts: T0 - 5_000, value: 28.25 },
+    });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
     const current = CurrentData.parse((await call(gw.url, 'GET', '/api/data/current')).body);
-    expect(current.readings).toContainEqual({ sensorId: 'probe-1', ts: T0 - 5_000, value: 28.25, quality: 'ok' });
+    expect(current.readings).toContainEqual({
+      sensorId: 'probe-1',
+      ts: T0 - 5_000,
+      value: 28.25,
+      quality: 'ok',
+    });
     expect(current.readings).toContainEqual({ sensorId: 'meter-1', ts: T0, value: null, quality: 'fault' });
-    const unknown = await call(push, 'POST', '/api/readings', { from: '127.0.0.1', body: { sensorId: 'ghost', value: 1 } });
+    const unknown = await call(push, 'POST', '/api/readings', {
+      from: '127.0.0.1',
+      body: { sensorId: 'ghost', value: 1 },
+    });
     expect(unknown.status).toBe(422);
     expect(JSON.stringify(unknown.body)).toContain('unknown sensor ghost');
-    const future = await call(push, 'POST', '/api/readings', { from: '127.0.0.1', body: { sensorId: 'probe-1', ts: T0 + 3_600_000, value: 1 } });
+    const future = await call(push, 'POST', '/api/readings', {
+      from: '127.0.0.1',
+      body: { sensorId: 'probe-1', ts: T0 + 3_600_000, value: 1 },
+    });
     expect(future.status).toBe(422);
     expect((await call(push, 'POST', '/api/readings', { from: '127.0.0.1', raw: '{oops' })).status).toBe(400);
     expect((await call(push, 'GET', '/api/readings', { from: '127.0.0.1' })).status).toBe(405);
@@ -78,7 +111,13 @@ describe('local push endpoint', () => {
 
   it('refuses to listen anywhere but loopback', async () => {
     await expect(
-      startGateway({ dataDir: null, listen: { host: '127.0.0.1', port: 0 }, resolveIdentity: async () => null, push: { host: '0.0.0.0', port: 0 }, log: silentLogger }),
+      startGateway({
+        dataDir: null,
+        listen: { host: '127.0.0.1', port: 0 },
+        resolveIdentity: async () => null,
+        push: { host: '0.0.0.0', port: 0 },
+        log: silentLogger,
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });
@@ -100,10 +139,19 @@ esac`,
   it('runs the handler with the command on stdin and maps exit codes to states', async () => {
     gw = await hw({ actuatorCommand: handler(), actuatorTimeoutMs: 1_000 });
     const post = (id: string) =>
-      call(gw!.url, 'POST', '/api/commands', { body: { id, action: 'pulse', target: 'relay-1', params: { seconds: 2.5 }, expiresAt: expiresIn(gw!.clock, 60_000) } });
+      call(gw!.url, 'POST', '/api/commands', {
+        body: {
+          id,
+          action: 'pulse',
+          target: 'relay-1',
+          params: { seconds: 2.5 },
+          expiresAt: expiresIn(gw!.clock, 60_000),
+        },
+      });
     for (const id of ['ok-1', 'interlock-1', 'broken-1', 'slow-1']) expect((await post(id)).status).toBe(202);
     await gw.commandsIdle();
-    const get = async (id: string) => CommandRecord.parse((await call(gw!.url, 'GET', `/api/commands/${id}`)).body);
+    const get = async (id: string) =>
+      CommandRecord.parse((await call(gw!.url, 'GET', `/api/commands/${id}`)).body);
     expect(await get('ok-1')).toMatchObject({ state: 'succeeded', reason: 'pulsed relay' });
     expect(await get('interlock-1')).toMatchObject({ state: 'rejected', reason: 'tank empty: interlock' });
     expect(await get('broken-1')).toMatchObject({ state: 'failed', reason: 'relay board not responding' });
@@ -113,7 +161,13 @@ esac`,
     expect(log).toHaveLength(4);
     const [args, json] = [log[0]!.split(' ').slice(0, 3).join(' '), log[0]!.slice(log[0]!.indexOf('{'))];
     expect(args).toBe('relay-1 pulse ok-1');
-    expect(JSON.parse(json)).toMatchObject({ id: 'ok-1', target: 'relay-1', action: 'pulse', params: { seconds: 2.5 }, requestedBy: 'olga@example.com' });
+    expect(JSON.parse(json)).toMatchObject({
+      id: 'ok-1',
+      target: 'relay-1',
+      action: 'pulse',
+      params: { seconds: 2.5 },
+      requestedBy: 'olga@example.com',
+    });
 
     // The meter then shows flow: that reading confirms the pulse.
     gw.clock.advance(5_000);

@@ -34,7 +34,9 @@ export const people: Record<string, CallerIdentity> = {
   }),
   [AGRONOMIST]: identity(AGRONOMIST, {
     user: 'anna@example.com',
-    capabilities: { [AGROMESH_CAPABILITY]: [{ role: 'agronomist' }, { role: 'operator', farms: ['other-farm'] }] },
+    capabilities: {
+      [AGROMESH_CAPABILITY]: [{ role: 'agronomist' }, { role: 'operator', farms: ['other-farm'] }],
+    },
   }),
   [TAGGED_OPS]: identity(TAGGED_OPS, { user: 'tagged-devices', nodeName: 'ops-console', tags: ['tag:ops'] }),
 };
@@ -47,7 +49,10 @@ export interface TestGateway extends GatewayHandle {
   clock: ManualClock;
 }
 
-export async function startTestGateway(over: Partial<GatewayOptions> = {}, clock = manualClock(T0)): Promise<TestGateway> {
+export async function startTestGateway(
+  over: Partial<GatewayOptions> = {},
+  clock = manualClock(T0),
+): Promise<TestGateway> {
   const gw = await startGateway({
     dataDir: null,
     farmId: 'test-farm',
@@ -85,7 +90,9 @@ export function call(
       method,
       localAddress: options.from ?? OPERATOR,
       headers: {
-        ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+        ...(payload !== undefined
+          ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+          : {}),
         ...options.headers,
       },
     });
@@ -95,11 +102,11 @@ export function call(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = undefined;
+        let body: unknown;
         try {
           body = text === '' ? undefined : JSON.parse(text);
         } catch {
-          body = undefined;
+          // not JSON: callers look at `text`
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
       });
@@ -109,7 +116,11 @@ export function call(
 }
 
 /** Poll `check` until it returns a value (not undefined/false), or fail after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -28,7 +28,10 @@ function total<T>(fn: () => T): T | AgromeshError {
 
 const id = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,30}$/);
 const queryPairs = fc.array(
-  fc.tuple(fc.constantFrom('sensor', 'from', 'to', 'maxPoints', 'method', 'since', 'limit', 'x'), fc.string({ maxLength: 30 })),
+  fc.tuple(
+    fc.constantFrom('sensor', 'from', 'to', 'maxPoints', 'method', 'since', 'limit', 'x'),
+    fc.string({ maxLength: 30 }),
+  ),
   { maxLength: 8 },
 );
 const junkJson = fc.jsonValue({ maxDepth: 4 });
@@ -46,7 +49,8 @@ describe('request parsers (property-based)', () => {
         expect(Number.isSafeInteger(r.from) && Number.isSafeInteger(r.to)).toBe(true);
         expect(r.to - r.from).toBeGreaterThanOrEqual(0);
         expect(r.to - r.from).toBeLessThanOrEqual(Limits.historyMaxRangeMs);
-        if (r.maxPoints !== undefined) expect(r.maxPoints >= 2 && r.maxPoints <= Limits.historyMaxPoints).toBe(true);
+        if (r.maxPoints !== undefined)
+          expect(r.maxPoints >= 2 && r.maxPoints <= Limits.historyMaxPoints).toBe(true);
       }),
       { numRuns: 2_000 },
     );
@@ -86,19 +90,30 @@ describe('request parsers (property-based)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 999_999_999_999_999 }), (n) => {
         expect(parseStreamSince(new URLSearchParams({ since: String(n) }))).toBe(n);
-        expect(parseCommandsQuery(new URLSearchParams({ since: String(n) })).cursor).toEqual({ kind: 'rev', rev: n });
+        expect(parseCommandsQuery(new URLSearchParams({ since: String(n) })).cursor).toEqual({
+          kind: 'rev',
+          rev: n,
+        });
       }),
     );
   });
 
   it('command bodies: any JSON gives a valid CommandRequest or a 422', () => {
-    const exp = fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString());
+    const exp = fc
+      .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+      .map((d) => d.toISOString());
     const plausible = fc.record(
       {
         id: fc.oneof(id, fc.string()),
         action: fc.oneof(fc.constantFrom('open', 'close'), fc.string()),
         target: fc.oneof(id, fc.string()),
-        params: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.integer(), fc.boolean(), fc.string(), fc.double())), junkJson),
+        params: fc.oneof(
+          fc.dictionary(
+            fc.string({ maxLength: 12 }),
+            fc.oneof(fc.integer(), fc.boolean(), fc.string(), fc.double()),
+          ),
+          junkJson,
+        ),
         expiresAt: fc.oneof(exp, fc.string()),
       },
       { requiredKeys: [] },
@@ -119,17 +134,23 @@ describe('request parsers (property-based)', () => {
 
   it('sensor lines: any text gives valid readings or a 400/422, and good lines round-trip', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), junkJson.map((j) => JSON.stringify(j))), (line) => {
-        const r = total(() => parseSensorLine(line, 1_000));
-        if (r instanceof AgromeshError) {
-          expect(['BAD_JSON', 'VALIDATION']).toContain(r.code);
-          return;
-        }
-        for (const reading of r) {
-          expect(Reading.safeParse(reading).success).toBe(true);
-          if (reading.value === null) expect(reading.quality).not.toBe('ok');
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          junkJson.map((j) => JSON.stringify(j)),
+        ),
+        (line) => {
+          const r = total(() => parseSensorLine(line, 1_000));
+          if (r instanceof AgromeshError) {
+            expect(['BAD_JSON', 'VALIDATION']).toContain(r.code);
+            return;
+          }
+          for (const reading of r) {
+            expect(Reading.safeParse(reading).success).toBe(true);
+            if (reading.value === null) expect(reading.quality).not.toBe('ok');
+          }
+        },
+      ),
       { numRuns: 2_000 },
     );
     const reading = fc.record({
@@ -140,7 +161,9 @@ describe('request parsers (property-based)', () => {
     fc.assert(
       fc.property(fc.array(reading, { minLength: 1, maxLength: 20 }), (readings) => {
         const parsed = parseReadings({ readings }, 0);
-        expect(parsed).toEqual(readings.map((r) => ({ ...r, value: r.value, quality: r.value === null ? 'fault' : 'ok' })));
+        expect(parsed).toEqual(
+          readings.map((r) => ({ ...r, value: r.value, quality: r.value === null ? 'fault' : 'ok' })),
+        );
         expect(parseSensorLine(JSON.stringify(readings[0]), 0)).toHaveLength(1);
       }),
     );
@@ -149,7 +172,10 @@ describe('request parsers (property-based)', () => {
   it('params: values inside the bounds pass, outside fail with the bound in the reason', () => {
     const schema: ParamSchema = {
       type: 'object',
-      properties: { durationMin: { type: 'integer', minimum: 1, maximum: 120, unit: 'min' }, mode: { type: 'string', enum: ['a', 'b'] } },
+      properties: {
+        durationMin: { type: 'integer', minimum: 1, maximum: 120, unit: 'min' },
+        mode: { type: 'string', enum: ['a', 'b'] },
+      },
       required: ['durationMin'],
       additionalProperties: false,
     };
@@ -157,17 +183,26 @@ describe('request parsers (property-based)', () => {
       fc.property(fc.integer({ min: -1_000, max: 1_000 }), (n) => {
         const r = checkParams(schema, { durationMin: n });
         if (n >= 1 && n <= 120) expect(r).toEqual({ ok: true, params: { durationMin: n } });
-        else expect(r.ok ? '' : r.reasons.join()).toMatch(n < 1 ? /below the minimum 1 min/ : /above the maximum 120 min/);
+        else
+          expect(r.ok ? '' : r.reasons.join()).toMatch(
+            n < 1 ? /below the minimum 1 min/ : /above the maximum 120 min/,
+          );
       }),
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.string())), (params) => {
-        const r = checkParams(schema, params);
-        if (r.ok) {
-          expect(Number.isInteger(r.params.durationMin)).toBe(true);
-          expect(Object.keys(r.params).every((k) => k in schema.properties)).toBe(true);
-        } else expect(r.reasons.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 12 }),
+          fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.string()),
+        ),
+        (params) => {
+          const r = checkParams(schema, params);
+          if (r.ok) {
+            expect(Number.isInteger(r.params.durationMin)).toBe(true);
+            expect(Object.keys(r.params).every((k) => k in schema.properties)).toBe(true);
+          } else expect(r.reasons.length).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 
@@ -177,7 +212,8 @@ describe('request parsers (property-based)', () => {
         const l = total(() => parseListen(s));
         if (!(l instanceof AgromeshError)) expect(l.port >= 0 && l.port <= 65535).toBe(true);
         const loc = total(() => parseLocation(s));
-        if (!(loc instanceof AgromeshError)) expect(Math.abs(loc.lat) <= 90 && Math.abs(loc.lon) <= 180).toBe(true);
+        if (!(loc instanceof AgromeshError))
+          expect(Math.abs(loc.lat) <= 90 && Math.abs(loc.lon) <= 180).toBe(true);
       }),
     );
     expect(parseListen('100.64.0.5:8080')).toEqual({ host: '100.64.0.5', port: 8080 });
@@ -188,8 +224,14 @@ describe('request parsers (property-based)', () => {
 
 describe('downsampling (property-based)', () => {
   const series = fc
-    .array(fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { nil: null }), { minLength: 1, maxLength: 3_000 })
-    .map((values) => ({ ts: Float64Array.from(values, (_, i) => i * 1_000), values: Float64Array.from(values, (v) => v ?? NaN) }));
+    .array(fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { nil: null }), {
+      minLength: 1,
+      maxLength: 3_000,
+    })
+    .map((values) => ({
+      ts: Float64Array.from(values, (_, i) => i * 1_000),
+      values: Float64Array.from(values, (v) => v ?? NaN),
+    }));
 
   it('min/max buckets: at most maxPoints, in time order, keeping the extremes and a gap marker', () => {
     fc.assert(

@@ -16,8 +16,15 @@ describe('reading store', () => {
   it('ignores duplicates and keeps 1-minute rollups with min/max and their times', () => {
     const db = openGatewayDatabase(null);
     const store = createReadingStore(db);
-    const r = (ts: number, value: number | null) => ({ sensorId: 'p', ts, value, quality: value === null ? ('fault' as const) : ('ok' as const) });
-    expect(store.insert([r(T0, 5), r(T0 + 10_000, 9), r(T0 + 20_000, 1), r(T0 + 30_000, null)])).toHaveLength(4);
+    const r = (ts: number, value: number | null) => ({
+      sensorId: 'p',
+      ts,
+      value,
+      quality: value === null ? ('fault' as const) : ('ok' as const),
+    });
+    expect(store.insert([r(T0, 5), r(T0 + 10_000, 9), r(T0 + 20_000, 1), r(T0 + 30_000, null)])).toHaveLength(
+      4,
+    );
     expect(store.insert([r(T0, 5), r(T0 + 40_000, 4)])).toHaveLength(1);
     expect(store.rollups('p', T0, T0 + 59_999)).toEqual([
       { bucket: T0, n: 4, faults: 1, sum: 19, min: 1, min_ts: T0 + 20_000, max: 9, max_ts: T0 + 10_000 },
@@ -36,7 +43,12 @@ describe('retention', () => {
     const days = [0, 100, 760, 765, 790, 795, 799];
     for (const d of days) {
       gw.clock.set(day(d) + DAY);
-      const batch = Array.from({ length: 144 }, (_, i) => ({ sensorId: 'probe-1', ts: day(d) + i * 600_000, value: 25 + (i % 7), quality: 'ok' as const }));
+      const batch = Array.from({ length: 144 }, (_, i) => ({
+        sensorId: 'probe-1',
+        ts: day(d) + i * 600_000,
+        value: 25 + (i % 7),
+        quality: 'ok' as const,
+      }));
       if (d === 765) batch[50] = { ...batch[50]!, value: 88 }; // a spike that must survive in rollups
       expect(gw.ingest(batch).accepted).toBe(144);
     }
@@ -45,7 +57,15 @@ describe('retention', () => {
     expect(removed).toBeGreaterThan(0);
 
     const hist = async (from: number, to: number, maxPoints = 2000) =>
-      HistoryResponse.parse((await call(gw!.url, 'GET', `/api/data/history?sensor=probe-1&from=${from}&to=${to}&maxPoints=${maxPoints}`)).body);
+      HistoryResponse.parse(
+        (
+          await call(
+            gw!.url,
+            'GET',
+            `/api/data/history?sensor=probe-1&from=${from}&to=${to}&maxPoints=${maxPoints}`,
+          )
+        ).body,
+      );
     // Day 0 is older than 2 years: gone entirely.
     expect((await hist(day(0), day(1))).points).toEqual([]);
     // Day 765 is older than 30 days: raw is gone, the rollups answer, and the spike is still there.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../protocol/farm-api.ts';
-import { createFarmSimulator } from '../../gateway/sim/farm-sim.ts';
+import { createFarmSimulator } from '../../gateway/simulator/farm-sim.ts';
 import { FarmLayout } from '../../gateway/layout.ts';
 
 const DAY0 = Date.UTC(2026, 5, 1, 0, 0, 0); // midnight UTC, lon 0: solar midnight
@@ -41,7 +41,11 @@ describe('farm simulator', () => {
     const flow = values(of(during, 'flow-1'));
     expect(Math.min(...flow)).toBeGreaterThan(10);
     const after = sim.advanceTo(DAY0 + 13 * H);
-    expect(values(of(after, 'flow-1')).slice(2).every((v) => v === 0)).toBe(true);
+    expect(
+      values(of(after, 'flow-1'))
+        .slice(2)
+        .every((v) => v === 0),
+    ).toBe(true);
     const soil1 = values(of(during, 'soil-1'));
     const soil2 = values(of(during, 'soil-2'));
     expect(soil1[soil1.length - 1]! - soil1[0]!).toBeGreaterThan(2);
@@ -55,7 +59,12 @@ describe('farm simulator', () => {
   });
 
   it('dries the soil by day faster than by night, with a diurnal temperature and humidity', () => {
-    const sim = createFarmSimulator({ seed: 5, anchor: DAY0, schedule: false, location: { lat: 45, lon: 0 } });
+    const sim = createFarmSimulator({
+      seed: 5,
+      anchor: DAY0,
+      schedule: false,
+      location: { lat: 45, lon: 0 },
+    });
     sim.startAt(DAY0);
     const day = sim.advanceTo(DAY0 + 24 * H);
     const soil = of(day, 'soil-1').filter((r) => r.value !== null);

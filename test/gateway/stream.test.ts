@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { StreamMessage } from '../../protocol/farm-api.ts';
-import { AGRONOMIST, STRANGER, type TestGateway, call, expiresIn, startTestGateway, tempDir, waitFor } from './helpers.ts';
+import {
+  AGRONOMIST,
+  STRANGER,
+  type TestGateway,
+  call,
+  expiresIn,
+  startTestGateway,
+  tempDir,
+  waitFor,
+} from './helpers.ts';
 import { schemaErrors } from './openapi-validator.ts';
 
 let gw: TestGateway | undefined;
@@ -35,7 +44,9 @@ function connect(query = '', options: { from?: string; autoPong?: boolean } = {}
   );
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ ws, messages, closed }));
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+    );
     ws.once('error', reject);
   });
 }
@@ -160,7 +171,9 @@ describe('live stream', () => {
     await expect(connect('', { from: STRANGER })).rejects.toMatchObject({ status: 401 });
     await expect(connect('?since=-1')).rejects.toMatchObject({ status: 422 });
     await expect(connect('?since=abc')).rejects.toMatchObject({ status: 422 });
-    const wrongPath = new WebSocket(`${gw.url.replace('http', 'ws')}/api/streams`, { localAddress: AGRONOMIST });
+    const wrongPath = new WebSocket(`${gw.url.replace('http', 'ws')}/api/streams`, {
+      localAddress: AGRONOMIST,
+    });
     sockets.push(wrongPath);
     const status = await new Promise<number>((resolve) => {
       wrongPath.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));

@@ -35,7 +35,12 @@ async function fakeLocalApi(name: string, upMarker: string, ips = ['100.101.102.
         Version: '1.102.3',
         BackendState: running ? 'Running' : 'NeedsLogin',
         TailscaleIPs: running ? ips : [],
-        Self: { ID: 'nFARM', HostName: 'farm-box', DNSName: 'farm-box.example.ts.net.', TailscaleIPs: running ? ips : [] },
+        Self: {
+          ID: 'nFARM',
+          HostName: 'farm-box',
+          DNSName: 'farm-box.example.ts.net.',
+          TailscaleIPs: running ? ips : [],
+        },
         Peer: {},
         User: {},
       }),
@@ -118,7 +123,13 @@ describe('joining the tailnet', () => {
     const socket = await fakeLocalApi('ts3', marker, ['fd7a:115c:a1e0::99', '100.101.102.103']);
     // This machine has no such interface: the bind attempt proves which address was chosen.
     await expect(
-      startGateway({ dataDir: null, localApiSocket: socket, resolveIdentity: fakeResolver, discoverRegistry: false, log: silentLogger }),
+      startGateway({
+        dataDir: null,
+        localApiSocket: socket,
+        resolveIdentity: fakeResolver,
+        discoverRegistry: false,
+        log: silentLogger,
+      }),
     ).rejects.toMatchObject({ code: 'EADDRNOTAVAIL', address: '100.101.102.103', port: 8080 });
   });
 });
@@ -156,7 +167,17 @@ describe('heartbeat to the registry', () => {
   it('retries with growing delays while the registry fails, then returns to the interval', async () => {
     const reg = await registry(4);
     const loop = startHeartbeat({
-      body: () => ({ farmId: 'f', name: 'F', location: null, timeZone: 'UTC', gatewayVersion: '0.1.0', apiPort: 8080, sensors: 1, actuators: 0, capabilities: [] }),
+      body: () => ({
+        farmId: 'f',
+        name: 'F',
+        location: null,
+        timeZone: 'UTC',
+        gatewayVersion: '0.1.0',
+        apiPort: 8080,
+        sensors: 1,
+        actuators: 0,
+        capabilities: [],
+      }),
       registryUrl: async () => reg.url,
       initialBackoffMs: 40,
       intervalMs: 60_000,
@@ -190,7 +211,15 @@ describe('heartbeat to the registry', () => {
     });
     await waitFor(() => reg.bodies.length > 0, 5_000, 'a heartbeat');
     const hb = Heartbeat.parse(reg.bodies[0]);
-    expect(hb).toMatchObject({ farmId: 'hb-farm', name: 'Heartbeat Farm', location: { lat: 1, lon: 2 }, timeZone: 'Africa/Nairobi', apiPort: gw.port, sensors: 6, actuators: 3 });
+    expect(hb).toMatchObject({
+      farmId: 'hb-farm',
+      name: 'Heartbeat Farm',
+      location: { lat: 1, lon: 2 },
+      timeZone: 'Africa/Nairobi',
+      apiPort: gw.port,
+      sensors: 6,
+      actuators: 3,
+    });
     await gw.dispose();
 
     gw = await startGateway({
@@ -202,10 +231,14 @@ describe('heartbeat to the registry', () => {
       discoveryUrl: 'http://127.0.0.1:1',
       log: silentLogger,
     });
-    const health = await waitFor(async () => {
-      const h = Health.parse((await call(gw!.url, 'GET', '/api/health')).body);
-      return h.checks.registry?.ok === false ? h : undefined;
-    }, 5_000, 'registry failure in health');
+    const health = await waitFor(
+      async () => {
+        const h = Health.parse((await call(gw!.url, 'GET', '/api/health')).body);
+        return h.checks.registry?.ok === false ? h : undefined;
+      },
+      5_000,
+      'registry failure in health',
+    );
     expect(health.status).toBe('degraded');
     expect((await call(gw.url, 'GET', '/api/info')).status).toBe(200);
   });

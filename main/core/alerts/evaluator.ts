@@ -76,8 +76,11 @@ interface FarmState {
   sensors: Map<string, Sensor>;
   /** When each sensor became known here (the reference for "never reported"). */
   knownAt: Map<string, number>;
+  /** Newest reading seen per sensor, from any source (freshness). */
   lastTs: Map<string, number>;
   lastValue: Map<string, number>;
+  /** Newest reading the value rules evaluated per sensor (replays and out-of-order readings are skipped). */
+  evaluatedTs: Map<string, number>;
   layers: Record<HealthLayerName, LayerState>;
   device: DeviceKeyInfo | null;
   info: FarmInfo | null;
@@ -121,6 +124,7 @@ export class Evaluator {
         knownAt: new Map(),
         lastTs: new Map(),
         lastValue: new Map(),
+        evaluatedTs: new Map(),
         layers: { tailnet: none(), gateway: none(), data: none() },
         device: null,
         info: null,
@@ -150,15 +154,23 @@ export class Evaluator {
     const ordered = readings.length > 1 ? [...readings].sort((a, b) => a.ts - b.ts) : readings;
     for (const r of ordered) {
       if (r.quality !== 'ok' || r.value === null) continue;
-      const prev = f.lastTs.get(r.sensorId);
+      const prev = f.evaluatedTs.get(r.sensorId);
       if (prev !== undefined && r.ts <= prev) continue;
-      this.#know(f, r.sensorId);
-      f.lastTs.set(r.sensorId, r.ts);
-      f.lastValue.set(r.sensorId, r.value);
-      for (const a of this.#book.openFor(farmId, r.sensorId)) {
-        if (a.kind === 'stale') this.#book.resolve(a, SYSTEM, 'reporting-again', r.ts, true);
-      }
+      f.evaluatedTs.set(r.sensorId, r.ts);
+      this.#fresh(f, r.sensorId, r.ts, r.value);
       for (const rule of this.#valueRules(f, r.sensorId)) this.#stepValue(rule, f, r.sensorId, r.ts, r.value);
+    }
+  }
+
+  /** A sensor reported: remember when (and what), and close its "stopped reporting" alert. */
+  #fresh(f: FarmState, sensorId: string, ts: number, value: number): void {
+    this.#know(f, sensorId);
+    const prev = f.lastTs.get(sensorId);
+    if (prev !== undefined && ts <= prev) return;
+    f.lastTs.set(sensorId, ts);
+    f.lastValue.set(sensorId, value);
+    for (const a of this.#book.openFor(f.farmId, sensorId)) {
+      if (a.kind === 'stale') this.#book.resolve(a, SYSTEM, 'reporting-again', ts, true);
     }
   }
 
@@ -246,16 +258,7 @@ export class Evaluator {
     const now = this.#clock.now();
     // The summary's latest readings tell freshness even when the stream is not wired for this farm.
     for (const r of summary.latest) {
-      if (r.quality !== 'ok' || r.value === null) continue;
-      this.#know(f, r.sensorId);
-      const prev = f.lastTs.get(r.sensorId);
-      if (prev === undefined || r.ts > prev) {
-        f.lastTs.set(r.sensorId, r.ts);
-        f.lastValue.set(r.sensorId, r.value);
-        for (const a of this.#book.openFor(f.farmId, r.sensorId)) {
-          if (a.kind === 'stale') this.#book.resolve(a, SYSTEM, 'reporting-again', r.ts, true);
-        }
-      }
+      if (r.quality === 'ok' && r.value !== null) this.#fresh(f, r.sensorId, r.ts, r.value);
     }
     for (const layer of LAYERS) {
       const h = summary.health[layer];

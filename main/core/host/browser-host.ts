@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { isLoopbackAddress } from '../../../protocol/tailnet-address.ts';
 import type { Logger } from '../../../kit/log.ts';
-import { closeServer, createJsonServer, listen, sendJson } from '../../../kit/http/json.ts';
+import { closeServer, createJsonServer, listen, requestPath, sendJson } from '../../../kit/http/json.ts';
 import type { AppCore } from '../app-core.ts';
 import { dispatch } from '../rpc/dispatch.ts';
 import { serveStatic } from './static-files.ts';
@@ -60,7 +60,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const { core, log } = options;
 
   const server: Server = createJsonServer({ maxHeaderSize: BRIDGE_LIMITS.headerBytes }, async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = requestPath(req);
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     await serveStatic(options.rendererDir, req, res);
   });
@@ -69,7 +69,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   /** Browsers always send Origin on WebSocket upgrades: only our own page may open the bridge. */
   const allowedUpgrade = (req: IncomingMessage): string | undefined => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return 'malformed request target';
+    }
     if (url.pathname !== BRIDGE_PATH) return 'not found';
     const origin = req.headers.origin;
     const hostHeader = req.headers.host;

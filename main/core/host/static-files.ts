@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { AgromeshError } from '../../../protocol/errors.ts';
+import { requestPath } from '../../../kit/http/json.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,7 +55,7 @@ export function resolveInside(root: string, urlPath: string): string | undefined
 
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new AgromeshError('METHOD_NOT_ALLOWED');
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const path = requestPath(req);
   let file = resolveInside(root, path === '/' ? '/index.html' : path);
   if (file === undefined) throw new AgromeshError('NOT_FOUND');
   let info = await stat(file).catch(() => undefined);

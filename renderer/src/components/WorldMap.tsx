@@ -8,7 +8,7 @@ import Paper from '@mui/material/Paper';
 import { useTheme } from '@mui/material/styles';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FarmSummary } from '../../../preload/contract.ts';
 import { useApp } from '../app/context.tsx';
 import { useElementSize } from '../hooks/useElementSize.ts';
@@ -114,7 +114,26 @@ export function WorldMap({
     return () => el.removeEventListener('wheel', onWheel);
   }, [schedule]);
 
-  const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | undefined>(undefined);
+  // Dragging moves the already-painted map layer with a CSS transform (compositor only, no re-render);
+  // the view is committed when the drag ends or before it runs past the painted margin.
+  const layer = useRef<HTMLDivElement>(null);
+  const margin = Math.round(Math.max(size.width, size.height) / 2);
+  const drag = useRef<
+    { x: number; y: number; dx: number; dy: number; moved: boolean; id: number } | undefined
+  >(undefined);
+  const commitDrag = useCallback(() => {
+    const d = drag.current;
+    if (!d || (d.dx === 0 && d.dy === 0)) return;
+    const { dx, dy } = d;
+    d.x += dx;
+    d.y += dy;
+    d.dx = 0;
+    d.dy = 0;
+    setView((v) => panBy(v, sizeRef.current, dx, dy));
+  }, []);
+  useLayoutEffect(() => {
+    if (layer.current) layer.current.style.transform = '';
+  }, [view]);
   const dragged = useRef(false);
 
   const handlers = useMemo<MarkerHandlers>(
@@ -200,26 +219,30 @@ export function WorldMap({
         onKeyDown={onKeyDown}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
-          drag.current = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
+          drag.current = { x: e.clientX, y: e.clientY, dx: 0, dy: 0, moved: false, id: e.pointerId };
           dragged.current = false;
         }}
         onPointerMove={(e) => {
           const d = drag.current;
           if (!d || d.id !== e.pointerId) return;
-          const dx = e.clientX - d.x;
-          const dy = e.clientY - d.y;
-          if (!d.moved && Math.hypot(dx, dy) < 4) return;
-          if (!d.moved) (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+          d.dx = e.clientX - d.x;
+          d.dy = e.clientY - d.y;
+          if (!d.moved && Math.hypot(d.dx, d.dy) < 4) return;
+          if (!d.moved) {
+            (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+            setHover(undefined);
+          }
           d.moved = true;
           dragged.current = true;
-          d.x = e.clientX;
-          d.y = e.clientY;
-          schedule((v) => panBy(v, sizeRef.current, dx, dy));
+          if (Math.abs(d.dx) > margin * 0.8 || Math.abs(d.dy) > margin * 0.8) commitDrag();
+          else if (layer.current) layer.current.style.transform = `translate(${d.dx}px, ${d.dy}px)`;
         }}
         onPointerUp={() => {
+          commitDrag();
           drag.current = undefined;
         }}
         onPointerCancel={() => {
+          commitDrag();
           drag.current = undefined;
         }}
         sx={{
@@ -227,7 +250,9 @@ export function WorldMap({
           overflow: 'hidden',
           bgcolor: colors.sea,
           borderRadius: 1,
-          cursor: drag.current?.moved ? 'grabbing' : 'grab',
+          position: 'relative',
+          cursor: 'grab',
+          '&:active': { cursor: 'grabbing' },
           touchAction: 'none',
           userSelect: 'none',
           '&:focus-visible': { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
@@ -237,19 +262,34 @@ export function WorldMap({
         }}
       >
         {size.width > 0 && (
-          <svg width={size.width} height={size.height} style={{ display: 'block' }} data-testid="farm-map">
-            <g transform={`translate(${tx.toFixed(2)},${ty.toFixed(2)}) scale(${scale})`}>
-              <BasemapLayer
-                level={view.k >= DETAIL_FROM_K ? 'detailed' : 'coarse'}
-                land={colors.land}
-                border={colors.border}
-              />
-              {template && <TileLayer template={template} tiles={visibleTiles(view, size)} />}
-            </g>
-            <g transform={`translate(${tx.toFixed(2)},${ty.toFixed(2)})`}>
-              <MarkerLayer clusters={clusters} k={view.k} handlers={handlers} countColor="#333" />
-            </g>
-          </svg>
+          <Box
+            ref={layer}
+            sx={{ position: 'absolute', left: -margin, top: -margin, willChange: 'transform' }}
+          >
+            <svg
+              width={size.width + 2 * margin}
+              height={size.height + 2 * margin}
+              style={{ display: 'block' }}
+              data-testid="farm-map"
+            >
+              <g
+                transform={`translate(${(tx + margin).toFixed(2)},${(ty + margin).toFixed(2)}) scale(${scale})`}
+              >
+                <BasemapLayer
+                  level={view.k >= DETAIL_FROM_K ? 'detailed' : 'coarse'}
+                  land={colors.land}
+                  border={colors.border}
+                />
+                {template && <TileLayer
+                    template={template}
+                    tiles={visibleTiles(view, { width: size.width + 2 * margin, height: size.height + 2 * margin })}
+                  />}
+              </g>
+              <g transform={`translate(${(tx + margin).toFixed(2)},${(ty + margin).toFixed(2)})`}>
+                <MarkerLayer clusters={clusters} k={view.k} handlers={handlers} countColor="#333" />
+              </g>
+            </svg>
+          </Box>
         )}
       </Box>
       <MapControls

@@ -7,7 +7,9 @@ export function simActuatorDriver(sim: FarmSimulator, clock: Clock): ActuatorDri
   return {
     async execute(r) {
       const result = sim.actuate(r.target, r.action, r.params, clock.now());
-      return result.ok ? { outcome: 'succeeded' } : { outcome: 'rejected', reason: result.reason ?? 'refused' };
+      return result.ok
+        ? { outcome: 'succeeded' }
+        : { outcome: 'rejected', reason: result.reason ?? 'refused' };
     },
   };
 }

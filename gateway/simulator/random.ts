@@ -14,7 +14,9 @@ function mix(h: number): number {
 export function hash32(seed: number, step: number, stream: number): number {
   // Steps can exceed 2^32 ms-grids; fold the high part in separately.
   const hi = Math.floor(step / 4294967296);
-  return mix(mix(mix((seed | 0) ^ 0x9e3779b9) ^ (step >>> 0)) ^ mix(hi + 0x632be5ab) ^ Math.imul(stream, 0x85ebca6b));
+  return mix(
+    mix(mix((seed | 0) ^ 0x9e3779b9) ^ (step >>> 0)) ^ mix(hi + 0x632be5ab) ^ Math.imul(stream, 0x85ebca6b),
+  );
 }
 
 /** Uniform in [0, 1). */

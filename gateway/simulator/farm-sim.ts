@@ -66,7 +66,8 @@ const SENSORS: SensorSpec[] = [
 ];
 
 export function simLayout(speed = 1): FarmLayout {
-  const every = (id: string) => Math.max(1, Math.round(SIM_STEP / speed)) * SENSORS.find((s) => s.id === id)!.every;
+  const every = (id: string) =>
+    Math.max(1, Math.round(SIM_STEP / speed)) * SENSORS.find((s) => s.id === id)!.every;
   const duration = (max: number, required: boolean) => ({
     type: 'object' as const,
     properties: {
@@ -83,7 +84,12 @@ export function simLayout(speed = 1): FarmLayout {
     required: required ? ['durationMin'] : [],
     additionalProperties: false as const,
   });
-  const none = { type: 'object' as const, properties: {}, required: [], additionalProperties: false as const };
+  const none = {
+    type: 'object' as const,
+    properties: {},
+    required: [],
+    additionalProperties: false as const,
+  };
   const valve = (n: number) => ({
     id: `valve-${n}`,
     kind: 'valve' as const,
@@ -109,10 +115,38 @@ export function simLayout(speed = 1): FarmLayout {
     sensors: [
       soilSensor(1, every('soil-1')),
       soilSensor(2, every('soil-2')),
-      { id: 'air-temp', kind: 'air_temperature', label: 'Air temperature', unit: '°C', expectedRange: { min: -5, max: 40 }, intervalMs: every('air-temp') },
-      { id: 'air-humidity', kind: 'air_humidity', label: 'Air humidity', unit: '%', expectedRange: { min: 20, max: 100 }, intervalMs: every('air-humidity') },
-      { id: 'tank-1', kind: 'tank_level', label: 'Water tank', unit: '%', expectedRange: { min: 10, max: 100 }, intervalMs: every('tank-1') },
-      { id: 'flow-1', kind: 'flow_rate', label: 'Irrigation main flow', unit: 'L/min', expectedRange: { min: 0, max: 60 }, intervalMs: every('flow-1') },
+      {
+        id: 'air-temp',
+        kind: 'air_temperature',
+        label: 'Air temperature',
+        unit: '°C',
+        expectedRange: { min: -5, max: 40 },
+        intervalMs: every('air-temp'),
+      },
+      {
+        id: 'air-humidity',
+        kind: 'air_humidity',
+        label: 'Air humidity',
+        unit: '%',
+        expectedRange: { min: 20, max: 100 },
+        intervalMs: every('air-humidity'),
+      },
+      {
+        id: 'tank-1',
+        kind: 'tank_level',
+        label: 'Water tank',
+        unit: '%',
+        expectedRange: { min: 10, max: 100 },
+        intervalMs: every('tank-1'),
+      },
+      {
+        id: 'flow-1',
+        kind: 'flow_rate',
+        label: 'Irrigation main flow',
+        unit: 'L/min',
+        expectedRange: { min: 0, max: 60 },
+        intervalMs: every('flow-1'),
+      },
     ],
     actuators: [
       valve(1),
@@ -175,7 +209,7 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
   const tMean = 16 + variation * 8;
 
   const simTime = (real: number) => (real <= anchor ? real : anchor + ((real - anchor) * SIM_STEP) / stepMs);
-  const localHour = (simMs: number) => ((((simMs / HOUR + lon / 15) % 24) + 24) % 24);
+  const localHour = (simMs: number) => (((simMs / HOUR + lon / 15) % 24) + 24) % 24;
   const dayIndex = (simMs: number) => Math.floor((simMs + (lon / 15) * HOUR) / (24 * HOUR));
 
   function runSchedule(simMs: number): void {
@@ -209,7 +243,8 @@ export function createFarmSimulator(options: FarmSimOptions): FarmSimulator {
     const open2 = running('valve-2', simMs);
     const pumping = running('pump-1', simMs);
     const et = 0.25 * (0.3 + daylight) * (1 + Math.max(0, temp - 15) / 15); // % per hour
-    const drifting = options.driftFrom != null && real >= options.driftFrom;
+    const drifting =
+      options.driftFrom !== undefined && options.driftFrom !== null && real >= options.driftFrom;
     const tankHasWater = state.tank > 0.5;
     const wet = (on: boolean, theta: number, gain: number) =>
       on && tankHasWater ? 8 * gain * Math.max(0, 1 - theta / 50) : 0;

@@ -189,6 +189,7 @@ async function main() {
               ...zoomed,
               p95VsBaseline: +(zoomed.p95Ms / baseline.p95Ms).toFixed(2),
             },
+            keyboardZoomStepToPaint: zoom,
           },
           chart: {
             chartWidthPx: Math.round(chartWidth),

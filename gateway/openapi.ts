@@ -222,7 +222,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv.includes('--write')
     ? fileURLToPath(new URL('../docs/openapi/farm-api.json', import.meta.url))
     : undefined;
-  const text = JSON.stringify(buildOpenApi(), null, 2) + '\n';
+  let text = JSON.stringify(buildOpenApi(), null, 2) + '\n';
+  // Match the repository's formatting when prettier (a dev dependency) is installed.
+  try {
+    const prettier = await import('prettier');
+    text = await prettier.format(text, {
+      parser: 'json',
+      ...(await prettier.resolveConfig(out ?? process.cwd())),
+    });
+  } catch {
+    // plain JSON.stringify output is fine too
+  }
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
 }

@@ -160,7 +160,17 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
 
   const addGateway = async (farm: DemoFarm, tags: string[] = ['tag:farm']): Promise<DemoGateway> => {
     const node = `gw-${farm.id}`.slice(0, 63);
-    if (!sim.tailnet.device(node)) sim.tailnet.addDevice({ name: node, tags, os: 'linux' });
+    if (!sim.tailnet.device(node)) {
+      // Most farms reach the office directly; a couple sit behind NATs that force a DERP relay.
+      const relayed = farm.id.startsWith('rostov') || farm.id.startsWith('stavropol');
+      const n = gateways.size + 2;
+      sim.tailnet.addDevice({
+        name: node,
+        tags,
+        os: 'linux',
+        connection: relayed ? { kind: 'relay', region: 'waw' } : { kind: 'direct', endpoint: `203.0.113.${n}:41641` },
+      });
+    }
     const host = sim.tailnet.loopbackOf(node);
     let child: ChildProcess | undefined = await launch(farm, node, host);
     const gateway: DemoGateway = {

@@ -10,6 +10,10 @@ const subcommands: Record<string, { summary: string; load: () => Promise<Subcomm
     summary: 'run the control room against a built-in simulated tailnet with farm gateways',
     load: async () => (await import('./demo.ts')).run,
   },
+  start: {
+    summary: 'open the desktop app on this computer\'s tailnet (or the browser host without Electron)',
+    load: async () => (await import('./start.ts')).run,
+  },
   host: {
     summary: 'serve the control room in a browser (browser host) on 127.0.0.1',
     load: async () => (await import('./host.ts')).run,

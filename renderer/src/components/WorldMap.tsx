@@ -6,7 +6,6 @@ import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Paper from '@mui/material/Paper';
 import { useTheme } from '@mui/material/styles';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FarmSummary } from '../../../preload/contract.ts';
@@ -356,12 +355,11 @@ function MapControls(props: { onZoomIn: () => void; onZoomOut: () => void; onRes
       elevation={2}
       sx={{ position: 'absolute', right: 8, top: 8, display: 'flex', flexDirection: 'column' }}
     >
+      {/* A native title, not an MUI Tooltip: a popper open over the map would re-measure on every zoom. */}
       {buttons.map(({ label, onClick, Icon }) => (
-        <Tooltip key={label} title={label} placement="left">
-          <IconButton aria-label={label} onClick={onClick} size="small">
-            <Icon fontSize="small" />
-          </IconButton>
-        </Tooltip>
+        <IconButton key={label} aria-label={label} title={label} onClick={onClick} size="small">
+          <Icon fontSize="small" />
+        </IconButton>
       ))}
     </Paper>
   );

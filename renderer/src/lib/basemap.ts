@@ -45,6 +45,14 @@ export function splitAntimeridian(ring: [number, number][]): [number, number][][
   return [unwrapped, unwrapped.map(([lon, lat]) => [lon + shift, lat] as [number, number])];
 }
 
+/**
+ * One SVG path `d` per ring: separate paths have their own bounds, so the browser skips painting the
+ * ones outside the view (one world-sized path would be rasterized whole on every zoom).
+ */
+export function ringsToPaths(rings: readonly [number, number][][], size: number): string[] {
+  return rings.flatMap((ring) => (ring.length < 3 ? [] : splitAntimeridian(ring).map((r) => ringsToPath([r], size))));
+}
+
 /** One SVG path `d` for all rings, in a world of `size` units (fill-rule evenodd keeps lakes as holes). */
 export function ringsToPath(rings: readonly [number, number][][], size: number): string {
   const parts: string[] = [];

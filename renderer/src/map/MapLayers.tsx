@@ -6,7 +6,7 @@ import { memo } from 'react';
 import type { Cluster } from '../lib/cluster.ts';
 import { tileUrl } from '../lib/tiles.ts';
 import { MarkerShape } from './MarkerShape.tsx';
-import { basemapPath, WORLD_UNITS } from './basemap-paths.ts';
+import { basemapPaths, WORLD_UNITS } from './basemap-paths.ts';
 
 export const BasemapLayer = memo(function BasemapLayer(props: {
   level: 'coarse' | 'detailed';
@@ -14,15 +14,11 @@ export const BasemapLayer = memo(function BasemapLayer(props: {
   border: string;
 }) {
   return (
-    <path
-      d={basemapPath(props.level)}
-      fill={props.land}
-      stroke={props.border}
-      strokeWidth={0.7}
-      vectorEffect="non-scaling-stroke"
-      fillRule="evenodd"
-      strokeLinejoin="round"
-    />
+    <g fill={props.land} stroke={props.border} strokeWidth={0.7} strokeLinejoin="round">
+      {basemapPaths(props.level).map((d, i) => (
+        <path key={i} d={d} vectorEffect="non-scaling-stroke" />
+      ))}
+    </g>
   );
 });
 

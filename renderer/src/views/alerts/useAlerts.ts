@@ -26,13 +26,15 @@ export function useAlertList(filter: AlertFilter | null): AlertListState {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(undefined);
   const [round, setRound] = useState(0);
+  // The filter is rebuilt on every render; its JSON is the stable identity the effect depends on.
   const key = JSON.stringify(filter);
 
   useEffect(() => {
-    if (filter === null) return;
+    const current = JSON.parse(key) as AlertFilter | null;
+    if (current === null) return;
     let live = true;
     setLoading(true);
-    api.listAlerts(filter).then(
+    api.listAlerts(current).then(
       (res) => {
         if (!live) return;
         setAlerts(res.alerts);

@@ -18,7 +18,7 @@ function makeSeries(): Series {
   const values = new Float64Array(N);
   let x = 30;
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < N; i++) {
     ts[i] = start + i * MINUTE;
     x += (rand() - 0.5) * 0.2 - 0.001 * (x - 30);
@@ -76,11 +76,17 @@ const store = createReadingStore(db);
 const batch = 10_000;
 for (let i = 0; i < N; i += batch) {
   const rows = [];
-  for (let j = i; j < Math.min(N, i + batch); j++) rows.push({ sensorId: 's', ts: series.ts[j]!, value: series.values[j]!, quality: 'ok' as const });
+  for (let j = i; j < Math.min(N, i + batch); j++)
+    rows.push({ sensorId: 's', ts: series.ts[j]!, value: series.values[j]!, quality: 'ok' as const });
   store.insert(rows);
 }
 const now = to + MINUTE;
-const query = () => queryHistory(store, { sensor: 's', from: start, to, maxPoints: 1_000 }, { now, rawRetentionMs: 30 * 24 * 3_600_000, intervalMs: MINUTE });
+const query = () =>
+  queryHistory(
+    store,
+    { sensor: 's', from: start, to, maxPoints: 1_000 },
+    { now, rawRetentionMs: 30 * 24 * 3_600_000, intervalMs: MINUTE },
+  );
 query();
 const e2e = time(query, 5);
 const e2eResult = query();
@@ -94,9 +100,19 @@ console.log(
       maxPoints: 1_000,
       target: 'minmax < 100 ms',
       baselineLinearScan: base,
-      minmax: { ...minmax, returned: kept.length, ratioToBaseline: round(minmax.medianMs / base.medianMs), spikesKept: `${keptSpikes}/${spikes}` },
+      minmax: {
+        ...minmax,
+        returned: kept.length,
+        ratioToBaseline: round(minmax.medianMs / base.medianMs),
+        spikesKept: `${keptSpikes}/${spikes}`,
+      },
       lttb: { ...lt, ratioToBaseline: round(lt.medianMs / base.medianMs) },
-      historyQueryOneYearOfRollups: { ...e2e, method: e2eResult.method, source: e2eResult.source, returned: e2eResult.points.length },
+      historyQueryOneYearOfRollups: {
+        ...e2e,
+        method: e2eResult.method,
+        source: e2eResult.source,
+        returned: e2eResult.points.length,
+      },
       pass: minmax.medianMs < 100 && lt.medianMs < 100,
     },
     null,

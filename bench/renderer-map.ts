@@ -12,7 +12,7 @@ import { AgromeshError } from '../protocol/errors.ts';
 import { HistoryResponse } from '../protocol/farm-api.ts';
 import { minMaxDownsample } from '../renderer/src/lib/downsample.ts';
 import { startCoreHost } from '../test/support/core-host.ts';
-import { launchTestBrowser } from '../test/e2e/support/browser.ts';
+import { launchChromium } from '../test/support/chromium.ts';
 import { installFakeFarms } from '../test/e2e/support/fake-farms.ts';
 import { makeFarms, makeSeries, ROLES } from '../test/renderer/fixtures.ts';
 
@@ -93,7 +93,7 @@ async function main() {
     throw new Error('Build the renderer first: npx vite build');
   }
   const ctx = await startCoreHost();
-  const browser = await launchTestBrowser();
+  const browser = await launchChromium();
   try {
     const now = Date.now();
     const fake = installFakeFarms(ctx.core, { farms: [], me: ROLES.agronomist });

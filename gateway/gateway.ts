@@ -15,7 +15,12 @@ import {
 import { REGISTRY_HTTP_PORT, type Heartbeat } from '../protocol/discovery-api.ts';
 import { REGISTRY_TAG } from '../protocol/device.ts';
 import { AgromeshError } from '../protocol/errors.ts';
-import { ipVersion, isLoopbackAddress, isTailnetIPv4 } from '../protocol/tailnet-address.ts';
+import {
+  ipVersion,
+  isLoopbackAddress,
+  isTailnetAddress,
+  isTailnetIPv4,
+} from '../protocol/tailnet-address.ts';
 import { DisposableStack } from '../kit/disposable.ts';
 import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
@@ -23,7 +28,7 @@ import { type LocalApiClient, createLocalApiClient, shortName } from '../kit/tai
 import { type IdentityResolver, createAuthorizer, insecureLoopbackResolver } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type ActuatorDriver, noActuators } from './commands/driver.ts';
-import { type CommandService, createCommandService } from './commands/service.ts';
+import { createCommandService } from './commands/service.ts';
 import { actuatorCommandDriver } from './hardware/actuator-command.ts';
 import { type PushServer, startPushServer } from './hardware/push-server.ts';
 import { type SensorCommand, startSensorCommand } from './hardware/sensor-command.ts';
@@ -116,13 +121,37 @@ export interface GatewayHandle {
   dispose(): Promise<void>;
 }
 
-function slug(text: string): string {
+/** A valid farm id as given, else a cleaned-up one ("North Field" → "north-field"). */
+function farmIdFrom(text: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(text)) return text;
   const s = text
     .toLowerCase()
     .replace(/[^a-z0-9._:-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 100);
   return /^[a-z0-9]/.test(s) ? s : `farm-${s}`.slice(0, 100);
+}
+
+/** A tailnet hostname: one lowercase DNS label. */
+function dnsLabel(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+  return s === '' ? 'farm' : s;
+}
+
+/**
+ * Bind outgoing heartbeats to our listen address when that makes the registry's who-is see this node:
+ * a tailnet address always; a loopback alias (the simulated tailnet) only towards loopback.
+ */
+function sourceAddressFor(listenHost: string, url: URL): string | undefined {
+  const target = url.hostname.replace(/^\[|\]$/g, '');
+  if (isTailnetAddress(listenHost)) return listenHost;
+  if (isLoopbackAddress(listenHost) && ipVersion(target) !== 0 && isLoopbackAddress(target))
+    return listenHost;
+  return undefined;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
@@ -169,7 +198,7 @@ async function start(
     stack.defer(() => client.dispose());
   }
 
-  const hostName = slug(options.tailnet?.hostname ?? options.farmId ?? osHostname());
+  const hostName = dnsLabel(options.tailnet?.hostname ?? options.farmId ?? osHostname());
   if (options.tailnet) {
     const api = localApi!;
     await ensureJoined({
@@ -211,7 +240,7 @@ async function start(
   // Storage and farm identity.
   const db = openGatewayDatabase(options.dataDir);
   stack.defer(() => db.close());
-  const farmId = slug(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
+  const farmId = farmIdFrom(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
   setMeta(db, 'farm_id', farmId);
   const farmName = options.farmName ?? getMeta(db, 'farm_name') ?? farmId;
   setMeta(db, 'farm_name', farmName);
@@ -255,19 +284,6 @@ async function start(
   if (driver.dispose) stack.defer(() => driver.dispose!());
 
   const hub = createStreamHub({ db, farmId, clock, bufferSize: options.streamBufferSize ?? 10_000 });
-  // Readings confirm commands; the command service is created right after ingest (it needs the hub too).
-  const late: { commands?: CommandService } = {};
-  const ingest: Ingest = createIngest({
-    store: readings,
-    layout,
-    clock,
-    retention,
-    log: log.child('ingest'),
-    onAdded: (added, publish) => {
-      if (publish) hub.publishReadings(added);
-      late.commands?.onReadings(added);
-    },
-  });
   const commands = createCommandService({
     store: commandStore,
     layout,
@@ -276,8 +292,18 @@ async function start(
     log: log.child('commands'),
     onChange: (record) => hub.publishCommand(record),
   });
-  late.commands = commands;
   stack.defer(() => commands.dispose());
+  const ingest: Ingest = createIngest({
+    store: readings,
+    layout,
+    clock,
+    retention,
+    log: log.child('ingest'),
+    onAdded: (added, publish) => {
+      if (publish) hub.publishReadings(added);
+      commands.onReadings(added); // a reading may confirm a command
+    },
+  });
 
   // History first (quietly), then live.
   if (simulator) {
@@ -435,6 +461,7 @@ async function start(
 
   // Heartbeat to the registry: a configured URL, or a tailnet peer tagged tag:registry.
   const discoverRegistry = options.discoverRegistry ?? localApi !== undefined;
+  const listenHost = host;
   if (options.discoveryUrl || (discoverRegistry && localApi)) {
     const api = localApi;
     const body = (): Heartbeat => ({
@@ -451,7 +478,7 @@ async function start(
     heartbeat = startHeartbeat({
       body,
       registryUrl: async () => options.discoveryUrl ?? (api ? findRegistry(api) : null),
-      localAddress: host !== '0.0.0.0' && host !== '::' && ipVersion(host) !== 0 ? host : undefined,
+      localAddress: (url) => sourceAddressFor(listenHost, url),
       ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
       log: log.child('heartbeat'),
     });

@@ -9,6 +9,13 @@ import { type Point, type Series, hasGaps, lttb, minMaxBuckets, pointsOf } from 
 export const DEFAULT_MAX_POINTS = 1_000;
 /** Above this many raw rows the rollups answer instead (reading them would be slow for no visible gain). */
 export const RAW_ROW_LIMIT = 100_000;
+/** LTTB needs every row in JavaScript; above this it falls back to min/max buckets in SQLite. */
+export const LTTB_ROW_LIMIT = 50_000;
+
+/** Two points (min and max) per bucket, so maxPoints / 2 buckets over the range. */
+function bucketWidth(from: number, to: number, maxPoints: number): number {
+  return Math.max(1, Math.ceil((to - from + 1) / Math.max(1, Math.floor(maxPoints / 2))));
+}
 
 export interface HistoryRequest {
   sensor: string;
@@ -36,6 +43,21 @@ export function queryHistory(store: ReadingStore, req: HistoryRequest, ctx: Hist
   const reachesPastRaw = from < rawStart && store.countRollups(sensor, from, Math.min(to, rawStart)) > 0;
   if (reachesPastRaw || rawCount > RAW_ROW_LIMIT) return fromRollups(store, req, maxPoints, ctx);
 
+  if (rawCount > maxPoints && (req.method !== 'lttb' || rawCount > LTTB_ROW_LIMIT)) {
+    // Min/max buckets straight from SQLite: no need to hand every row to JavaScript.
+    const bucketMs = bucketWidth(from, to, maxPoints);
+    const points = store.bucketExtremes('raw', sensor, from, to, bucketMs);
+    return {
+      sensorId: sensor,
+      from,
+      to,
+      method: 'minmax',
+      source: 'raw',
+      resolutionMs: bucketMs,
+      sourcePoints: rawCount,
+      points: markMissing(points, gapThreshold(ctx.intervalMs, bucketMs, 'minmax'), maxPoints),
+    };
+  }
   const series = store.raw(sensor, from, to);
   const n = series.ts.length;
   let method: DownsampleMethod;
@@ -73,18 +95,18 @@ function fromRollups(
   maxPoints: number,
   ctx: HistoryContext,
 ): HistoryResult {
-  const rows = store.rollups(req.sensor, req.from, req.to);
-  const series = extremaSeries(rows);
+  const count = store.countRollups(req.sensor, req.from, req.to);
   let method: DownsampleMethod = 'rollup-1m';
   let points: Point[];
   let resolutionMs = MINUTE;
-  if (series.ts.length <= maxPoints) {
-    points = pointsOf(series);
+  if (count * 2 <= maxPoints) {
+    // Few enough minutes that each one's min and max fit: no further downsampling.
+    points = pointsOf(extremaSeries(store.rollups(req.sensor, req.from, req.to)));
   } else {
-    const b = minMaxBuckets(series, maxPoints, req.from, req.to);
+    // Min/max buckets computed inside SQLite over the rollups.
     method = 'minmax';
-    points = pointsOf(series, b.indices);
-    resolutionMs = b.bucketMs;
+    resolutionMs = bucketWidth(req.from, req.to, maxPoints);
+    points = store.bucketExtremes('rollup-1m', req.sensor, req.from, req.to, resolutionMs);
   }
   return {
     sensorId: req.sensor,
@@ -93,7 +115,7 @@ function fromRollups(
     method,
     source: 'rollup-1m',
     resolutionMs: round(resolutionMs),
-    sourcePoints: rows.length,
+    sourcePoints: count,
     points: markMissing(
       points,
       gapThreshold(Math.max(ctx.intervalMs, MINUTE), resolutionMs, method),

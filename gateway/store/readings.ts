@@ -6,7 +6,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Reading } from '../../protocol/farm-api.ts';
 import { transaction } from '../../kit/sqlite.ts';
-import type { Series } from '../history/downsample.ts';
+import type { Point, Series } from '../history/downsample.ts';
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 3_600_000;
@@ -39,6 +39,17 @@ export interface ReadingStore {
   rollups(sensorId: string, from: number, to: number): RollupRow[];
   countRollups(sensorId: string, from: number, to: number): number;
   oldestRaw(sensorId: string): number | undefined;
+  /**
+   * Min/max per time bucket computed inside SQLite (a year of rows would take seconds to hand to JS):
+   * each bucket's lowest and highest value at their own timestamps, or a gap when it has no value.
+   */
+  bucketExtremes(
+    source: 'raw' | 'rollup-1m',
+    sensorId: string,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Point[];
   /** Delete rows older than the retention, in small slices; resolves with how many rows went. */
   applyRetention(now: number, retention: Retention, yieldFn?: () => Promise<void>): Promise<number>;
 }
@@ -77,6 +88,26 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
   );
   const oldestStmt = db.prepare('SELECT min(ts) AS t FROM readings WHERE sensor_id = ?');
   const oldestRollupStmt = db.prepare('SELECT min(bucket) AS t FROM rollups_1m WHERE sensor_id = ?');
+  // One min() or max() per query, so SQLite returns the timestamp of the row that holds it (bare column).
+  const bucketOf = (col: string) => `CAST((${col} - ?) / ? AS INTEGER)`;
+  const extremes = {
+    raw: {
+      min: db.prepare(
+        `SELECT ${bucketOf('ts')} AS b, min(value) AS v, ts FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? AND value IS NOT NULL GROUP BY b`,
+      ),
+      max: db.prepare(
+        `SELECT ${bucketOf('ts')} AS b, max(value) AS v, ts, count(value) AS n FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? GROUP BY b`,
+      ),
+    },
+    'rollup-1m': {
+      min: db.prepare(
+        `SELECT ${bucketOf('bucket')} AS b, min(min) AS v, min_ts AS ts FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? AND n > 0 GROUP BY b`,
+      ),
+      max: db.prepare(
+        `SELECT ${bucketOf('bucket')} AS b, max(max) AS v, max_ts AS ts, sum(n) AS n FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? GROUP BY b`,
+      ),
+    },
+  };
   const deleteRaw = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
   const deleteRollup = db.prepare('DELETE FROM rollups_1m WHERE sensor_id = ? AND bucket < ?');
 
@@ -135,6 +166,29 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
     countRollups: (id, from, to) =>
       (countRollupStmt.get(id, Math.floor(from / MINUTE) * MINUTE, to) as { c: number }).c,
     oldestRaw: (id) => (oldestStmt.get(id) as { t: number | null }).t ?? undefined,
+    bucketExtremes(source, id, from, to, bucketMs) {
+      const stmts = extremes[source];
+      const lo = from;
+      const rangeFrom = source === 'rollup-1m' ? Math.floor(from / MINUTE) * MINUTE : from;
+      type Row = { b: number; v: number | null; ts: number | null; n?: number };
+      const mins = stmts.min.all(lo, bucketMs, id, rangeFrom, to) as unknown as Row[];
+      const maxs = stmts.max.all(lo, bucketMs, id, rangeFrom, to) as unknown as Row[];
+      const minByBucket = new Map(mins.map((r) => [r.b, r]));
+      const out: Point[] = [];
+      for (const mx of maxs.sort((p, q) => p.b - q.b)) {
+        const mn = minByBucket.get(mx.b);
+        if (!mn || mx.n === 0 || mx.v === null || mx.ts === null || mn.v === null || mn.ts === null) {
+          out.push([Math.max(lo, lo + mx.b * bucketMs), null]);
+        } else if (mn.ts === mx.ts) {
+          out.push([mn.ts, mn.v]);
+        } else if (mn.ts < mx.ts) {
+          out.push([mn.ts, mn.v], [mx.ts, mx.v]);
+        } else {
+          out.push([mx.ts, mx.v], [mn.ts, mn.v]);
+        }
+      }
+      return out;
+    },
     async applyRetention(now, retention, yieldFn = () => new Promise((r) => setImmediate(r))) {
       let removed = 0;
       const slice = 6 * 3_600_000;

@@ -125,21 +125,16 @@ export function attachStreamServer(options: StreamServerOptions): StreamServer {
     async dispose() {
       clearInterval(pingTimer);
       server.off('upgrade', onUpgrade);
+      // Say goodbye properly; whoever has not closed within a second is cut off.
+      const closing = [...wss.clients].map(
+        (ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())),
+      );
       for (const ws of wss.clients) ws.close(1001, 'gateway stopping');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          for (const ws of wss.clients) ws.terminate();
-          resolve();
-        }, 1_000);
-        t.unref();
-        const check = () => {
-          if (wss.clients.size === 0) {
-            clearTimeout(t);
-            resolve();
-          } else setTimeout(check, 10).unref();
-        };
-        check();
-      });
+      const timer = setTimeout(() => {
+        for (const ws of wss.clients) ws.terminate();
+      }, 1_000);
+      await Promise.all(closing);
+      clearTimeout(timer);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

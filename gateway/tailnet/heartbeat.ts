@@ -12,8 +12,8 @@ export interface HeartbeatOptions {
   body: () => Heartbeat;
   /** Base URL of the registry, found again before each attempt (a tailnet peer may appear later). */
   registryUrl: () => Promise<string | null>;
-  /** Source address for the request (the tailnet address, so the registry's who-is sees this node). */
-  localAddress?: string | undefined;
+  /** Source address for a request to `url` (our tailnet address, so the registry's who-is sees this node). */
+  localAddress?: (url: URL) => string | undefined;
   intervalMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -94,7 +94,7 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         timeout: options.timeoutMs ?? 5_000,
-        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        ...(options.localAddress?.(url) ? { localAddress: options.localAddress(url) } : {}),
       });
       req.on('timeout', () => req.destroy(new Error(`registry ${url.host} did not answer in time`)));
       req.on('error', reject);

@@ -12,7 +12,7 @@ import { AgromeshError } from '../../protocol/errors.ts';
 import { ARTIFACTS_DIR } from '../support/chromium.ts';
 import { startCoreHost } from '../support/core-host.ts';
 import { makeCommand, makeDevice, makeFarm, makeFarms, ROLES } from '../renderer/fixtures.ts';
-import { launchTestBrowser } from './support/browser.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { type FakeFarms, installFakeFarms } from './support/fake-farms.ts';
 
 const SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
@@ -25,7 +25,7 @@ describe('control-room views with farm data', () => {
 
   beforeAll(async () => {
     ctx = await startCoreHost();
-    browser = await launchTestBrowser();
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   });
@@ -124,7 +124,10 @@ describe('control-room views with farm data', () => {
     await page.goto(`${ctx.host.url}#/farms/farm-0000`);
     await page.getByRole('heading', { level: 1, name: 'North Field' }).waitFor();
     const readings = page.getByRole('region', { name: 'Current readings' });
-    await readings.getByRole('listitem', { name: 'Air temperature' }).getByText('°C', { exact: true }).waitFor();
+    await readings
+      .getByRole('listitem', { name: 'Air temperature' })
+      .getByText('°C', { exact: true })
+      .waitFor();
 
     const history = page.getByRole('region', { name: 'History' });
     await history

@@ -9,7 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR } from '../support/chromium.ts';
 import { startCoreHost } from '../support/core-host.ts';
-import { launchTestBrowser } from './support/browser.ts';
+import { translate } from '../../renderer/src/lib/i18n.ts';
+import { TAILNET_LABEL } from '../../renderer/src/lib/labels.ts';
+import { launchChromium } from '../support/chromium.ts';
 
 const SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
 const NAV = ['Map', 'Farms', 'Devices', 'Commands', 'Alerts', 'Settings'];
@@ -22,7 +24,7 @@ describe('control-room shell', () => {
 
   beforeAll(async () => {
     ctx = await startCoreHost();
-    browser = await launchTestBrowser();
+    browser = await launchChromium();
     page = await browser.newPage({
       viewport: { width: 1280, height: 800 },
       locale: 'en-GB',
@@ -55,8 +57,13 @@ describe('control-room shell', () => {
     await page
       .getByText(/No farms yet — farms appear here when a gateway tagged tag:farm joins your tailnet/)
       .waitFor();
-    await page.getByText('Tailnet: not connected').waitFor();
-    await page.getByText('Not on a tailnet').waitFor();
+    // Who I am and the tailnet mode come from the core (getMe, getAppInfo), whatever it says here.
+    const me = await ctx.core.handlers.getMe();
+    const info = await ctx.core.handlers.getAppInfo();
+    const mode = translate('en', TAILNET_LABEL[info.tailnet]);
+    await page.getByText(`Tailnet: ${mode}`, { exact: true }).waitFor();
+    await page.getByText(me.displayName, { exact: true }).waitFor();
+    if (me.roles.length === 0) await page.getByText('no role', { exact: true }).waitFor();
     expect(await nav.getByRole('link', { name: 'Map' }).getAttribute('aria-current')).toBe('page');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'shell.png'), fullPage: true });
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'shell.png') });

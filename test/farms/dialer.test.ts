@@ -6,7 +6,7 @@ import { createTailnetDialer, loopbackAliasOf } from '../../main/core/farms/dial
 import { createFarmClient } from '../../main/core/farms/farm-client.ts';
 import { createFarmConnections } from '../../main/core/farms/connections.ts';
 import { silentLogger } from '../../kit/log.ts';
-import { startFakeGateway, type FakeGateway } from './support/fake-gateway.ts';
+import { startFakeGateway } from './support/fake-gateway.ts';
 import { tempDir, waitFor } from './support/helpers.ts';
 
 const cleanups: Array<() => unknown> = [];
@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 /** A listener that counts the TCP connections it receives (none may arrive for a refused destination). */
-async function countingListener(host = '127.0.0.1'): Promise<{ port: number; count: () => number; server: Server }> {
+async function countingListener(
+  host = '127.0.0.1',
+): Promise<{ port: number; count: () => number; server: Server }> {
   let n = 0;
   const server = createServer((_req, res) => res.end('{}'));
   server.on('connection', () => n++);
@@ -52,11 +54,16 @@ describe('tailnet-only dialer', () => {
       'localhost',
       'example.com',
     ]) {
-      expect(refusedCode(() => tailnet.check(host, listener.port)), host).toBe('DESTINATION_NOT_ALLOWED');
-      await expect(tailnet.route(host, listener.port), host).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
-      expect(refusedCode(() => createFarmClient({ dialer: tailnet, address: host, port: listener.port }))).toBe(
-        'DESTINATION_NOT_ALLOWED',
-      );
+      expect(
+        refusedCode(() => tailnet.check(host, listener.port)),
+        host,
+      ).toBe('DESTINATION_NOT_ALLOWED');
+      await expect(tailnet.route(host, listener.port), host).rejects.toMatchObject({
+        code: 'DESTINATION_NOT_ALLOWED',
+      });
+      expect(
+        refusedCode(() => createFarmClient({ dialer: tailnet, address: host, port: listener.port })),
+      ).toBe('DESTINATION_NOT_ALLOWED');
     }
     expect(listener.count()).toBe(0);
   });
@@ -68,7 +75,9 @@ describe('tailnet-only dialer', () => {
     expect(refusedCode(() => tailnet.check('100.64.0.7', 0))).toBe('DESTINATION_NOT_ALLOWED');
 
     const rebinding = createTailnetDialer({ mode: 'tailnet', resolveName: async () => '192.168.1.1' });
-    await expect(rebinding.route('north-farm', 8080)).rejects.toMatchObject({ code: 'DESTINATION_NOT_ALLOWED' });
+    await expect(rebinding.route('north-farm', 8080)).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_ALLOWED',
+    });
     const good = createTailnetDialer({ mode: 'tailnet', resolveName: async () => '100.101.102.103' });
     await expect(good.route('north-farm', 8080)).resolves.toMatchObject({ connectHost: '100.101.102.103' });
   });

@@ -37,7 +37,8 @@ describe('live data', () => {
     expect(duplicates(got(rec, gw))).toEqual([]);
     // ~0.3 s of ticks: at 100 ms per batch that is a handful of batches, not 60.
     expect(rec.batches.length).toBeLessThanOrEqual(Math.ceil(elapsed * 10) + 2);
-    for (let i = 1; i < rec.batches.length; i++) expect(rec.batches[i]! - rec.batches[i - 1]!).toBeGreaterThanOrEqual(90);
+    for (let i = 1; i < rec.batches.length; i++)
+      expect(rec.batches[i]! - rec.batches[i - 1]!).toBeGreaterThanOrEqual(90);
     const live = rec.farms.latest(gw.farmId)!;
     expect(live.link).toBe('live');
     expect(live.latest.map((r) => r.ts)).toEqual(gw.sensorIds.map(() => T0 + 59_000));
@@ -83,7 +84,13 @@ describe('live data', () => {
     expect(gw.requests.some((r) => r === 'GET /api/data/history')).toBe(true);
     // The cache holds the outage too, exactly once per (sensor, ts).
     await rec.farms.disconnect(gw.farmId);
-    const cached = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s1'], from: T0, to: T0 + 603_000, maxPoints: 5_000 });
+    const cached = await rec.farms.history({
+      farmId: gw.farmId,
+      sensorIds: ['s1'],
+      from: T0,
+      to: T0 + 603_000,
+      maxPoints: 5_000,
+    });
     expect(cached.fromCache).toBe(true);
     expect(cached.series[0]!.points.map((p) => p[0])).toEqual(gw.stored('s1').map((r) => r.ts));
   });
@@ -96,16 +103,24 @@ describe('live data', () => {
     const frozenAt = performance.now();
     const before = rec.links.length;
     gw.freeze();
-    const stale = await waitFor('stale', () => rec.links.slice(before).find((e) => e.state === 'stale'), 3_000);
+    const stale = await waitFor(
+      'stale',
+      () => rec.links.slice(before).find((e) => e.state === 'stale'),
+      3_000,
+    );
     const detectedAfter = performance.now() - frozenAt;
     // Nothing heard for heartbeatMs (plus one check tick of heartbeatMs/4) → stale.
-    expect(detectedAfter).toBeLessThanOrEqual(heartbeatMs * 1.25 + 150);
+    expect(detectedAfter).toBeLessThanOrEqual(heartbeatMs * 1.25 + 300);
     expect(rec.health.some((h) => !h.ok)).toBe(true);
     await waitFor('redial', () => rec.links.slice(before).find((e) => e.state === 'connecting'), 1_000);
     expect(stale.detail).toMatch(/no answer/);
     gw.thaw();
     gw.tick(T0 + 1_000);
-    await waitFor('live again', () => rec.farms.latest(gw.farmId)?.link === 'live' && got(rec, gw).length === 6, 8_000);
+    await waitFor(
+      'live again',
+      () => rec.farms.latest(gw.farmId)?.link === 'live' && got(rec, gw).length === 6,
+      8_000,
+    );
     expect(duplicates(got(rec, gw))).toEqual([]);
   });
 
@@ -127,12 +142,34 @@ describe('live data', () => {
   });
 });
 
+describe('identity', () => {
+  it('never shows live, nor takes readings from, a gateway that introduces itself as another farm', async () => {
+    const gw = await startFakeGateway({ farmId: 'south-farm' });
+    cleanups.push(() => gw.dispose());
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const rec = recordedFarms({ dataDir: dir.path });
+    cleanups.push(() => rec.farms.dispose());
+    await rec.farms.connect({ farmId: 'north-farm', address: '127.0.0.1', port: gw.port });
+    await waitFor('refused after hello', () => rec.links.find((e) => e.detail.includes('south-farm')));
+    gw.tick(T0);
+    expect(rec.links.some((e) => e.state === 'live')).toBe(false);
+    expect(rec.readings.size).toBe(0);
+  });
+});
+
 describe('offline farms', () => {
   it('show the last known values after an app restart and answer history from the cache', async () => {
     const { gw, rec, dir } = await setup();
     for (let i = 0; i < 10; i++) gw.tick(T0 + i * 1_000);
     await waitFor('readings', () => got(rec, gw).length === 30);
-    const online = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s1', 's2'], from: T0, to: T0 + 10_000, maxPoints: 100 });
+    const online = await rec.farms.history({
+      farmId: gw.farmId,
+      sensorIds: ['s1', 's2'],
+      from: T0,
+      to: T0 + 10_000,
+      maxPoints: 100,
+    });
     expect(online.fromCache).toBe(false);
     expect(online.series.map((s) => s.points.length)).toEqual([10, 10]);
     await rec.farms.dispose();
@@ -146,7 +183,13 @@ describe('offline farms', () => {
     expect(live.lastReadingAt).toBe(T0 + 9_000);
     expect(live.latest).toHaveLength(3);
     expect(live.info?.name).toBe(gw.info.name);
-    const h = await again.farms.history({ farmId: gw.farmId, sensorIds: ['s1'], from: T0, to: T0 + 10_000, maxPoints: 4 });
+    const h = await again.farms.history({
+      farmId: gw.farmId,
+      sensorIds: ['s1'],
+      from: T0,
+      to: T0 + 10_000,
+      maxPoints: 4,
+    });
     expect(h.fromCache).toBe(true);
     expect(h.series[0]).toMatchObject({ sourcePoints: 10, method: 'lttb' });
     expect(h.series[0]!.points).toHaveLength(4);
@@ -160,7 +203,13 @@ describe('offline farms', () => {
     await waitFor('readings', () => got(rec, gw).length === 15);
     await rec.farms.idle();
     gw.faults.historyDown = true;
-    const h = await rec.farms.history({ farmId: gw.farmId, sensorIds: ['s3'], from: T0, to: T0 + 5_000, maxPoints: 100 });
+    const h = await rec.farms.history({
+      farmId: gw.farmId,
+      sensorIds: ['s3'],
+      from: T0,
+      to: T0 + 5_000,
+      maxPoints: 100,
+    });
     expect(h.fromCache).toBe(true);
     expect(h.series[0]!.points).toHaveLength(5);
   });

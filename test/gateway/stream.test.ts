@@ -166,6 +166,15 @@ describe('live stream', () => {
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('says goodbye with 1001 when the gateway stops', async () => {
+    gw = await startTestGateway();
+    const c = await connect();
+    const stopping = gw.dispose();
+    gw = undefined;
+    expect((await c.closed).code).toBe(1001);
+    await stopping;
+  });
+
   it('identifies stream callers and checks the query before upgrading', async () => {
     gw = await startTestGateway();
     await expect(connect('', { from: STRANGER })).rejects.toMatchObject({ status: 401 });

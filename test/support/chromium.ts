@@ -1,6 +1,5 @@
 /** Debian's Chromium driven by playwright-core (never a downloaded browser). */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -17,15 +16,12 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** Playwright gives every launch a fresh, empty profile of its own. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (.ci/run does this).`);
   }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'agromesh-chromium-'))}`],
-    headless: true,
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
 export const ARTIFACTS_DIR = join(process.cwd(), 'test-results');

@@ -11,13 +11,22 @@ export interface BackoffPolicy {
   minUptimeMs: number;
 }
 
-export const defaultBackoff: BackoffPolicy = { baseMs: 1_000, factor: 1.6, capMs: 60_000, minUptimeMs: 5_000 };
+export const defaultBackoff: BackoffPolicy = {
+  baseMs: 1_000,
+  factor: 1.6,
+  capMs: 60_000,
+  minUptimeMs: 5_000,
+};
 
 /** Upper bound of the wait before attempt `attempt` (0-based). */
 export function backoffCeiling(policy: BackoffPolicy, attempt: number): number {
   return Math.min(policy.capMs, policy.baseMs * policy.factor ** Math.min(attempt, 64));
 }
 
-export function fullJitterDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function fullJitterDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * backoffCeiling(policy, attempt));
 }

@@ -89,7 +89,14 @@ function encode(b: OpenBlock): { first: number; last: number; n: number; data: U
   return { first: ts[0]!, last: ts[n - 1]!, n, data: new Uint8Array(buf) };
 }
 
-function decode(data: Uint8Array, n: number, sensorId: string, from: number, to: number, out: Reading[]): void {
+function decode(
+  data: Uint8Array,
+  n: number,
+  sensorId: string,
+  from: number,
+  to: number,
+  out: Reading[],
+): void {
   // Copy to an aligned buffer: SQLite hands back arbitrary offsets.
   const copy = new Uint8Array(n * 17);
   copy.set(data.subarray(0, n * 17));
@@ -220,7 +227,10 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   /** Every cached reading of a sensor in [from, to] (unsorted). */
   const readingsIn = (farmId: string, sensorId: string, from: number, to: number): Reading[] => {
     const out: Reading[] = [];
-    for (const row of st.overlapping.all(farmId, sensorId, to, from) as Array<{ n: number; data: Uint8Array }>) {
+    for (const row of st.overlapping.all(farmId, sensorId, to, from) as Array<{
+      n: number;
+      data: Uint8Array;
+    }>) {
       decode(row.data, row.n, sensorId, from, to, out);
     }
     openReadings(farmId, sensorId, from, to, out);
@@ -265,14 +275,22 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     },
     latest(farmId) {
       const out = new Map<string, Reading>();
-      const rows = st.latest.all(farmId) as Array<{ sensor_id: string; last_ts: number; n: number; data: Uint8Array }>;
+      const rows = st.latest.all(farmId) as Array<{
+        sensor_id: string;
+        last_ts: number;
+        n: number;
+        data: Uint8Array;
+      }>;
       for (const row of rows) {
         const rs: Reading[] = [];
         decode(row.data, row.n, row.sensor_id, row.last_ts, row.last_ts, rs);
         if (rs[0]) out.set(row.sensor_id, rs[0]);
       }
       const pending: Reading[] = [];
-      for (const sensorId of new Set([...(open.get(farmId)?.keys() ?? []), ...full.filter((f) => f.farmId === farmId).map((f) => f.sensorId)])) {
+      for (const sensorId of new Set([
+        ...(open.get(farmId)?.keys() ?? []),
+        ...full.filter((f) => f.farmId === farmId).map((f) => f.sensorId),
+      ])) {
         openReadings(farmId, sensorId, -Infinity, Infinity, pending);
       }
       for (const r of pending) {
@@ -302,7 +320,8 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       st.saveInfo.run(farmId, JSON.stringify(info), clock.now());
     },
     loadInfo(farmId) {
-      const row = st.loadState.get(farmId) as { info_json: string | null; info_at: number | null } | undefined;
+      const row = st.loadState.get(farmId) as
+        { info_json: string | null; info_at: number | null } | undefined;
       if (!row?.info_json) return null;
       const parsed = FarmInfo.safeParse(JSON.parse(row.info_json));
       return parsed.success ? { info: parsed.data, at: row.info_at ?? 0 } : null;

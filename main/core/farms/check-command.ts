@@ -31,22 +31,30 @@ export function checkCommand(
         ? typeof value === 'boolean'
         : prop.type === 'string'
           ? typeof value === 'string'
-          : typeof value === 'number' && Number.isFinite(value) && (prop.type !== 'integer' || Number.isInteger(value));
+          : typeof value === 'number' &&
+            Number.isFinite(value) &&
+            (prop.type !== 'integer' || Number.isInteger(value));
     if (!okType) {
       problems.push(`${name} must be ${prop.type === 'integer' ? 'an integer' : `a ${prop.type}`}`);
       continue;
     }
     if (typeof value === 'number') {
-      if (prop.minimum !== undefined && value < prop.minimum) problems.push(`${name} must be ≥ ${prop.minimum}`);
-      if (prop.maximum !== undefined && value > prop.maximum) problems.push(`${name} must be ≤ ${prop.maximum}`);
+      if (prop.minimum !== undefined && value < prop.minimum)
+        problems.push(`${name} must be ≥ ${prop.minimum}`);
+      if (prop.maximum !== undefined && value > prop.maximum)
+        problems.push(`${name} must be ≤ ${prop.maximum}`);
     }
     if (prop.enum && typeof value !== 'boolean' && !prop.enum.includes(value)) {
       problems.push(`${name} must be one of ${prop.enum.join(', ')}`);
     }
   }
   if (problems.length > 0) {
-    throw new AgromeshError('VALIDATION', `Invalid parameters for ${target}.${action}: ${problems.join('; ')}.`, {
-      details: problems,
-    });
+    throw new AgromeshError(
+      'VALIDATION',
+      `Invalid parameters for ${target}.${action}: ${problems.join('; ')}.`,
+      {
+        details: problems,
+      },
+    );
   }
 }

@@ -112,7 +112,10 @@ export interface FarmConnections {
   getCommand(id: string): LedgerCommand;
   listCommands(filter: CommandQuery): LedgerCommand[];
   exportCsv(filter: CommandQuery): { filename: string; csv: string };
-  on<K extends keyof FarmConnectionsEvents>(event: K, listener: (payload: FarmConnectionsEvents[K]) => void): () => void;
+  on<K extends keyof FarmConnectionsEvents>(
+    event: K,
+    listener: (payload: FarmConnectionsEvents[K]) => void,
+  ): () => void;
   /** Resolves when backfills and command resolvers have settled (tests, benchmarks, shutdown). */
   idle(farmId?: string): Promise<void>;
   dispose(): Promise<void>;
@@ -120,10 +123,16 @@ export interface FarmConnections {
 
 const FARM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 /** Errors that mean "the farm cannot answer now": serve the cache instead. */
-const OFFLINE_CODES = new Set(['FARM_UNREACHABLE', 'TIMEOUT', 'FARM_BAD_RESPONSE', 'DESTINATION_NOT_ALLOWED']);
+const OFFLINE_CODES = new Set([
+  'FARM_UNREACHABLE',
+  'TIMEOUT',
+  'FARM_BAD_RESPONSE',
+  'DESTINATION_NOT_ALLOWED',
+]);
 
 export function createFarmConnections(options: FarmConnectionsOptions): FarmConnections {
-  if (!options.db && !options.dataDir) throw new AgromeshError('INTERNAL', 'createFarmConnections needs dataDir or db.');
+  if (!options.db && !options.dataDir)
+    throw new AgromeshError('INTERNAL', 'createFarmConnections needs dataDir or db.');
   const tuning: FarmConnectionsTuning = { ...defaultTuning, ...options.tuning };
   const clock = options.clock ?? systemClock;
   const log = options.log;
@@ -244,15 +253,24 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
         const series = await Promise.all(
           input.sensorIds.map((sensor) =>
             link.client.history(
-              { sensor, from: input.from, to: input.to, maxPoints: Math.min(input.maxPoints, Limits.historyMaxPoints) },
+              {
+                sensor,
+                from: input.from,
+                to: input.to,
+                maxPoints: Math.min(input.maxPoints, Limits.historyMaxPoints),
+              },
               tuning.historyTimeoutMs,
             ),
           ),
         );
         return { series, fromCache: false };
       } catch (err) {
-        const status = err instanceof AgromeshError ? (err.details as { status?: number } | undefined)?.status : undefined;
-        if (err instanceof AgromeshError && (OFFLINE_CODES.has(err.code) || (status !== undefined && status >= 500))) {
+        const status =
+          err instanceof AgromeshError ? (err.details as { status?: number } | undefined)?.status : undefined;
+        if (
+          err instanceof AgromeshError &&
+          (OFFLINE_CODES.has(err.code) || (status !== undefined && status >= 500))
+        ) {
           log.info('history from cache: the farm did not answer', { farmId: input.farmId, code: err.code });
           return fromCache(input);
         }
@@ -298,7 +316,8 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
     },
 
     async idle(farmId) {
-      const targets = farmId === undefined ? [...links.values()] : [links.get(farmId)].filter((l) => l !== undefined);
+      const targets =
+        farmId === undefined ? [...links.values()] : [links.get(farmId)].filter((l) => l !== undefined);
       await Promise.all(targets.map((l) => l.idle()));
       cache.flush();
       hub.flush();

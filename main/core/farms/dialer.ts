@@ -75,7 +75,8 @@ export function createTailnetDialer(options: TailnetDialerOptions): TailnetDiale
   const simulated = options.mode === 'simulated';
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const localAddress =
-    options.localAddress ?? (simulated && options.selfAddress ? loopbackAliasOf(options.selfAddress) : undefined);
+    options.localAddress ??
+    (simulated && options.selfAddress ? loopbackAliasOf(options.selfAddress) : undefined);
   if (localAddress !== undefined && !simulated && !isTailnetAddress(localAddress)) {
     throw refuse(localAddress, 'a tailnet dialer binds only to a tailnet address');
   }
@@ -102,7 +103,8 @@ export function createTailnetDialer(options: TailnetDialerOptions): TailnetDiale
   };
 
   const check = (rawHost: string, port: number): void => {
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw refuse(`${rawHost}:${port}`, 'invalid port');
+    if (!Number.isInteger(port) || port < 1 || port > 65_535)
+      throw refuse(`${rawHost}:${port}`, 'invalid port');
     const host = unbracket(rawHost);
     if (ipVersion(host) !== 0) return checkIp(host, rawHost);
     if (host.toLowerCase() === 'localhost' || host.toLowerCase().startsWith('localhost.')) {
@@ -151,9 +153,11 @@ export function createTailnetDialer(options: TailnetDialerOptions): TailnetDiale
         const socket = open(r);
         let settled = false;
         const timer = setTimeout(() => {
-          finish(new AgromeshError('FARM_UNREACHABLE', `Connecting to ${r.host}:${r.port} timed out.`, {
-            details: { code: 'UND_ERR_CONNECT_TIMEOUT' },
-          }));
+          finish(
+            new AgromeshError('FARM_UNREACHABLE', `Connecting to ${r.host}:${r.port} timed out.`, {
+              details: { code: 'UND_ERR_CONNECT_TIMEOUT' },
+            }),
+          );
           socket.destroy();
         }, connectTimeoutMs);
         const finish = (err: Error | null) => {
@@ -179,6 +183,7 @@ export function createTailnetDialer(options: TailnetDialerOptions): TailnetDiale
     route,
     open,
     connector,
-    origin: (host, port) => `http://${ipVersion(unbracket(host)) === 6 ? `[${unbracket(host)}]` : host}:${port}`,
+    origin: (host, port) =>
+      `http://${ipVersion(unbracket(host)) === 6 ? `[${unbracket(host)}]` : host}:${port}`,
   };
 }

@@ -87,9 +87,12 @@ function transportError(err: unknown, what: string): AgromeshError {
   if (err instanceof AgromeshError && err.code !== 'FARM_UNREACHABLE') return err;
   const delivery = deliveryOf(err);
   const code =
-    (err as { code?: unknown } | null)?.code ?? (err as { details?: { code?: string } }).details?.code ?? undefined;
+    (err as { code?: unknown } | null)?.code ??
+    (err as { details?: { code?: string } }).details?.code ??
+    undefined;
   const name = (err as { name?: unknown } | null)?.name;
-  const timedOut = name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  const timedOut =
+    name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
   return new AgromeshError(
     timedOut ? 'TIMEOUT' : 'FARM_UNREACHABLE',
     `${what}: ${timedOut ? 'no answer in time' : 'the farm gateway is not answering'}${
@@ -179,9 +182,13 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     try {
       json = JSON.parse(text) as unknown;
     } catch {
-      throw new AgromeshError('FARM_BAD_RESPONSE', `${what}: the gateway sent invalid JSON (HTTP ${statusCode}).`, {
-        details: { delivery: statusCode >= 500 ? 'unknown' : 'not-sent', status: statusCode },
-      });
+      throw new AgromeshError(
+        'FARM_BAD_RESPONSE',
+        `${what}: the gateway sent invalid JSON (HTTP ${statusCode}).`,
+        {
+          details: { delivery: statusCode >= 500 ? 'unknown' : 'not-sent', status: statusCode },
+        },
+      );
     }
     if (statusCode >= 400) {
       const e = fromErrorBody(json, statusCode >= 500 ? 'FARM_UNREACHABLE' : 'FARM_BAD_RESPONSE');
@@ -189,9 +196,16 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new AgromeshError('FARM_BAD_RESPONSE', `${what}: the gateway answer does not match Farm API v1.`, {
-        details: { delivery: 'unknown', issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')) },
-      });
+      throw new AgromeshError(
+        'FARM_BAD_RESPONSE',
+        `${what}: the gateway answer does not match Farm API v1.`,
+        {
+          details: {
+            delivery: 'unknown',
+            issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')),
+          },
+        },
+      );
     }
     return parsed.data;
   }

@@ -29,7 +29,10 @@ interface FarmEntry {
 
 export interface Hub {
   /** Creates the entry if needed; seeds come from the cache so offline farms show what was last known. */
-  track(farmId: string, seed: { info: FarmInfo | null; latest: readonly Reading[]; link: LinkState; since: number }): void;
+  track(
+    farmId: string,
+    seed: { info: FarmInfo | null; latest: readonly Reading[]; link: LinkState; since: number },
+  ): void;
   ingest(farmId: string, readings: readonly Reading[]): void;
   setLink(farmId: string, state: LinkState, since: number, detail: string): void;
   setInfo(farmId: string, info: FarmInfo): void;
@@ -97,7 +100,8 @@ export function createHub(options: HubOptions): Hub {
         }
         readings.push({ farmId: id, readings: e.pending });
         if (e.lastReadingAt !== null) options.healthSink?.noteReading(id, e.lastReadingAt);
-        if (e.dropped > 0) options.log.warn('readings dropped from a live batch', { farmId: id, dropped: e.dropped });
+        if (e.dropped > 0)
+          options.log.warn('readings dropped from a live batch', { farmId: id, dropped: e.dropped });
         e.pending = [];
         e.dropped = 0;
       }

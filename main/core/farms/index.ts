@@ -1,5 +1,10 @@
 /** Public surface of farm connections (issue 6). */
-export { createTailnetDialer, loopbackAliasOf, type TailnetDialer, type TailnetDialerOptions } from './dialer.ts';
+export {
+  createTailnetDialer,
+  loopbackAliasOf,
+  type TailnetDialer,
+  type TailnetDialerOptions,
+} from './dialer.ts';
 export {
   createFarmConnections,
   defaultTuning,

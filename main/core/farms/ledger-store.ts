@@ -70,7 +70,13 @@ export interface LedgerStore {
    * terminal state and never moves backwards (a late `queued` after `running`, or `unknown` after the
    * gateway confirmed it).
    */
-  transition(id: string, state: LedgerState, at: number, reason?: string, gatewayJson?: string): StoredCommand | null;
+  transition(
+    id: string,
+    state: LedgerState,
+    at: number,
+    reason?: string,
+    gatewayJson?: string,
+  ): StoredCommand | null;
   get(id: string): StoredCommand | null;
   list(query: CommandQuery): StoredCommand[];
   openIds(farmId?: string): string[];
@@ -97,7 +103,9 @@ export function createLedgerStore(db: DatabaseSync): LedgerStore {
   };
 
   const hydrate = (row: Row): StoredCommand => {
-    const history = (st.events.all(row.id) as Array<{ state: string; at: string; reason: string | null }>).map((e) => ({
+    const history = (
+      st.events.all(row.id) as Array<{ state: string; at: string; reason: string | null }>
+    ).map((e) => ({
       state: e.state as LedgerState,
       at: e.at,
       ...(e.reason === null ? {} : { reason: e.reason }),

@@ -76,6 +76,7 @@ type StepResult = 'progress' | 'retry' | 'poll' | 'park';
 
 /** Safety bound on resolver iterations per wake-up (each waits at least a backoff step). */
 const MAX_STEPS = 1_000;
+const MAX_POLL_MS = 30_000;
 
 function publicView(c: StoredCommand): LedgerCommand {
   const { expiresAt: _expiresAt, ...rest } = c;
@@ -160,7 +161,11 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
           return 'progress';
         }
         if (code === undefined && deliveryOf(err) === 'not-sent') {
-          move(cmd.id, 'sending', `not delivered yet (${transportNote(err)}); retrying until ${cmd.expiresAt}`);
+          move(
+            cmd.id,
+            'sending',
+            `not delivered yet (${transportNote(err)}); retrying until ${cmd.expiresAt}`,
+          );
           return idle;
         }
         move(cmd.id, 'unknown', `no answer from the gateway (${transportNote(err)}); asking it by id`);
@@ -212,6 +217,7 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
     }
     const run = (async () => {
       let attempt = 0;
+      let polls = 0;
       try {
         for (let i = 0; i < MAX_STEPS && !stopped; i++) {
           const cmd = store.get(id);
@@ -222,6 +228,7 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
           if (i === 0) firstStep?.();
           if (result === 'progress') {
             attempt = 0;
+            polls = 0;
             continue;
           }
           if (stopped) return;
@@ -231,9 +238,11 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
             await sleep(id, Math.max(0, Date.parse(cmd.expiresAt) - clock.now()) + 1);
             continue;
           }
+          // A long-running command (a 4-hour pump run) is asked about less and less often; stream
+          // updates wake the resolver anyway.
           const wait =
             result === 'poll'
-              ? options.pollMs
+              ? Math.min(MAX_POLL_MS, options.pollMs * 1.5 ** polls++)
               : Math.max(50, fullJitterDelay(options.retry, attempt++, random));
           await sleep(id, wait);
         }
@@ -303,7 +312,8 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
     },
     async settled(id) {
       for (let i = 0; i < 1_000; i++) {
-        const pending = id === undefined ? [...drivers.values()] : [drivers.get(id)].filter((p) => p !== undefined);
+        const pending =
+          id === undefined ? [...drivers.values()] : [drivers.get(id)].filter((p) => p !== undefined);
         if (pending.length === 0) return;
         await Promise.all(pending);
       }

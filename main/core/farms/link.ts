@@ -9,7 +9,15 @@
  * - Exactly once: a reading newer than the newest seen for its sensor is new; anything else is checked
  *   against the cache (primary key farm, sensor, ts), so replays and overlapping backfills never count twice.
  */
-import { type CommandRecord, type FarmInfo, type HistoryResponse, Limits, type Reading, type Sensor, type StreamMessage } from '../../../protocol/farm-api.ts';
+import {
+  type CommandRecord,
+  type FarmInfo,
+  type HistoryResponse,
+  Limits,
+  type Reading,
+  type Sensor,
+  type StreamMessage,
+} from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { ReadingCache } from './cache.ts';
@@ -98,7 +106,8 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
   /** The sequence number to resume from after a restart: never past the start of an unfinished backfill. */
   const resumableSeq = (): number | null => {
     let seq = lastSeq;
-    for (const g of gaps) if (g.fromSeq !== null) seq = seq === null ? g.fromSeq - 1 : Math.min(seq, g.fromSeq - 1);
+    for (const g of gaps)
+      if (g.fromSeq !== null) seq = seq === null ? g.fromSeq - 1 : Math.min(seq, g.fromSeq - 1);
     return seq;
   };
 
@@ -231,13 +240,25 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
     kickBackfill();
   };
 
+  /** An open stream counts as live only once its hello names this farm. */
+  let awaitingHello = false;
+
   const onMessage = (msg: StreamMessage) => {
+    // Nothing counts before the gateway has said which farm it is (or after it named another one).
+    if (awaitingHello && msg.type !== 'hello') return;
     switch (msg.type) {
       case 'hello': {
         if (msg.farmId !== farmId) {
-          log.error('the address serves another farm; not using its stream', { farmId, reported: msg.farmId });
+          log.error('the address serves another farm; not using its stream', {
+            farmId,
+            reported: msg.farmId,
+          });
           stream.redial(`the gateway at this address is farm ${msg.farmId}`, false);
           return;
+        }
+        if (awaitingHello) {
+          awaitingHello = false;
+          publish('live', 'stream live', 0);
         }
         if (lastSeq !== null && msg.seq < lastSeq) {
           // The gateway's sequence restarted: resume by time from the newest reading we hold.
@@ -269,7 +290,7 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
     }
   };
 
-  const onState = (next: LinkState, detail: string, attempt: number) => {
+  const publish = (next: LinkState, detail: string, attempt: number) => {
     const prev = state;
     state = next;
     const since = clock.now();
@@ -282,6 +303,13 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
     } else if (next === 'stale' || (next === 'down' && prev !== 'down')) {
       options.healthSink?.noteGatewayStatus(farmId, false, detail);
     }
+  };
+
+  const onState = (next: LinkState, detail: string, attempt: number) => {
+    awaitingHello = next === 'live';
+    if (awaitingHello)
+      publish('connecting', 'stream open; waiting for the gateway to introduce itself', attempt);
+    else publish(next, detail, attempt);
   };
 
   const stream = createFarmStream({

@@ -64,10 +64,11 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
 
 /** Bring the farms tables of `db` up to date (idempotent; safe on a database shared with other services). */
 export function migrateFarmsSchema(db: DatabaseSync): void {
-  db.exec('CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+  );
   const row = db.prepare('SELECT version FROM component_versions WHERE component = ?').get(COMPONENT) as
-    | { version: number }
-    | undefined;
+    { version: number } | undefined;
   for (let v = row?.version ?? 0; v < migrations.length; v++) {
     transaction(db, () => {
       migrations[v]!(db);

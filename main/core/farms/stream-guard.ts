@@ -25,7 +25,8 @@ function isId(v: unknown): v is string {
   return true;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The frame itself when it is a valid `readings` message, else undefined (then ask zod). */
 export function asReadingsFrame(v: unknown): ReadingsFrame | undefined {

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { Limits, StreamMessage } from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
-import { type BackoffPolicy, defaultBackoff, fullJitterDelay } from './backoff.ts';
+import { type BackoffPolicy, fullJitterDelay } from './backoff.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { FarmPaths } from './farm-client.ts';
 import { asReadingsFrame } from './stream-guard.ts';
@@ -78,7 +78,7 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
     if (stopped) return;
     if (openedAt > 0 && performance.now() - openedAt >= options.backoff.minUptimeMs) attempt = 0;
     openedAt = 0;
-    const delay = redialNow ? 0 : fullJitterDelay(options.backoff, attempt);
+    const delay = redialNow ? 0 : fullJitterDelay(options.backoff, attempt, random);
     redialNow = false;
     attempt++;
     setState('down', `${detail}; retrying in ${(delay / 1000).toFixed(1)} s`);
@@ -122,7 +122,9 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
     }
     if (stopped) return;
     const since = options.resumeFrom();
-    const url = new URL(`${dialer.origin(options.address, options.port).replace(/^http/, 'ws')}${FarmPaths.stream}`);
+    const url = new URL(
+      `${dialer.origin(options.address, options.port).replace(/^http/, 'ws')}${FarmPaths.stream}`,
+    );
     if (since !== null) url.searchParams.set('since', String(since));
     const socket = new WebSocket(url, {
       createConnection: () => dialer.open(route),

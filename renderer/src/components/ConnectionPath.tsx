@@ -1,5 +1,5 @@
 import type { ConnectionPath as Path } from '../../../protocol/device.ts';
-import { useApp } from '../app/context.tsx';
+import type { useApp } from '../app/context.tsx';
 
 export function connectionText(t: ReturnType<typeof useApp>['t'], path: Path, short = false): string {
   switch (path.kind) {

@@ -70,7 +70,8 @@ export function ReadingCards({
         const stale = r ? isStale(r, now, settings.staleAfterS) : true;
         const unit = displayUnit(s.unit, settings.units);
         const outOfRange =
-          r?.value != null &&
+          r !== undefined &&
+          r.value !== null &&
           s.expectedRange &&
           (r.value < s.expectedRange.min || r.value > s.expectedRange.max);
         return (
@@ -85,7 +86,9 @@ export function ReadingCards({
               {s.label}
             </Typography>
             <Typography variant="h5" component="p" sx={{ color: outOfRange ? 'warning.main' : undefined }}>
-              {r?.value == null ? '—' : formatNumber(lang, convertValue(r.value, s.unit, settings.units))}
+              {r === undefined || r.value === null
+                ? '—'
+                : formatNumber(lang, convertValue(r.value, s.unit, settings.units))}
               <Typography component="span" variant="body1" sx={{ ml: 0.5 }}>
                 {unit}
               </Typography>

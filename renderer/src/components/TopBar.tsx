@@ -5,24 +5,9 @@ import Chip from '@mui/material/Chip';
 import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import type { AppInfo, Me } from '../../../preload/contract.ts';
 import { useApp } from '../app/context.tsx';
-import type { MessageKey } from '../lib/i18n.ts';
+import { ROLE_LABEL, TAILNET_LABEL } from '../lib/labels.ts';
 import { FarmIcon } from './Icons.tsx';
-
-const TAILNET_LABEL: Record<AppInfo['tailnet'], MessageKey> = {
-  simulated: 'tailnetSimulated',
-  localapi: 'tailnetLocalapi',
-  'api-v2': 'tailnetApiV2',
-  headscale: 'tailnetHeadscale',
-  none: 'tailnetNone',
-};
-
-export const ROLE_LABEL: Record<Me['roles'][number], MessageKey> = {
-  agronomist: 'roleAgronomist',
-  operator: 'roleOperator',
-  support: 'roleSupport',
-};
 
 export function TopBar() {
   const { me, info, t } = useApp();

@@ -116,7 +116,17 @@ export function WorldMap({
   // Dragging moves the already-painted map layer with a CSS transform (compositor only, no re-render);
   // the view is committed when the drag ends or before it runs past the painted margin.
   const layer = useRef<HTMLDivElement>(null);
-  const margin = Math.round(Math.max(size.width, size.height) / 2);
+  const margin = Math.round(Math.max(size.width, size.height) / 3);
+  // Only markers on the painted area (view plus margin) are in the DOM: style and layout cost scales with
+  // them, and a thousand off-screen markers made every zoom step slow. The hovered/focused one stays.
+  const shownClusters = useMemo(() => {
+    const pad = margin + 40;
+    return clusters.filter((c) => {
+      if (c.key === hover?.key) return true;
+      const p = toScreen(view, size, c.p);
+      return p.x >= -pad && p.y >= -pad && p.x <= size.width + pad && p.y <= size.height + pad;
+    });
+  }, [clusters, view, size, margin, hover?.key]);
   const drag = useRef<
     { x: number; y: number; dx: number; dy: number; moved: boolean; id: number } | undefined
   >(undefined);
@@ -141,7 +151,7 @@ export function WorldMap({
         if (c.ids.length > 1) {
           return t('mapCluster', { n: c.ids.length, health: t(HEALTH_LABEL[c.worst]) });
         }
-        const f = byIdRef.current.get(c.ids[0] ?? '');
+        const f = byId.get(c.ids[0] ?? '');
         return f
           ? t('mapFarmMarker', {
               name: f.displayName,
@@ -169,8 +179,6 @@ export function WorldMap({
     // Labels depend on language and on the farms' health/reasons.
     [t, byId],
   );
-  const byIdRef = useRef(byId);
-  byIdRef.current = byId;
   const onOpenFarmRef = useRef(onOpenFarm);
   onOpenFarmRef.current = onOpenFarm;
 
@@ -279,13 +287,18 @@ export function WorldMap({
                   land={colors.land}
                   border={colors.border}
                 />
-                {template && <TileLayer
+                {template && (
+                  <TileLayer
                     template={template}
-                    tiles={visibleTiles(view, { width: size.width + 2 * margin, height: size.height + 2 * margin })}
-                  />}
+                    tiles={visibleTiles(view, {
+                      width: size.width + 2 * margin,
+                      height: size.height + 2 * margin,
+                    })}
+                  />
+                )}
               </g>
               <g transform={`translate(${(tx + margin).toFixed(2)},${(ty + margin).toFixed(2)})`}>
-                <MarkerLayer clusters={clusters} k={view.k} handlers={handlers} countColor="#333" />
+                <MarkerLayer clusters={shownClusters} k={view.k} handlers={handlers} countColor="#333" />
               </g>
             </svg>
           </Box>

@@ -50,7 +50,9 @@ export function splitAntimeridian(ring: [number, number][]): [number, number][][
  * ones outside the view (one world-sized path would be rasterized whole on every zoom).
  */
 export function ringsToPaths(rings: readonly [number, number][][], size: number): string[] {
-  return rings.flatMap((ring) => (ring.length < 3 ? [] : splitAntimeridian(ring).map((r) => ringsToPath([r], size))));
+  return rings.flatMap((ring) =>
+    ring.length < 3 ? [] : splitAntimeridian(ring).map((r) => ringsToPath([r], size)),
+  );
 }
 
 /** One SVG path `d` for all rings, in a world of `size` units (fill-rule evenodd keeps lakes as holes). */

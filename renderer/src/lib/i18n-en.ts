@@ -227,6 +227,7 @@ export const en = {
   relayed: 'relayed ({region})',
   keyExpirySoon: 'Key expires {when}: renew it before it expires or the device drops off the tailnet.',
   updateAvailable: 'update available',
+  devicesFilter: 'Filter devices (name, address, owner)',
   filterTag: 'Tag',
   filterAllTags: 'Any tag',
   filterUntagged: 'Untagged only',

@@ -219,6 +219,7 @@ export const ru: Record<keyof typeof en, string> = {
   relayed: 'через ретранслятор ({region})',
   keyExpirySoon: 'Ключ истекает {when}: обновите его, иначе устройство выпадет из tailnet.',
   updateAvailable: 'есть обновление',
+  devicesFilter: 'Фильтр устройств (имя, адрес, владелец)',
   filterTag: 'Тег',
   filterAllTags: 'Любой тег',
   filterUntagged: 'Только без тегов',

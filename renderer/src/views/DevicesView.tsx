@@ -45,7 +45,7 @@ export function DevicesView() {
   const [onlineOnly, setOnlineOnly] = useState(false);
   const [editing, setEditing] = useState<TailnetDevice | undefined>(undefined);
 
-  const devices = list.data ?? [];
+  const devices = useMemo(() => list.data ?? [], [list.data]);
   const tags = useMemo(() => allTags(devices), [devices]);
   const shown = useMemo(
     () => filterDevices(devices, { text, tag, untagged, onlineOnly }),
@@ -82,7 +82,7 @@ export function DevicesView() {
             <TextField
               size="small"
               type="search"
-              label={t('farmsFilter')}
+              label={t('devicesFilter')}
               value={text}
               onChange={(e) => setText(e.target.value)}
             />

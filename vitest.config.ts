@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// node:sqlite is stable in use but still flagged experimental in Node 22; its warning is noise in test output.
+const execArgv = ['--disable-warning=ExperimentalWarning'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,6 +15,7 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',
+          execArgv,
         },
       },
       {
@@ -22,6 +26,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          execArgv,
           fileParallelism: false,
         },
       },
@@ -33,6 +38,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 300_000,
           pool: 'forks',
+          execArgv,
           fileParallelism: false,
         },
       },

@@ -150,17 +150,29 @@ function gapThreshold(intervalMs: number, resolutionMs: number, method: Downsamp
   return Math.max(intervalMs * 3, spacing * 2.5, 1);
 }
 
-/** Insert a null where data is missing for longer than `gapMs`, so charts break the line (within maxPoints). */
+/**
+ * Insert a null where data is missing, so charts break the line (within maxPoints). A pause counts as
+ * missing when it is longer than `gapMs` and also much longer than the spacing around it, so a stretch
+ * recorded at a slower rate (e.g. backfilled history before a faster live simulation) is not cut up.
+ */
 export function markMissing(points: Point[], gapMs: number, maxPoints: number): Point[] {
   if (points.length < 2 || points.length >= maxPoints) return points;
   const out: Point[] = [];
   let budget = maxPoints - points.length;
+  const spacing = (i: number) => (i >= 1 && i < points.length ? points[i]![0] - points[i - 1]![0] : Infinity);
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
-    const prev = out[out.length - 1];
-    if (budget > 0 && prev && prev[1] !== null && p[1] !== null && p[0] - prev[0] > gapMs) {
-      out.push([prev[0] + 1, null]);
-      budget--;
+    const prev = points[i - 1];
+    if (budget > 0 && prev && prev[1] !== null && p[1] !== null) {
+      const d = p[0] - prev[0];
+      const around = Math.max(
+        spacing(i - 1) === Infinity ? 0 : spacing(i - 1),
+        spacing(i + 1) === Infinity ? 0 : spacing(i + 1),
+      );
+      if (d > gapMs && d > 3 * around) {
+        out.push([prev[0] + 1, null]);
+        budget--;
+      }
     }
     out.push(p);
   }

@@ -126,6 +126,41 @@ describe('Farm API v1', () => {
     ).toBe(404);
   });
 
+  it('marks missing data with nulls, but not a slower backfilled stretch before a faster live one', async () => {
+    gw = await startTestGateway({ simulate: { seed: 3, speed: 60, backfillHours: 1, schedule: false } });
+    gw.clock.advance(20_000);
+    gw.tick(); // 80 live flow readings, 250 ms apart, after an hour at 15 s
+    const now = gw.clock.now();
+    const q = async () =>
+      HistoryResponse.parse(
+        (
+          await api(
+            'GET',
+            `/api/data/history?sensor=flow-1&from=${now - 600_000}&to=${now}`,
+            '/api/data/history',
+          )
+        ).body,
+      );
+    const before = await q();
+    expect(before.method).toBe('raw');
+    expect(before.points.filter((p) => p[1] === null)).toEqual([]);
+    // The sensor then goes quiet for a minute and comes back.
+    gw.clock.advance(60_000);
+    gw.ingest([{ sensorId: 'flow-1', ts: gw.clock.now(), value: 0, quality: 'ok' }]);
+    gw.clock.advance(250);
+    gw.ingest([{ sensorId: 'flow-1', ts: gw.clock.now(), value: 0, quality: 'ok' }]);
+    const after = HistoryResponse.parse(
+      (
+        await api(
+          'GET',
+          `/api/data/history?sensor=flow-1&from=${now - 600_000}&to=${gw.clock.now()}`,
+          '/api/data/history',
+        )
+      ).body,
+    );
+    expect(after.points.filter((p) => p[1] === null)).toEqual([[now + 1, null]]);
+  });
+
   it('accepts a command with 202, runs it, and attaches the reading that confirms it', async () => {
     gw = await startTestGateway();
     gw.tick();

@@ -3,10 +3,10 @@
  * known with its age, and getHistory answers from here when a farm is unreachable. It is also the
  * authority for "have we seen this reading?", which keeps backfills exact.
  *
- * Readings are kept in blocks: an open block per sensor collects readings in memory and is written as one
- * row (packed ts/value/quality) when it holds `blockSize` readings or is `maxBlockAgeMs` old. That turns a
- * thousand farms at 1 Hz (10,000 readings/s) into ~2,000 small row writes a second, and a flood of readings
- * into one write per few hundred. Reads see open blocks too. A crash loses at most the open blocks (the
+ * Readings are kept in blocks: each farm's new readings are collected in memory (the same objects the hub
+ * holds, no copy) and written as one row per sensor (packed ts/value/quality) when the farm's list is
+ * `maxBlockAgeMs` old or large. That turns a thousand farms at 1 Hz (10,000 readings/s) into ~2,000 small
+ * row writes a second, and a flood of readings into one write per few hundred. Reads see unwritten ones too. A crash loses at most the open blocks (the
  * gateway still has them). Pruning deletes a bounded number of expired blocks per flush. Retention is
  * measured on this machine's clock, so a gateway whose clock lags by more than the retention gets no cache.
  */
@@ -25,6 +25,7 @@ export interface ReadingCacheOptions {
   retentionMs?: number;
   /** How often full or old blocks are written. */
   flushMs?: number;
+  /** Readings per sensor row when a farm is busy (a farm's list closes at 8 × this). */
   blockSize?: number;
   maxBlockAgeMs?: number;
   /** Blocks pruned per flush. */
@@ -59,32 +60,26 @@ const toReading = (sensorId: string, ts: number, v: number, q: number): Reading 
   quality: QUALITY[q] ?? 'ok',
 });
 
-interface OpenBlock {
+/** Readings of one farm not yet written: kept as they arrived (the same objects the hub holds). */
+interface Pending {
   farmId: string;
-  sensorId: string;
-  ts: number[];
-  /** NaN for null, so V8 keeps the array unboxed. */
-  values: number[];
-  quality: number[];
+  readings: Reading[];
   openedAt: number;
 }
 
-/** [ts f64 × n][value f64 × n (NaN = null)][quality u8 × n], sorted by ts. */
-function encode(b: OpenBlock): { first: number; last: number; n: number; data: Uint8Array } {
-  const n = b.ts.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  let sorted = true;
-  for (let i = 1; i < n; i++) if (b.ts[i]! < b.ts[i - 1]!) sorted = false;
-  if (!sorted) order.sort((x, y) => b.ts[x]! - b.ts[y]!);
+/** One block row: [ts f64 × n][value f64 × n (NaN = null)][quality u8 × n], sorted by ts. */
+function encode(readings: readonly Reading[]): { first: number; last: number; n: number; data: Uint8Array } {
+  const sorted = [...readings].sort((a, b) => a.ts - b.ts);
+  const n = sorted.length;
   const buf = new ArrayBuffer(n * 17);
   const ts = new Float64Array(buf, 0, n);
   const values = new Float64Array(buf, n * 8, n);
   const quality = new Uint8Array(buf, n * 16, n);
   for (let i = 0; i < n; i++) {
-    const j = order[i]!;
-    ts[i] = b.ts[j]!;
-    values[i] = b.values[j]!;
-    quality[i] = b.quality[j]!;
+    const r = sorted[i]!;
+    ts[i] = r.ts;
+    values[i] = r.value ?? Number.NaN;
+    quality[i] = qualityCode(r.quality);
   }
   return { first: ts[0]!, last: ts[n - 1]!, n, data: new Uint8Array(buf) };
 }
@@ -142,29 +137,39 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     ),
   } satisfies Record<string, StatementSync>;
 
-  /** farmId → sensorId → the block collecting readings now. */
-  const open = new Map<string, Map<string, OpenBlock>>();
-  let full: OpenBlock[] = [];
+  /** farmId → readings collected since its last write. */
+  const open = new Map<string, Pending>();
+  /** Closed lists waiting to be written (still readable). */
+  let full: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: NodeJS.Immediate | undefined;
   let disposed = false;
 
-  const write = (blocks: OpenBlock[]) => {
-    if (blocks.length === 0) return;
+  /** One row per sensor of each pending list, in one transaction. */
+  const write = (lists: Pending[]) => {
+    if (lists.length === 0) return;
     try {
       transaction(db, () => {
-        for (const b of blocks) {
-          const e = encode(b);
-          st.insert.run(b.farmId, b.sensorId, e.first, e.last, e.n, e.data);
+        for (const p of lists) {
+          const bySensor = new Map<string, Reading[]>();
+          for (const r of p.readings) {
+            const l = bySensor.get(r.sensorId);
+            if (l) l.push(r);
+            else bySensor.set(r.sensorId, [r]);
+          }
+          for (const [sensorId, rs] of bySensor) {
+            const e = encode(rs);
+            st.insert.run(p.farmId, sensorId, e.first, e.last, e.n, e.data);
+          }
         }
         st.prune.run(clock.now() - retentionMs, pruneBatch);
       });
     } catch (err) {
-      log.error('reading cache write failed', { err, blocks: blocks.length });
+      log.error('reading cache write failed', { err, farms: lists.length });
     }
   };
 
-  /** Write waiting blocks a slice per turn of the event loop (they stay readable until written). */
+  /** Write waiting lists a slice per turn of the event loop (they stay readable until written). */
   const drain = () => {
     writing = undefined;
     if (full.length === 0) return;
@@ -174,18 +179,16 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     if (full.length > 0 && !disposed) writing = setImmediate(drain);
   };
 
-  /** Periodic: queue blocks older than maxBlockAgeMs (full ones are queued as they fill) and write. */
+  /** Periodic: close lists older than maxBlockAgeMs (big ones close as they fill) and write. */
   const tick = () => {
     timer = undefined;
     const now = performance.now();
     let remaining = false;
-    for (const sensors of open.values()) {
-      for (const [sensorId, b] of sensors) {
-        if (now - b.openedAt >= maxBlockAgeMs) {
-          full.push(b);
-          sensors.delete(sensorId);
-        } else remaining = true;
-      }
+    for (const [farmId, p] of open) {
+      if (now - p.openedAt >= maxBlockAgeMs) {
+        full.push(p);
+        open.delete(farmId);
+      } else remaining = true;
     }
     if (!writing) drain();
     if (remaining && !disposed) schedule();
@@ -200,28 +203,28 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const flush = () => {
     if (writing) clearImmediate(writing);
     writing = undefined;
-    for (const sensors of open.values()) for (const b of sensors.values()) full.push(b);
+    for (const p of open.values()) full.push(p);
     open.clear();
     const all = full;
     full = [];
     write(all);
   };
 
-  const openReadings = (farmId: string, sensorId: string, from: number, to: number, out: Reading[]) => {
-    const b = open.get(farmId)?.get(sensorId);
-    if (b) {
-      for (let i = 0; i < b.ts.length; i++) {
-        const t = b.ts[i]!;
-        if (t >= from && t <= to) out.push(toReading(sensorId, t, b.values[i]!, b.quality[i]!));
+  const openReadings = (
+    farmId: string,
+    sensorId: string | null,
+    from: number,
+    to: number,
+    out: Reading[],
+  ) => {
+    const scan = (p: Pending | undefined) => {
+      if (!p || p.farmId !== farmId) return;
+      for (const r of p.readings) {
+        if ((sensorId === null || r.sensorId === sensorId) && r.ts >= from && r.ts <= to) out.push(r);
       }
-    }
-    for (const f of full) {
-      if (f.farmId !== farmId || f.sensorId !== sensorId) continue;
-      for (let i = 0; i < f.ts.length; i++) {
-        const t = f.ts[i]!;
-        if (t >= from && t <= to) out.push(toReading(sensorId, t, f.values[i]!, f.quality[i]!));
-      }
-    }
+    };
+    scan(open.get(farmId));
+    for (const p of full) scan(p);
   };
 
   /** Every cached reading of a sensor in [from, to] (unsorted). */
@@ -243,25 +246,19 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     add(farmId, readings) {
       if (disposed) return;
       const h = horizon();
-      let sensors = open.get(farmId);
-      const now = performance.now();
+      let p = open.get(farmId);
       for (const r of readings) {
         if (r.ts < h) continue;
-        if (!sensors) {
-          sensors = new Map();
-          open.set(farmId, sensors);
+        if (!p) {
+          p = { farmId, readings: [], openedAt: performance.now() };
+          open.set(farmId, p);
         }
-        let b = sensors.get(r.sensorId);
-        if (!b) {
-          b = { farmId, sensorId: r.sensorId, ts: [], values: [], quality: [], openedAt: now };
-          sensors.set(r.sensorId, b);
-        }
-        b.ts.push(r.ts);
-        b.values.push(r.value ?? Number.NaN);
-        b.quality.push(qualityCode(r.quality));
-        if (b.ts.length >= blockSize) {
-          full.push(b);
-          sensors.delete(r.sensorId);
+        p.readings.push(r);
+        if (p.readings.length >= blockSize * 8) {
+          // A busy farm: close its list now (about `blockSize` readings per sensor row at 8 sensors).
+          full.push(p);
+          open.delete(farmId);
+          p = undefined;
         }
       }
       schedule();
@@ -287,12 +284,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
         if (rs[0]) out.set(row.sensor_id, rs[0]);
       }
       const pending: Reading[] = [];
-      for (const sensorId of new Set([
-        ...(open.get(farmId)?.keys() ?? []),
-        ...full.filter((f) => f.farmId === farmId).map((f) => f.sensorId),
-      ])) {
-        openReadings(farmId, sensorId, -Infinity, Infinity, pending);
-      }
+      openReadings(farmId, null, -Infinity, Infinity, pending);
       for (const r of pending) {
         const prev = out.get(r.sensorId);
         if (!prev || prev.ts < r.ts) out.set(r.sensorId, r);

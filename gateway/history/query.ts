@@ -159,16 +159,14 @@ export function markMissing(points: Point[], gapMs: number, maxPoints: number): 
   if (points.length < 2 || points.length >= maxPoints) return points;
   const out: Point[] = [];
   let budget = maxPoints - points.length;
-  const spacing = (i: number) => (i >= 1 && i < points.length ? points[i]![0] - points[i - 1]![0] : Infinity);
+  // Spacing before point i (0 where there is none).
+  const spacing = (i: number) => (i >= 1 && i < points.length ? points[i]![0] - points[i - 1]![0] : 0);
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
     const prev = points[i - 1];
     if (budget > 0 && prev && prev[1] !== null && p[1] !== null) {
       const d = p[0] - prev[0];
-      const around = Math.max(
-        spacing(i - 1) === Infinity ? 0 : spacing(i - 1),
-        spacing(i + 1) === Infinity ? 0 : spacing(i + 1),
-      );
+      const around = Math.max(spacing(i - 1), spacing(i + 1));
       if (d > gapMs && d > 3 * around) {
         out.push([prev[0] + 1, null]);
         budget--;

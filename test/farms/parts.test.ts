@@ -34,7 +34,9 @@ function db() {
 describe('backoff', () => {
   it('waits a uniform share of an exponentially growing, capped window', () => {
     const p = { baseMs: 1_000, factor: 2, capMs: 8_000, minUptimeMs: 0 };
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffCeiling(p, a))).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
+    expect([0, 1, 2, 3, 4, 10].map((a) => backoffCeiling(p, a))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 8_000, 8_000,
+    ]);
     expect(fullJitterDelay(p, 2, () => 0)).toBe(0);
     expect(fullJitterDelay(p, 2, () => 0.999)).toBe(3_996);
     for (let i = 0; i < 200; i++) {
@@ -79,7 +81,9 @@ describe('reading cache', () => {
     ]);
     cache.dispose();
     const again = createReadingCache({ db: d, clock, log: silentLogger });
-    expect([...again.tsIn('f1', 'a', 9_999_002, 9_999_004)].sort()).toEqual([9_999_002, 9_999_003, 9_999_004]);
+    expect([...again.tsIn('f1', 'a', 9_999_002, 9_999_004)].sort()).toEqual([
+      9_999_002, 9_999_003, 9_999_004,
+    ]);
     expect(again.query('f1', 'b', 0, 20_000_000, 100).points).toEqual([[9_999_001, null]]);
     expect(again.latest('f1')).toHaveLength(2);
     again.dispose();
@@ -99,17 +103,33 @@ describe('reading cache', () => {
     cache.dispose();
   });
 
-  it('writes blocks by itself once they are full or old', async () => {
+  it("writes one row per sensor by itself once a farm's readings are old enough, or many", async () => {
     const { d, path } = db();
     const clock = manualClock(Date.now());
-    const cache = createReadingCache({ db: d, clock, log: silentLogger, blockSize: 2, flushMs: 10, maxBlockAgeMs: 30 });
+    const cache = createReadingCache({
+      db: d,
+      clock,
+      log: silentLogger,
+      blockSize: 2,
+      flushMs: 10,
+      maxBlockAgeMs: 30,
+    });
     cleanups.push(() => cache.dispose());
-    cache.add('f1', [r('a', clock.now()), r('a', clock.now() + 1), r('a', clock.now() + 2)]);
     const other = openFarmsDatabase(path);
     cleanups.push(() => other.close());
-    const rows = () => (other.prepare('SELECT COUNT(*) AS n FROM reading_blocks').get() as { n: number }).n;
-    await waitFor('both blocks written', () => rows() === 2, 2_000);
+    const rows = (farm: string) =>
+      (other.prepare('SELECT COUNT(*) AS n FROM reading_blocks WHERE farm_id = ?').get(farm) as { n: number })
+        .n;
+    cache.add('quiet', [r('a', clock.now()), r('b', clock.now()), r('a', clock.now() + 1)]);
+    // 16 readings (8 × blockSize) close a busy farm's list at once.
+    cache.add(
+      'busy',
+      Array.from({ length: 16 }, (_, i) => r(i % 2 ? 'a' : 'b', clock.now() + i)),
+    );
+    await waitFor('busy farm written', () => rows('busy') === 2, 2_000);
+    await waitFor('quiet farm written when old', () => rows('quiet') === 2, 2_000);
     expect(join(path, 'farms.sqlite')).toBe(other.location());
+    expect(cache.query('quiet', 'a', 0, clock.now() + 10, 10).sourcePoints).toBe(2);
   });
 });
 
@@ -126,7 +146,9 @@ describe('hub', () => {
     for (let i = 0; i < 8; i++) hub.ingest('f1', [r('a', 100 + i)]);
     hub.setLink('f1', 'live', 1, 'stream open');
     await waitFor('one batch', () => readings.length === 1 && live.length === 1);
-    expect(readings[0]!.farms).toEqual([{ farmId: 'f1', readings: [103, 104, 105, 106, 107].map((t) => r('a', t)) }]);
+    expect(readings[0]!.farms).toEqual([
+      { farmId: 'f1', readings: [103, 104, 105, 106, 107].map((t) => r('a', t)) },
+    ]);
     expect(live[0]!.changed.map((f) => [f.farmId, f.link, f.lastReadingAt])).toEqual([
       ['f1', 'live', 107],
       ['f2', 'down', 5],

@@ -135,6 +135,7 @@ const summary = (farmId: string, down: boolean): FarmSummary => {
     },
     latest: [],
     lastReadingAt: null,
+    sensors: [],
   };
 };
 for (const id of ids) alerts.onHealth(summary(id, true));

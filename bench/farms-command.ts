@@ -46,7 +46,13 @@ const child = spawn(
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 1000) / 1000;
-  return { n: s.length, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), meanMs: Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 1000) / 1000 };
+  return {
+    n: s.length,
+    p50Ms: q(0.5),
+    p90Ms: q(0.9),
+    p99Ms: q(0.99),
+    meanMs: Math.round((s.reduce((a, b) => a + b, 0) / s.length) * 1000) / 1000,
+  };
 };
 
 try {
@@ -81,7 +87,11 @@ try {
       path: '/api/commands',
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ id: randomUUID(), ...command, expiresAt: new Date(Date.now() + 600_000).toISOString() }),
+      body: JSON.stringify({
+        id: randomUUID(),
+        ...command,
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      }),
     });
     await res.body.json();
     if (res.statusCode !== 202) throw new Error(`bare POST answered ${res.statusCode}`);
@@ -90,7 +100,8 @@ try {
   const ledgerOnce = async () => {
     const t0 = performance.now();
     const c = await farms.sendCommand({ farmId: 'bench-cmd', ...command, requestedBy: 'bench@farm.example' });
-    if (c.state === 'sending' || c.state === 'unknown' || c.state === 'rejected') throw new Error(`ledger ended in ${c.state}`);
+    if (c.state === 'sending' || c.state === 'unknown' || c.state === 'rejected')
+      throw new Error(`ledger ended in ${c.state}`);
     return performance.now() - t0;
   };
 

@@ -69,7 +69,10 @@ async function measure(count: () => number): Promise<Omit<PhaseResult, 'phase' |
   };
 }
 
-async function connectAll<T>(ports: number[], open: (port: number, i: number) => Promise<T>): Promise<[T[], number]> {
+async function connectAll<T>(
+  ports: number[],
+  open: (port: number, i: number) => Promise<T>,
+): Promise<[T[], number]> {
   const t0 = performance.now();
   const out: T[] = [];
   // Dial in slices of 100 so the fleet's accept queue is not a factor.
@@ -121,7 +124,8 @@ async function corePhase(ports: number[]): Promise<PhaseResult> {
     const [, connectMs] = await connectAll(ports, (port, i) =>
       core.connect({ farmId: `bench-${i}`, address: '127.0.0.1', port }),
     );
-    for (let i = 0; i < 300 && core.all().some((f) => f.link !== 'live'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && core.all().some((f) => f.link !== 'live'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const b0 = batches;
     const c0 = changed;
     const t0 = performance.now();

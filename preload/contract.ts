@@ -93,6 +93,10 @@ export const FarmHealth = z.object({
 });
 export type FarmHealth = z.infer<typeof FarmHealth>;
 
+/** What a sensor is, for labels and units wherever a reading is shown without the farm's full info. */
+export const SensorBrief = z.object({ id: z.string(), label: z.string(), unit: z.string(), kind: SensorKind });
+export type SensorBrief = z.infer<typeof SensorBrief>;
+
 export const FarmSummary = z.object({
   farmId: z.string(),
   /** Tailnet address the app dials. */
@@ -107,6 +111,8 @@ export const FarmSummary = z.object({
   /** Latest reading per sensor (may be old: check health.data and each reading's ts). */
   latest: z.array(Reading),
   lastReadingAt: z.number().nullable(),
+  /** The gateway's sensors (from its /api/info); empty until the gateway has answered once. */
+  sensors: z.array(SensorBrief),
 });
 export type FarmSummary = z.infer<typeof FarmSummary>;
 

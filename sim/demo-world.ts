@@ -14,9 +14,18 @@ import { REGISTRY_HTTP_PORT } from '../protocol/discovery-api.ts';
 import { createLocalApiClient, type LocalApiClient } from '../kit/tailscale/localapi.ts';
 import { type Logger, silentLogger } from '../kit/log.ts';
 import { startRegistry } from '../main/core/discovery/registry/server.ts';
-import { type SimTailnetHandle, startSimTailnet } from './tailnet/index.ts';
+import {
+  type SimLocalApi,
+  type SimTailnetHandle,
+  simLoopbackFor,
+  startSimLocalApi,
+  startSimTailnet,
+} from './tailnet/index.ts';
 
-const AGROMESH_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agromesh.js');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const AGROMESH_BIN = join(HERE, '..', 'bin', 'agromesh.js');
+/** The `tailscale` CLI stand-in a joining farm computer runs (see sim/tailnet/fake-tailscale.ts). */
+export const FAKE_TAILSCALE_BIN = join(HERE, 'tailnet', 'fake-tailscale');
 
 export interface DemoFarm {
   id: string;
@@ -55,7 +64,9 @@ export interface DemoGateway {
 
 export interface ControlRoomSeat {
   node: string;
+  /** The first of `roles` (a seat usually has one). */
   role: Role;
+  roles: Role[];
   /** The node's simulated tailscaled socket: give it to the app core. */
   localApiSocket: string;
   /** The node's tailnet IPv4 (the app binds to its loopback alias in simulated mode). */
@@ -66,10 +77,21 @@ export interface DemoWorld {
   sim: SimTailnetHandle;
   registryUrl: string;
   gateways: Map<string, DemoGateway>;
-  /** A control-room desktop for a person with this role (one node per role, created on first use). */
-  seat(role: Role): Promise<ControlRoomSeat>;
-  /** Start a gateway for a farm that joins the tailnet now (onboarding). */
+  /** The simulated Tailscale API v2 and a full-rights key (what an admin would store in Settings → Secrets). */
+  api: { url: string; apiKey: string };
+  /**
+   * A control-room desktop for a person with these roles (one node per set of roles, created on first use),
+   * e.g. `seat('agronomist')` or `seat(['operator', 'support'])`.
+   */
+  seat(roles: Role | readonly Role[]): Promise<ControlRoomSeat>;
+  /** Start a gateway for a farm whose node is already on the tailnet (tagged `tags`, default tag:farm). */
   addFarm(farm: DemoFarm, options?: { tags?: string[] }): Promise<DemoGateway>;
+  /**
+   * Onboarding as on a real farm computer: a logged-out tailscaled, then the gateway started with
+   * `--auth-key KEY`, which runs `tailscale up` (the fake CLI) to join. Rejects with the gateway's error
+   * output when the key is refused (used, expired, revoked or unknown).
+   */
+  onboardFarm(farm: DemoFarm, authKey: string, options?: { hostname?: string }): Promise<DemoGateway>;
   dispose(): Promise<void>;
 }
 
@@ -78,8 +100,13 @@ export interface DemoWorldOptions {
   farms?: readonly DemoFarm[];
   /** History to fill at gateway start, in hours. */
   backfillHours?: number;
-  /** Minutes until the drifting farm leaves its range. */
+  /** Minutes until the drifting farm starts to dry out of its range. */
   driftAfterMin?: number;
+  /**
+   * The drifting farm's simulator runs this many times faster than real time once started (default 60:
+   * about 4 % soil moisture a minute, so it leaves its range a couple of minutes after the drift starts).
+   */
+  driftSpeed?: number;
   heartbeatIntervalS?: number;
   log?: Logger;
 }
@@ -89,7 +116,8 @@ function waitForListening(child: ChildProcess, what: string): Promise<void> {
     const lines = createInterface({ input: child.stdout! });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    const onExit = (code: number | null) => reject(new Error(`${what} exited (${String(code)}) before listening:\n${stderr}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`${what} exited (${String(code)}) before listening:\n${stderr}`));
     child.once('exit', onExit);
     lines.on('line', (line) => {
       if (/listening on http/.test(line)) {
@@ -120,7 +148,11 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   const gateways = new Map<string, DemoGateway>();
   const children = new Set<ChildProcess>();
 
-  const launch = (farm: DemoFarm, node: string, host: string): Promise<ChildProcess> => {
+  const launch = (
+    farm: DemoFarm,
+    host: string,
+    joining?: { socket: string; authKey?: string; hostname?: string },
+  ): Promise<ChildProcess> => {
     const args = [
       AGROMESH_BIN,
       'gateway',
@@ -132,7 +164,17 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       '--data-dir',
       join(options.dir, 'gateways', farm.id),
       '--local-api-socket',
-      sim.localApiSocket,
+      joining?.socket ?? sim.localApiSocket,
+      ...(joining?.authKey
+        ? [
+            '--auth-key',
+            joining.authKey,
+            '--hostname',
+            joining.hostname ?? farm.id,
+            '--tailscale-bin',
+            FAKE_TAILSCALE_BIN,
+          ]
+        : []),
       '--discovery-url',
       registry.url,
       '--heartbeat-interval',
@@ -147,15 +189,54 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       'Europe/Moscow',
       '--backfill-hours',
       String(options.backfillHours ?? 48),
-      ...(farm.drift ? ['--sim-drive-out-of-range', '--sim-drift-after', String(options.driftAfterMin ?? 2)] : []),
+      ...(farm.drift
+        ? [
+            '--sim-drive-out-of-range',
+            '--sim-drift-after',
+            String(options.driftAfterMin ?? 2),
+            '--sim-speed',
+            String(options.driftSpeed ?? 60),
+          ]
+        : []),
     ];
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AGROMESH_LOG_LEVEL: 'warn' },
+      env: { ...process.env, AGROMESH_LOG_LEVEL: 'warn', AGROMESH_SIM_NODE: process.execPath },
     });
     children.add(child);
     child.once('exit', () => children.delete(child));
     return waitForListening(child, `gateway ${farm.id}`).then(() => child);
+  };
+
+  const gatewayHandle = (farm: DemoFarm, node: string, host: string, first: ChildProcess): DemoGateway => {
+    let child: ChildProcess | undefined = first;
+    const gateway: DemoGateway = {
+      farm,
+      node,
+      host,
+      running: true,
+      async stop() {
+        if (!child) return;
+        const c = child;
+        child = undefined;
+        gateway.running = false;
+        await new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        });
+      },
+      async start() {
+        if (child) return;
+        // Restarted on a node that has joined: the tailnet is up, so it no longer needs the key.
+        const socket = daemonOf.get(node);
+        child = await launch(farm, host, socket ? { socket } : undefined);
+        gateway.running = true;
+      },
+    };
+    gateways.set(farm.id, gateway);
+    log.info('gateway started', { farm: farm.id, host });
+    return gateway;
   };
 
   const addGateway = async (farm: DemoFarm, tags: string[] = ['tag:farm']): Promise<DemoGateway> => {
@@ -168,76 +249,91 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
         name: node,
         tags,
         os: 'linux',
-        connection: relayed ? { kind: 'relay', region: 'waw' } : { kind: 'direct', endpoint: `203.0.113.${n}:41641` },
+        connection: relayed
+          ? { kind: 'relay', region: 'waw' }
+          : { kind: 'direct', endpoint: `203.0.113.${n}:41641` },
       });
     }
     const host = sim.tailnet.loopbackOf(node);
-    let child: ChildProcess | undefined = await launch(farm, node, host);
-    const gateway: DemoGateway = {
-      farm,
-      node,
-      host,
-      running: true,
-      async stop() {
-        if (!child) return;
-        const c = child;
-        child = undefined;
-        gateway.running = false;
-        await new Promise<void>((resolve) => {
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-        });
-      },
-      async start() {
-        if (child) return;
-        child = await launch(farm, node, host);
-        gateway.running = true;
-      },
-    };
-    gateways.set(farm.id, gateway);
-    log.info('gateway started', { farm: farm.id, host });
-    return gateway;
+    return gatewayHandle(farm, node, host, await launch(farm, host));
   };
 
-  // Start gateways two at a time: the machine may have only two cores.
+  // Farm computers that joined with an auth key: each has its own simulated tailscaled.
+  const daemons: SimLocalApi[] = [];
+  const daemonOf = new Map<string, string>();
+  const onboardFarm = async (farm: DemoFarm, authKey: string, opts: { hostname?: string } = {}) => {
+    const hostname = opts.hostname ?? farm.id;
+    // The machine's address is fixed before it joins: the simulated gateway binds its loopback alias.
+    const ipv4 = sim.tailnet.allocateIpv4();
+    const socket = join(options.dir, `farm-${farm.id}-${daemons.length}.tailscaled.sock`);
+    const daemon = await startSimLocalApi(sim.tailnet, {
+      pending: {
+        hostname,
+        ipv4,
+        os: 'linux',
+        connection: { kind: 'direct', endpoint: `198.51.100.${daemons.length + 2}:41641` },
+      },
+      socketPath: socket,
+    });
+    daemons.push(daemon);
+    const host = simLoopbackFor(ipv4);
+    const child = await launch(farm, host, { authKey, hostname, socket });
+    const node = daemon.self?.name ?? hostname;
+    daemonOf.set(node, socket);
+    return gatewayHandle(farm, node, host, child);
+  };
+
+  // Start gateways three at a time: the machine may have only two cores.
   const farms = [...(options.farms ?? DEMO_FARMS)];
   for (let i = 0; i < farms.length; i += 3) {
     await Promise.all(farms.slice(i, i + 3).map((f) => addGateway(f)));
   }
 
-  const seats = new Map<Role, ControlRoomSeat>();
-  const seatGrants: Record<Role, unknown[]> = {
-    operator: [{ role: 'operator', farms: ['*'] }],
-    agronomist: [{ role: 'agronomist' }],
-    support: [{ role: 'support' }],
+  const seats = new Map<string, ControlRoomSeat>();
+  const seatGrants: Record<Role, unknown> = {
+    operator: { role: 'operator', farms: ['*'] },
+    agronomist: { role: 'agronomist' },
+    support: { role: 'support' },
   };
 
   return {
     sim,
     registryUrl: registry.url,
     gateways,
-    async seat(role) {
-      const existing = seats.get(role);
+    api: { url: sim.apiUrl, apiKey: sim.apiKey },
+    async seat(wanted) {
+      const roles = [...new Set(typeof wanted === 'string' ? [wanted] : wanted)];
+      if (roles.length === 0) throw new Error('a seat needs at least one role');
+      const id = roles.join('-');
+      const existing = seats.get(id);
       if (existing) return existing;
-      const node = `${role}-desktop`;
+      const node = `${id}-desktop`;
       const device = sim.tailnet.addDevice({
         name: node,
         os: 'windows',
-        user: `${role}@example.com`,
-        capMap: { [AGROMESH_CAPABILITY]: seatGrants[role] },
+        user: `${id}@example.com`,
+        capMap: { [AGROMESH_CAPABILITY]: roles.map((r) => seatGrants[r]) },
       });
       const socket = join(options.dir, `${node}.sock`);
       await sim.serveLocalApi(node, socket);
-      const seat = { node, role, localApiSocket: socket, tailnetAddress: device.ipv4 ?? "" };
-      seats.set(role, seat);
+      const seat: ControlRoomSeat = {
+        node,
+        role: roles[0]!,
+        roles,
+        localApiSocket: socket,
+        tailnetAddress: device.ipv4 ?? '',
+      };
+      seats.set(id, seat);
       return seat;
     },
     addFarm: (farm, opts) => addGateway(farm, opts?.tags),
+    onboardFarm,
     async dispose() {
       await Promise.all([...gateways.values()].map((g) => g.stop()));
       for (const c of children) c.kill('SIGKILL');
       await registry.dispose();
       for (const c of clients) await c.dispose();
+      await Promise.allSettled(daemons.map((d) => d.dispose()));
       await sim.dispose();
     },
   };

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../kit/log.ts';
 import type { Role } from '../../protocol/identity.ts';
 import { startDemoWorld } from '../../sim/demo-world.ts';
-import { createAppCore } from '../core/app-core.ts';
+import { type AppCore, createAppCore } from '../core/app-core.ts';
 import { startBrowserHost } from '../core/host/browser-host.ts';
 import { createUnavailableSecretStore } from '../core/settings/secret-store.ts';
 import { createFileSettingsStore } from '../core/settings/settings-store.ts';
@@ -23,17 +23,26 @@ import { parseListen, projectRoot } from './paths.ts';
 const HELP = `Usage: agromesh demo [--listen ADDR:PORT] [--role operator|agronomist|support] [--farms N]
 
 Runs the control room against a simulated tailnet with farm gateways, on http://127.0.0.1:5170.
-  --role ROLE     who you are in the demo (default operator; agronomists cannot send commands)
+  --role ROLE     be only this role (default: operator and support, so you can see everything;
+                  agronomists cannot send commands, only support can edit tags and onboard farms)
   --farms N       how many farm gateways to start (1-12, default 12)
   --keep DIR      keep the demo's data in DIR instead of a temporary folder
 `;
+
+/** The demo's farm drifts in minutes, not hours: its range alert waits one minute instead of ten. */
+async function quickenRangeAlert(core: AppCore): Promise<void> {
+  const rule = (await core.handlers.listAlertRules()).find((r) => r.id === 'builtin:expected-range');
+  if (rule?.condition.kind !== 'range') return;
+  const { builtin: _b, updatedAt: _u, updatedBy: _by, ...input } = rule;
+  await core.handlers.saveAlertRule({ ...input, condition: { ...rule.condition, forS: 60 } });
+}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       listen: { type: 'string', default: '127.0.0.1:5170' },
-      role: { type: 'string', default: 'operator' },
+      role: { type: 'string' },
       farms: { type: 'string', default: '12' },
       keep: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
@@ -44,11 +53,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const role = values.role as Role;
-  if (!['operator', 'agronomist', 'support'].includes(role)) {
-    io.stderr(`--role must be operator, agronomist or support (got "${values.role}").\n`);
+  const role = values.role as Role | undefined;
+  if (role !== undefined && !['operator', 'agronomist', 'support'].includes(role)) {
+    io.stderr(`--role must be operator, agronomist or support (got "${role}").\n`);
     return 2;
   }
+  const roles: Role[] = role ? [role] : ['operator', 'support'];
   const farmCount = Math.min(12, Math.max(1, Number(values.farms) || 12));
   if (!values['no-build'] && !buildRenderer(io)) return 1;
 
@@ -57,7 +67,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateways…\n`);
   const { DEMO_FARMS } = await import('../../sim/demo-world.ts');
   const world = await startDemoWorld({ dir, farms: DEMO_FARMS.slice(0, farmCount), log });
-  const seat = await world.seat(role);
+  const seat = await world.seat(roles);
+  // Support staff manage tags and onboard farms through the Tailscale API, as if an admin stored a key.
+  const simulatedTailnet = {
+    localApiSocket: seat.localApiSocket,
+    selfAddress: seat.tailnetAddress,
+    ...(roles.includes('support') ? { api: world.api } : {}),
+  };
   const core = await createAppCore({
     host: 'browser',
     version: process.env.npm_package_version ?? '0.1.0',
@@ -67,9 +83,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     settings: createFileSettingsStore(join(dir, 'control-room', 'settings.json')),
     secrets: createUnavailableSecretStore('The demo keeps no secrets.'),
     log,
-    simulatedTailnet: { localApiSocket: seat.localApiSocket, selfAddress: seat.tailnetAddress },
+    simulatedTailnet,
     retryMs: 2000,
   });
+  await quickenRangeAlert(core);
   const electron = findElectronBinary(io.env);
   if (electron) {
     // The desktop app, pointed at the simulated tailnet through its environment.
@@ -80,7 +97,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         stdio: 'inherit',
         env: {
           ...io.env,
-          AGROMESH_SIMULATED_TAILNET: JSON.stringify({ localApiSocket: seat.localApiSocket, selfAddress: seat.tailnetAddress }),
+          AGROMESH_SIMULATED_TAILNET: JSON.stringify(simulatedTailnet),
         },
       });
       await Promise.race([new Promise((r) => child.once('exit', r)), io.stopSignal]);
@@ -95,8 +112,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const server = await startBrowserHost({ core, rendererDir: join(projectRoot, 'dist', 'renderer'), host, port, log });
   io.stdout(
     `No Electron window in this mode: the demo runs in your browser.\n` +
-      `Agromesh demo (you are ${seat.node}, role ${role}): ${server.url}\n` +
-      `Farm "${DEMO_FARMS[1]!.name}" drifts out of range in about two minutes, to show an alert. Ctrl-C stops the demo.\n`,
+      `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.url}\n` +
+      `Farm "${DEMO_FARMS[1]!.name}" runs fast and dries out of its expected range a few minutes in; ` +
+      `an alert fires a minute after that. Ctrl-C stops the demo.\n`,
   );
   await io.stopSignal;
   io.stdout('Stopping the demo…\n');

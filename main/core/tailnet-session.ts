@@ -29,6 +29,11 @@ export interface SimulatedTailnet {
   localApiSocket: string;
   /** This control room's tailnet IPv4. */
   selfAddress: string;
+  /**
+   * The simulated Tailscale API v2, as if an admin had stored an API key: device tags and auth keys
+   * (onboarding) work; who-is stays on the LocalAPI socket. Without it the seat has LocalAPI rights only.
+   */
+  api?: { url: string; apiKey: string; pollIntervalMs?: number } | undefined;
 }
 
 export interface TailnetSessionOptions {
@@ -53,7 +58,18 @@ export interface TailnetSession {
 }
 
 async function tailnetConfig(o: TailnetSessionOptions): Promise<TailnetConfig> {
-  if (o.simulated) return { backend: 'localapi', localApiSocket: o.simulated.localApiSocket, env: {} };
+  const sim = o.simulated;
+  if (sim?.api) {
+    return {
+      backend: 'api-v2',
+      apiUrl: sim.api.url,
+      apiKey: sim.api.apiKey,
+      localApiSocket: sim.localApiSocket,
+      pollIntervalMs: sim.api.pollIntervalMs ?? 2_000,
+      env: {},
+    };
+  }
+  if (sim) return { backend: 'localapi', localApiSocket: sim.localApiSocket, env: {} };
   const t = o.settings.tailnet;
   const secret = async (name: Parameters<SecretStore['get']>[0]) => (await o.secrets.get(name)) ?? undefined;
   const apiKey = await secret('tailscale-api-key');

@@ -22,7 +22,11 @@ const appUrl = pathToFileURL(rendererIndex).href;
 const log = createLogger('electron');
 
 /** Set by `agromesh demo` only: the simulated tailnet's LocalAPI socket and this seat's address. */
-const SimulatedTailnet = z.object({ localApiSocket: z.string().min(1), selfAddress: z.string().min(1) });
+const SimulatedTailnet = z.object({
+  localApiSocket: z.string().min(1),
+  selfAddress: z.string().min(1),
+  api: z.object({ url: z.url(), apiKey: z.string().min(1) }).optional(),
+});
 const simulatedTailnet = process.env.AGROMESH_SIMULATED_TAILNET
   ? SimulatedTailnet.parse(JSON.parse(process.env.AGROMESH_SIMULATED_TAILNET))
   : undefined;

@@ -1,6 +1,8 @@
 /**
  * A simulated tailscaled LocalAPI on a unix socket, answering as one node (`self`) of a SimTailnet:
  * status, whois (by tailnet IP, loopback alias or node key) and watch-ipn-bus with peer deltas.
+ * A daemon may also start logged out (`pending`): it reports NeedsLogin until `POST /localapi/v0/start`
+ * brings an auth key (what `tailscale up --auth-key` sends), and from then on answers as the new node.
  * It enforces what the real daemon does: Host must be `local-tailscaled.sock` (or empty) and any
  * Origin/Referer header gets 403 `invalid localapi request`.
  */
@@ -9,21 +11,34 @@ import { type Server, type ServerResponse, createServer } from 'node:http';
 import { rawInt64 } from '../../kit/tailscale/lossless-json.ts';
 import { NotifyMask } from '../../kit/tailscale/localapi-types.ts';
 import { ipVersion } from '../../protocol/tailnet-address.ts';
-import { replyFault, reply, splitUrl } from './http-util.ts';
+import { readText, replyFault, reply, splitUrl } from './http-util.ts';
 import { simTailnetFor } from './loopback.ts';
 import type { SimChange, SimDevice, SimTailnet } from './model.ts';
 import { statusJson, tailcfgNodeJson, userProfileJson, whoisJson } from './render.ts';
 
 export interface SimLocalApiOptions {
-  /** Which node this daemon runs on (id, name or address). */
-  self: string;
+  /** Which node this daemon runs on (id, name or address); absent while `pending`. */
+  self?: string;
+  /** A logged-out daemon on a machine that joins with an auth key; the node gets this address. */
+  pending?: SimPendingNode;
   socketPath: string;
   /** Daemon version; below 1.98 there are no peer-delta mask bits (clients must poll status). */
   version?: string;
 }
 
+/** The machine a logged-out daemon runs on: what the node looks like once it has joined. */
+export interface SimPendingNode {
+  /** Default hostname (`tailscale up --hostname` overrides it). */
+  hostname: string;
+  ipv4: string;
+  os?: string;
+  connection?: SimDevice['connection'];
+}
+
 export interface SimLocalApi {
   readonly socketPath: string;
+  /** The node this daemon answers as, once logged in. */
+  readonly self: SimDevice | undefined;
   dispose(): Promise<void>;
 }
 
@@ -62,12 +77,75 @@ export async function startSimLocalApi(
 ): Promise<SimLocalApi> {
   const version = options.version ?? '1.102.3-sim';
   const deltas = supportsPeerChanges(version);
+  if (options.self === undefined && !options.pending)
+    throw new Error('a simulated LocalAPI needs self or pending');
+  let selfId = options.self === undefined ? undefined : tailnet.device(options.self)?.stableId;
+  if (options.self !== undefined && selfId === undefined)
+    throw new Error(`simulated LocalAPI self node "${options.self}" is gone`);
   const selfDevice = (): SimDevice => {
-    const d = tailnet.device(options.self);
-    if (!d) throw new Error(`simulated LocalAPI self node "${options.self}" is gone`);
+    const d = selfId === undefined ? undefined : tailnet.device(selfId);
+    if (!d) throw new Error(`simulated LocalAPI self node "${options.self ?? 'pending'}" is gone`);
     return d;
   };
-  const selfId = selfDevice().stableId;
+  const loggedOutStatus = () => ({
+    Version: version,
+    TUN: true,
+    BackendState: 'NeedsLogin',
+    HaveNodeKey: false,
+    AuthURL: '',
+    TailscaleIPs: null,
+    Self: {
+      ID: '',
+      PublicKey: 'nodekey:0000000000000000000000000000000000000000000000000000000000000000',
+      HostName: options.pending?.hostname ?? '',
+      DNSName: '',
+      OS: options.pending?.os ?? 'linux',
+      UserID: 0,
+      TailscaleIPs: null,
+      Online: false,
+    },
+    Health: ['You are logged out.'],
+    MagicDNSSuffix: '',
+    CurrentTailnet: null,
+    CertDomains: null,
+    Peer: null,
+    User: null,
+    ClientVersion: null,
+  });
+
+  /** `POST /localapi/v0/start` with ipn.Options: log in with the auth key, then run as the new node. */
+  const start = (body: string): { status: number; text: string } => {
+    let opts: { AuthKey?: unknown; UpdatePrefs?: { Hostname?: unknown; AdvertiseTags?: unknown } };
+    try {
+      opts = JSON.parse(body) as typeof opts;
+    } catch {
+      return { status: 400, text: 'invalid JSON body\n' };
+    }
+    if (selfId !== undefined) return { status: 200, text: '' };
+    const pending = options.pending!;
+    if (typeof opts.AuthKey !== 'string' || opts.AuthKey === '') {
+      return { status: 500, text: 'interactive login is not simulated; pass an auth key\n' };
+    }
+    const prefs = opts.UpdatePrefs ?? {};
+    const hostname =
+      typeof prefs.Hostname === 'string' && prefs.Hostname !== '' ? prefs.Hostname : pending.hostname;
+    const tags = Array.isArray(prefs.AdvertiseTags)
+      ? prefs.AdvertiseTags.filter((t) => typeof t === 'string')
+      : [];
+    try {
+      const device = tailnet.joinWithAuthKey(opts.AuthKey, {
+        name: hostname,
+        advertiseTags: tags,
+        ipv4: pending.ipv4,
+        os: pending.os ?? 'linux',
+        ...(pending.connection ? { connection: pending.connection } : {}),
+      });
+      selfId = device.stableId;
+      return { status: 200, text: '' };
+    } catch (err) {
+      return { status: 500, text: `${(err as Error).message}\n` };
+    }
+  };
   const streams = new Set<ServerResponse>();
   const headers = { 'tailscale-version': version, 'tailscale-cap': '145' };
 
@@ -89,6 +167,19 @@ export async function startSimLocalApi(
     }
     if (fault) return replyFault(res, fault);
     try {
+      if (path === '/localapi/v0/start' && req.method === 'POST') {
+        void readText(req).then(
+          (body) => {
+            const r = start(body);
+            reply(res, r.status, r.text, headers);
+          },
+          (err: unknown) => reply(res, 413, `${(err as Error).message}\n`, headers),
+        );
+        return;
+      }
+      if (path === '/localapi/v0/status' && req.method === 'GET' && selfId === undefined) {
+        return reply(res, 200, loggedOutStatus(), headers, '\t');
+      }
       if (path === '/localapi/v0/status' && req.method === 'GET') {
         const body = statusJson(tailnet, selfDevice(), { peers: query.get('peers') !== 'false', version });
         return reply(res, 200, body, headers, '\t');
@@ -138,6 +229,12 @@ export async function startSimLocalApi(
     const send = (n: Record<string, unknown>) =>
       res.write(JSON.stringify({ Version: version, ...NOTIFY_BASE, ...n }) + '\n');
     const first: Record<string, unknown> = { SessionID: Math.random().toString(16).slice(2, 18) };
+    if (selfId === undefined) {
+      // Logged out: the state, then nothing until the stream is closed (no netmap without a node).
+      if (mask & NotifyMask.InitialState) first.State = 2;
+      send(first);
+      return;
+    }
     if (mask & NotifyMask.InitialState) first.State = 6;
     if (deltas && mask & NotifyMask.InitialStatus)
       first.InitialStatus = statusJson(tailnet, selfDevice(), { peers: true, version });
@@ -185,6 +282,9 @@ export async function startSimLocalApi(
 
   return {
     socketPath: options.socketPath,
+    get self() {
+      return selfId === undefined ? undefined : tailnet.device(selfId);
+    },
     dispose: async () => {
       for (const s of streams) s.destroy();
       await new Promise<void>((resolve) => {

@@ -444,6 +444,43 @@ export class SimTailnet {
     return key;
   }
 
+  /**
+   * What the control plane does for `tailscale up --auth-key`: checks the key (known, not revoked, not
+   * expired, unused unless reusable), registers the node with the key's tags and marks the key used.
+   * Throws with the words the real daemon reports ("invalid key: …") when it refuses.
+   */
+  joinWithAuthKey(
+    secret: string,
+    node: Omit<AddDeviceOptions, 'tags' | 'user' | 'authorized' | 'ephemeral'> & { advertiseTags?: string[] },
+  ): SimDevice {
+    const key = [...this.keys.values()].find((k) => k.key === secret);
+    if (!key) throw new Error('invalid key: unable to validate API key');
+    if (key.revoked) throw new Error('invalid key: key has been revoked');
+    if (Date.parse(key.expires) <= this.now()) throw new Error('invalid key: key has expired');
+    if (key.used && !key.reusable) throw new Error('invalid key: key has already been used');
+    const { advertiseTags = [], ...rest } = node;
+    const extra = advertiseTags.filter((t) => !key.tags.includes(t));
+    if (extra.length > 0) throw new Error(`requested tags [${extra.join(' ')}] are invalid or not permitted`);
+    let name = rest.name;
+    for (let n = 1; this.device(name); n++) name = `${rest.name}-${n}`;
+    const owner = key.userId ? this.user(key.userId) : undefined;
+    const device = this.addDevice({
+      ...rest,
+      name,
+      tags: key.tags,
+      ...(owner ? { user: owner.loginName } : {}),
+      authorized: key.preauthorized,
+      ephemeral: key.ephemeral,
+    });
+    key.used = true;
+    return device;
+  }
+
+  /** Reserve the next free tailnet IPv4 (a joining simulated node binds its loopback alias before it joins). */
+  allocateIpv4(): string {
+    return this.#allocIpv4();
+  }
+
   revokeKey(id: string): boolean {
     const key = this.keys.get(id);
     if (!key) return false;

@@ -124,6 +124,7 @@ export function summary(
     },
     latest,
     lastReadingAt: latest.length ? Math.max(...latest.map((r) => r.ts)) : null,
+    sensors: [],
   };
 }
 

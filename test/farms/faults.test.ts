@@ -44,7 +44,11 @@ describe('real gateway processes', () => {
               {
                 action: 'open',
                 label: 'Open',
-                params: { type: 'object', properties: { minutes: { type: 'integer', minimum: 1, maximum: 60 } }, required: ['minutes'] },
+                params: {
+                  type: 'object',
+                  properties: { minutes: { type: 'integer', minimum: 1, maximum: 60 } },
+                  required: ['minutes'],
+                },
               },
             ],
           },
@@ -52,16 +56,28 @@ describe('real gateway processes', () => {
       }),
     );
     // The actuator logs every execution, then takes 300 ms: a window to be killed in.
-    const args = ['--layout', layout, '--actuator-command', `echo "$AGROMESH_COMMAND_ID" >> ${execLog}; sleep 0.3 #`];
+    const args = [
+      '--layout',
+      layout,
+      '--actuator-command',
+      `echo "$AGROMESH_COMMAND_ID" >> ${execLog}; sleep 0.3 #`,
+    ];
     const gwDir = join(dir.path, 'gw');
     let gw: GatewayProcess = await spawnGateway({ farmId: 'killed-farm', dataDir: gwDir, args });
     const port = gw.port;
     cleanups.push(() => gw.kill());
 
-    const rec = recordedFarms({ dataDir: join(dir.path, 'app'), tuning: fastTuning({ commandTimeoutMs: 1_500 }) });
+    const rec = recordedFarms({
+      dataDir: join(dir.path, 'app'),
+      tuning: fastTuning({ commandTimeoutMs: 1_500 }),
+    });
     cleanups.push(() => rec.farms.dispose());
     await rec.farms.connect({ farmId: 'killed-farm', address: '127.0.0.1', port });
-    await waitFor('live', () => rec.farms.latest('killed-farm')?.link === 'live' && rec.farms.info('killed-farm'), 10_000);
+    await waitFor(
+      'live',
+      () => rec.farms.latest('killed-farm')?.link === 'live' && rec.farms.info('killed-farm'),
+      10_000,
+    );
 
     const ids: string[] = [];
     const outcomes: string[] = [];
@@ -76,25 +92,40 @@ describe('real gateway processes', () => {
         params: { minutes: 5 },
         requestedBy: 'test@farm.example',
       });
-      const id = await waitFor('command in the ledger', () => rec.commands.find((c) => !ids.includes(c.id))?.id);
+      const id = await waitFor(
+        'command in the ledger',
+        () => rec.commands.find((c) => !ids.includes(c.id))?.id,
+      );
       ids.push(id);
       await pause(Math.max(50, killAfterMs));
       await gw.kill('SIGKILL');
       await sending.catch(() => {});
       gw = await spawnGateway({ farmId: 'killed-farm', dataDir: gwDir, port, args });
-      const final = await waitFor('definite state', () => {
-        const c = rec.farms.getCommand(id);
-        return terminal(c.state) ? c : null;
-      }, 10_000);
-      const client = createFarmClient({ dialer: createTailnetDialer({ mode: 'simulated' }), address: '127.0.0.1', port });
+      const final = await waitFor(
+        'definite state',
+        () => {
+          const c = rec.farms.getCommand(id);
+          return terminal(c.state) ? c : null;
+        },
+        10_000,
+      );
+      const client = createFarmClient({
+        dialer: createTailnetDialer({ mode: 'simulated' }),
+        address: '127.0.0.1',
+        port,
+      });
       const onGateway = await client.getCommand(id);
       await client.dispose();
-      const runs = readFileSync(execLog, 'utf8').split('\n').filter((l) => l === id).length;
+      const runs = readFileSync(execLog, 'utf8')
+        .split('\n')
+        .filter((l) => l === id).length;
       expect(runs, `kill after ${killAfterMs} ms`).toBeLessThanOrEqual(1);
       expect(onGateway?.history.filter((h) => h.state === 'running').length ?? 0).toBeLessThanOrEqual(1);
       expect(onGateway?.state, `kill after ${killAfterMs} ms`).toBe(final.state);
       if (final.state === 'succeeded') expect(runs).toBe(1);
-      outcomes.push(`${killAfterMs}ms:${final.history.map((h) => h.state).join(">")}:runs=${runs}:${final.reason ?? ""}`);
+      outcomes.push(
+        `${killAfterMs}ms:${final.history.map((h) => h.state).join('>')}:runs=${runs}:${final.reason ?? ''}`,
+      );
     }
     console.log(JSON.stringify({ killedMidCommand: outcomes }));
     expect(new Set(ids).size).toBe(4);
@@ -124,7 +155,12 @@ describe('real gateway processes', () => {
     await waitFor('redialling', () => rec.links.slice(before).find((e) => e.state === 'connecting'), 2_000);
     const count = rec.readings.get('frozen-farm')!.length;
     await gw.kill('SIGCONT');
-    await waitFor('live and flowing again', () => rec.farms.latest('frozen-farm')?.link === 'live' && rec.readings.get('frozen-farm')!.length > count, 10_000);
+    await waitFor(
+      'live and flowing again',
+      () =>
+        rec.farms.latest('frozen-farm')?.link === 'live' && rec.readings.get('frozen-farm')!.length > count,
+      10_000,
+    );
     expect(duplicates(rec.readings.get('frozen-farm')!)).toEqual([]);
   }, 30_000);
 });
@@ -152,19 +188,30 @@ describe('in-process gateways', () => {
       tuning: fastTuning({ backoff: { baseMs: windowMs, factor: 1.6, capMs: 3_000, minUptimeMs: 500 } }),
     });
     cleanups.push(() => rec.farms.dispose());
-    await Promise.all(gws.map((g) => rec.farms.connect({ farmId: g.farmId, address: '127.0.0.1', port: g.port })));
-    await waitFor('all live', () => rec.farms.all().every((f) => f.link === 'live') && rec.farms.all().length === n, 15_000);
+    await Promise.all(
+      gws.map((g) => rec.farms.connect({ farmId: g.farmId, address: '127.0.0.1', port: g.port })),
+    );
+    await waitFor(
+      'all live',
+      () => rec.farms.all().every((f) => f.link === 'live') && rec.farms.all().length === n,
+      15_000,
+    );
     await pause(600); // past minUptime, so the first retry uses the first backoff window
 
     const before = rec.links.length;
     const dropAt = performance.now();
     await Promise.all(gws.map((g) => g.dispose()));
     // First reconnection attempt of each farm after the drop.
-    const firstRetry = await waitFor('every farm retried', () => {
-      const seen = new Map<string, number>();
-      for (const e of rec.links.slice(before)) if (e.state === 'connecting' && !seen.has(e.farmId)) seen.set(e.farmId, e.since);
-      return seen.size === n ? seen : null;
-    }, windowMs + 2_000);
+    const firstRetry = await waitFor(
+      'every farm retried',
+      () => {
+        const seen = new Map<string, number>();
+        for (const e of rec.links.slice(before))
+          if (e.state === 'connecting' && !seen.has(e.farmId)) seen.set(e.farmId, e.since);
+        return seen.size === n ? seen : null;
+      },
+      windowMs + 2_000,
+    );
     const offsets = [...firstRetry.values()].map((t) => t - Math.min(...firstRetry.values()));
     const spread = Math.max(...offsets);
     const buckets = new Map<number, number>();
@@ -179,7 +226,15 @@ describe('in-process gateways', () => {
     const recovery = performance.now() - backAt;
     expect(recovery).toBeLessThanOrEqual(3_000 + 1_500); // within one capped backoff step (+ handshake)
     console.log(
-      JSON.stringify({ storm: { farms: n, firstRetrySpreadMs: Math.round(spread), busiest100msBucket: busiest, recoveryMs: Math.round(recovery), droppedForMs: Math.round(backAt - dropAt) } }),
+      JSON.stringify({
+        storm: {
+          farms: n,
+          firstRetrySpreadMs: Math.round(spread),
+          busiest100msBucket: busiest,
+          recoveryMs: Math.round(recovery),
+          droppedForMs: Math.round(backAt - dropAt),
+        },
+      }),
     );
   }, 45_000);
 
@@ -205,7 +260,11 @@ describe('in-process gateways', () => {
     const rec = recordedFarms({ dataDir: dir.path, tuning: fastTuning(), log });
     cleanups.push(() => rec.farms.dispose());
     await rec.farms.connect({ farmId: 'outage-farm', address: '127.0.0.1', port: proxy.port });
-    await waitFor('live', () => rec.farms.latest('outage-farm')?.link === 'live' && rec.farms.info('outage-farm'), 10_000);
+    await waitFor(
+      'live',
+      () => rec.farms.latest('outage-farm')?.link === 'live' && rec.farms.info('outage-farm'),
+      10_000,
+    );
     const t0 = clock.now();
     const advance = (seconds: number) => {
       for (let i = 0; i < seconds; i++) {
@@ -225,32 +284,51 @@ describe('in-process gateways', () => {
     const t1 = clock.now();
 
     const info = rec.farms.info('outage-farm') as FarmInfo;
-    const direct = createFarmClient({ dialer: createTailnetDialer({ mode: 'simulated' }), address: '127.0.0.1', port: gw.port });
+    const direct = createFarmClient({
+      dialer: createTailnetDialer({ mode: 'simulated' }),
+      address: '127.0.0.1',
+      port: gw.port,
+    });
     cleanups.push(() => direct.dispose());
     const truth = new Map<string, number[]>();
     for (const s of info.sensors) {
       const h = await direct.history({ sensor: s.id, from: t0, to: t1, maxPoints: 10_000 });
       expect(h.method).toBe('raw');
-      truth.set(s.id, h.points.filter((p) => p[1] !== null).map((p) => p[0]));
+      truth.set(
+        s.id,
+        h.points.filter((p) => p[1] !== null).map((p) => p[0]),
+      );
     }
     const expected = [...truth.values()].reduce((a, v) => a + v.length, 0);
     expect(expected).toBeGreaterThan(600 * 2);
-    const mine = () => (rec.readings.get('outage-farm') ?? []).filter((r) => r.value !== null && r.ts >= t0 && r.ts <= t1);
+    const mine = () =>
+      (rec.readings.get('outage-farm') ?? []).filter((r) => r.value !== null && r.ts >= t0 && r.ts <= t1);
     await waitFor('every reading of the outage', () => mine().length >= expected, 15_000);
     await rec.farms.idle();
     expect(log.lines.some((l) => l.includes('backfilled a gap'))).toBe(true); // the replay buffer could not cover it
     expect(duplicates(mine())).toEqual([]);
     for (const [sensor, ts] of truth) {
-      const got = mine().filter((r) => r.sensorId === sensor).map((r) => r.ts).sort((a, b) => a - b);
+      const got = mine()
+        .filter((r) => r.sensorId === sensor)
+        .map((r) => r.ts)
+        .sort((a, b) => a - b);
       expect(got, sensor).toEqual(ts);
     }
     // The cache holds the same, once each.
     const cached = await (async () => {
       await proxy.cut();
       await waitFor('down', () => rec.farms.latest('outage-farm')?.link !== 'live');
-      return rec.farms.history({ farmId: 'outage-farm', sensorIds: [info.sensors[0]!.id], from: t0, to: t1, maxPoints: 5_000 });
+      return rec.farms.history({
+        farmId: 'outage-farm',
+        sensorIds: [info.sensors[0]!.id],
+        from: t0,
+        to: t1,
+        maxPoints: 5_000,
+      });
     })();
     expect(cached.fromCache).toBe(true);
-    expect(cached.series[0]!.points.filter((p) => p[1] !== null).map((p) => p[0])).toEqual(truth.get(info.sensors[0]!.id));
+    expect(cached.series[0]!.points.filter((p) => p[1] !== null).map((p) => p[0])).toEqual(
+      truth.get(info.sensors[0]!.id),
+    );
   }, 45_000);
 });

@@ -21,11 +21,20 @@ async function setup(tuning = fastTuning()) {
   const rec = recordedFarms({ dataDir: dir.path, tuning });
   cleanups.push(() => rec.farms.dispose());
   await rec.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
-  await waitFor('live with info', () => rec.farms.latest(gw.farmId)?.link === 'live' && rec.farms.info(gw.farmId));
+  await waitFor(
+    'live with info',
+    () => rec.farms.latest(gw.farmId)?.link === 'live' && rec.farms.info(gw.farmId),
+  );
   return { gw, rec, dir };
 }
 
-const open = (farmId: string) => ({ farmId, target: 'valve-1', action: 'open', params: { minutes: 5 }, requestedBy: 'anna@farm.example' });
+const open = (farmId: string) => ({
+  farmId,
+  target: 'valve-1',
+  action: 'open',
+  params: { minutes: 5 },
+  requestedBy: 'anna@farm.example',
+});
 const posts = (gw: { requests: string[] }) => gw.requests.filter((r) => r === 'POST /api/commands').length;
 
 describe('command ledger', () => {
@@ -33,12 +42,23 @@ describe('command ledger', () => {
     const { gw, rec } = await setup();
     const sent = await rec.farms.sendCommand(open(gw.farmId));
     expect(LedgerCommand.parse(sent)).toBeTruthy();
-    expect(sent).toMatchObject({ farmId: gw.farmId, farmName: gw.info.name, requestedBy: 'anna@farm.example' });
+    expect(sent).toMatchObject({
+      farmId: gw.farmId,
+      farmName: gw.info.name,
+      requestedBy: 'anna@farm.example',
+    });
     expect(['queued', 'running', 'succeeded']).toContain(sent.state); // the stream may overtake the POST answer
-    const done = await waitFor('succeeded', () => (rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null));
+    const done = await waitFor('succeeded', () =>
+      rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null,
+    );
     expect(done.history.map((h) => h.state)).toEqual(['sending', 'queued', 'running', 'succeeded']);
     expect(gw.executions.get(sent.id)).toBe(1);
-    expect(rec.commands.filter((c) => c.id === sent.id).map((c) => c.state)).toEqual(['sending', 'queued', 'running', 'succeeded']);
+    expect(rec.commands.filter((c) => c.id === sent.id).map((c) => c.state)).toEqual([
+      'sending',
+      'queued',
+      'running',
+      'succeeded',
+    ]);
   });
 
   it('a timed-out request becomes unknown and is resolved by asking the gateway, not by sending again', async () => {
@@ -99,10 +119,14 @@ describe('command ledger', () => {
     const sent = await rec.farms.sendCommand(open(gw.farmId));
     expect(sent.state).toBe('rejected');
     expect(sent.reason).toMatch(/locked out/);
-    await expect(rec.farms.sendCommand({ ...open(gw.farmId), params: { minutes: 500 } })).rejects.toMatchObject({
+    await expect(
+      rec.farms.sendCommand({ ...open(gw.farmId), params: { minutes: 500 } }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
-    await expect(rec.farms.sendCommand({ ...open(gw.farmId), target: 'pump-9' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(rec.farms.sendCommand({ ...open(gw.farmId), target: 'pump-9' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 
   it('an unreachable farm: the command waits as sending, expires on time and is never executed later', async () => {
@@ -144,22 +168,35 @@ describe('command ledger', () => {
     const { gw, rec } = await setup();
     const a = await rec.farms.sendCommand(open(gw.farmId));
     const b = await rec.farms.sendCommand({ ...open(gw.farmId), requestedBy: '=HYPERLINK("http://evil")' });
-    const c = await rec.farms.sendCommand({ ...open(gw.farmId), action: 'close', params: {}, requestedBy: 'bob, "the operator"' });
-    expect(rec.farms.listCommands({ limit: 10 }).map((x) => x.id)).toEqual([c.id, b.id, a.id].sort((x, y) => {
-      const t = (id: string) => Date.parse(rec.farms.getCommand(id).createdAt);
-      return t(y) - t(x) || (x < y ? -1 : 1);
-    }));
-    expect(rec.farms.listCommands({ requestedBy: 'anna@farm.example', limit: 10 }).map((x) => x.id)).toEqual([a.id]);
+    const c = await rec.farms.sendCommand({
+      ...open(gw.farmId),
+      action: 'close',
+      params: {},
+      requestedBy: 'bob, "the operator"',
+    });
+    expect(rec.farms.listCommands({ limit: 10 }).map((x) => x.id)).toEqual(
+      [c.id, b.id, a.id].sort((x, y) => {
+        const t = (id: string) => Date.parse(rec.farms.getCommand(id).createdAt);
+        return t(y) - t(x) || (x < y ? -1 : 1);
+      }),
+    );
+    expect(rec.farms.listCommands({ requestedBy: 'anna@farm.example', limit: 10 }).map((x) => x.id)).toEqual([
+      a.id,
+    ]);
     expect(rec.farms.listCommands({ farmId: 'other-farm', limit: 10 })).toEqual([]);
     const created = Date.parse(a.createdAt);
-    expect(rec.farms.listCommands({ from: created, to: created, limit: 10 }).map((x) => x.id)).toContain(a.id);
+    expect(rec.farms.listCommands({ from: created, to: created, limit: 10 }).map((x) => x.id)).toContain(
+      a.id,
+    );
     expect(rec.farms.listCommands({ to: created - 1, limit: 10 })).toEqual([]);
     expect(rec.farms.listCommands({ limit: 1 })).toHaveLength(1);
 
     const { filename, csv } = rec.farms.exportCsv({ farmId: gw.farmId, limit: 10 });
     expect(filename).toMatch(/^agromesh-commands-farm-test-\d{8}-\d{6}\.csv$/);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,farmId,farmName,action,target,params,requestedBy,createdAt,updatedAt,state,reason,history');
+    expect(lines[0]).toBe(
+      'id,farmId,farmName,action,target,params,requestedBy,createdAt,updatedAt,state,reason,history',
+    );
     expect(lines).toHaveLength(5); // header, 3 rows, trailing empty
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(csv).toContain('"bob, ""the operator"""');
@@ -187,9 +224,17 @@ describe('contract handlers', () => {
   it('send with the caller identity, refuse without the role, and keep the contract shapes', async () => {
     const { gw, rec } = await setup();
     let allowed = true;
-    const handlers = farmOperationHandlers(rec.farms, { whoAmI: () => 'olga@farm.example', canCommand: () => allowed });
+    const handlers = farmOperationHandlers(rec.farms, {
+      whoAmI: () => 'olga@farm.example',
+      canCommand: () => allowed,
+    });
     const h = handlers as unknown as OperationHandlers;
-    const env = await dispatch(h, 'sendCommand', { farmId: gw.farmId, target: 'valve-1', action: 'open', params: { minutes: 3 } });
+    const env = await dispatch(h, 'sendCommand', {
+      farmId: gw.farmId,
+      target: 'valve-1',
+      action: 'open',
+      params: { minutes: 3 },
+    });
     expect(env.ok).toBe(true);
     const cmd = LedgerCommand.parse((env as { value: unknown }).value);
     expect(cmd.requestedBy).toBe('olga@farm.example');
@@ -199,9 +244,20 @@ describe('contract handlers', () => {
     const missing = await dispatch(h, 'getCommand', { id: 'nope' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     allowed = false;
-    const denied = await dispatch(h, 'sendCommand', { farmId: gw.farmId, target: 'valve-1', action: 'close', params: {} });
+    const denied = await dispatch(h, 'sendCommand', {
+      farmId: gw.farmId,
+      target: 'valve-1',
+      action: 'close',
+      params: {},
+    });
     expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const hist = await handlers.getHistory({ farmId: gw.farmId, sensorIds: ['s1'], from: Date.now() - 3_600_000, to: Date.now(), maxPoints: 10 });
+    const hist = await handlers.getHistory({
+      farmId: gw.farmId,
+      sensorIds: ['s1'],
+      from: Date.now() - 3_600_000,
+      to: Date.now(),
+      maxPoints: 10,
+    });
     expect(hist.fromCache).toBe(false);
   });
 });

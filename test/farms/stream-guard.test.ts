@@ -14,7 +14,11 @@ const int = fc.oneof(
   fc.constantFrom(1.5, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, -0, Number.NaN, Number.POSITIVE_INFINITY),
   fc.constantFrom('1', null),
 );
-const value = fc.oneof(fc.double(), fc.constant(null), fc.constantFrom('3', true, Number.NaN, Number.NEGATIVE_INFINITY));
+const value = fc.oneof(
+  fc.double(),
+  fc.constant(null),
+  fc.constantFrom('3', true, Number.NaN, Number.NEGATIVE_INFINITY),
+);
 const quality = fc.constantFrom('ok', 'stale', 'fault', 'bad', 1, null);
 const reading = fc.oneof(
   { weight: 8, arbitrary: fc.record({ sensorId: id, ts: int, value, quality }) },
@@ -22,8 +26,22 @@ const reading = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(null, 1, 'r', [] as unknown[]) },
 );
 const frame = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ type: fc.constantFrom('readings', 'hello', 'gap'), seq: int, readings: fc.array(reading, { maxLength: 6 }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('readings'), seq: int, readings: fc.constantFrom(null, {}, 'x') }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      type: fc.constantFrom('readings', 'hello', 'gap'),
+      seq: int,
+      readings: fc.array(reading, { maxLength: 6 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('readings'),
+      seq: int,
+      readings: fc.constantFrom(null, {}, 'x'),
+    }),
+  },
   { weight: 1, arbitrary: fc.constantFrom(null, [], 'readings', 42) },
 );
 /** Mostly-valid frames, so acceptance is exercised as much as refusal. */
@@ -33,7 +51,11 @@ const validReading = fc.record({
   value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
   quality: fc.constantFrom('ok', 'stale', 'fault'),
 });
-const validFrame = fc.record({ type: fc.constant('readings'), seq: fc.nat(), readings: fc.array(validReading, { maxLength: 10 }) });
+const validFrame = fc.record({
+  type: fc.constant('readings'),
+  seq: fc.nat(),
+  readings: fc.array(validReading, { maxLength: 10 }),
+});
 
 describe('readings fast path', () => {
   it('accepts exactly the readings frames the zod schema accepts', () => {

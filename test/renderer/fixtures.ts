@@ -34,6 +34,34 @@ export interface FarmOptions {
   readingAgeS?: number;
 }
 
+/** The three sensors every fixture farm has (its FarmInfo and its summary agree). */
+const FIXTURE_SENSORS: FarmInfo['sensors'] = [
+  {
+    id: 'air-temp',
+    kind: 'air_temperature',
+    label: 'Air temperature',
+    unit: '°C',
+    expectedRange: { min: -10, max: 40 },
+    intervalMs: 60_000,
+  },
+  {
+    id: 'soil-moisture',
+    kind: 'soil_moisture',
+    label: 'Soil moisture',
+    unit: '%',
+    expectedRange: { min: 15, max: 45 },
+    intervalMs: 60_000,
+  },
+  {
+    id: 'tank-level',
+    kind: 'tank_level',
+    label: 'Tank level',
+    unit: '%',
+    expectedRange: { min: 10, max: 100 },
+    intervalMs: 60_000,
+  },
+];
+
 export function makeFarm(i: number, opts: FarmOptions = {}): FarmSummary {
   const rand = rng(i + 1);
   const now = opts.now ?? NOW;
@@ -79,6 +107,7 @@ export function makeFarm(i: number, opts: FarmOptions = {}): FarmSummary {
       },
     ],
     lastReadingAt: ts,
+    sensors: FIXTURE_SENSORS.map(({ id, label, unit, kind }) => ({ id, label, unit, kind })),
   });
 }
 
@@ -103,32 +132,7 @@ export function makeFarmInfo(farm: FarmSummary): FarmInfo {
     name: farm.displayName,
     location: farm.location,
     timeZone: farm.timeZone,
-    sensors: [
-      {
-        id: 'air-temp',
-        kind: 'air_temperature',
-        label: 'Air temperature',
-        unit: '°C',
-        expectedRange: { min: -10, max: 40 },
-        intervalMs: 60_000,
-      },
-      {
-        id: 'soil-moisture',
-        kind: 'soil_moisture',
-        label: 'Soil moisture',
-        unit: '%',
-        expectedRange: { min: 15, max: 45 },
-        intervalMs: 60_000,
-      },
-      {
-        id: 'tank-level',
-        kind: 'tank_level',
-        label: 'Tank level',
-        unit: '%',
-        expectedRange: { min: 10, max: 100 },
-        intervalMs: 60_000,
-      },
-    ],
+    sensors: FIXTURE_SENSORS,
     actuators: [
       {
         id: 'valve-1',

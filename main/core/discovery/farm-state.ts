@@ -10,7 +10,7 @@ import { FarmInfo, type Reading } from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { FetchFarmInfo } from './farm-info-http.ts';
 import { computeHealth, type HealthThresholds } from './health.ts';
-import { mergeFarm } from './merge.ts';
+import { mergeFarm, sensorBriefs } from './merge.ts';
 
 export interface FarmState {
   device: TailnetDevice;
@@ -134,6 +134,7 @@ export function summarizeFarm(
     health,
     latest: [...s.latest.values()].sort((a, b) => a.sensorId.localeCompare(b.sensorId)),
     lastReadingAt: s.lastReadingAt,
+    sensors: sensorBriefs(s.info),
   };
   const signature = JSON.stringify([
     s.farmId,
@@ -150,7 +151,7 @@ export function summarizeFarm(
     health.gateway.state,
     health.data.state,
     s.device.connection.kind,
-    s.info?.sensors.length,
+    summary.sensors,
     s.info?.actuators.length,
   ]);
   return { summary, signature };

@@ -8,6 +8,7 @@
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import type { FarmInfo, Location } from '../../../protocol/farm-api.ts';
+import type { SensorBrief } from '../../../preload/contract.ts';
 import { canonicalTailnetAddress } from './registry/address.ts';
 
 export interface MergedFields {
@@ -54,4 +55,9 @@ export function mergeFarm(
     notes: record?.notes ?? '',
     apiPort: record?.apiPort ?? defaultPort,
   };
+}
+
+/** The gateway is right about its sensors: their ids, labels, units and kinds, in its own order. */
+export function sensorBriefs(info: FarmInfo | null): SensorBrief[] {
+  return (info?.sensors ?? []).map(({ id, label, unit, kind }) => ({ id, label, unit, kind }));
 }

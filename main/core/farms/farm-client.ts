@@ -118,6 +118,8 @@ async function readLimited(body: AsyncIterable<Buffer>, limit: number): Promise<
 }
 
 const HISTORY_BODY_LIMIT = 4 * 1024 * 1024;
+/** A farm's HTTP pool is closed after this long without requests. */
+const POOL_IDLE_MS = 10_000;
 const SMALL_BODY_LIMIT = 1024 * 1024;
 
 export function createFarmClient(options: FarmClientOptions): FarmClient {
@@ -125,16 +127,43 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
   dialer.check(address, port);
   const origin = dialer.origin(address, port);
   const defaultTimeout = options.requestTimeoutMs ?? 10_000;
-  const pool = new Pool(origin, {
-    connect: dialer.connector,
-    connections: options.connections ?? 4,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-    maxHeaderSize: Limits.headerBytes,
-  });
+  // The pool exists only while requests are being made: a thousand mostly-idle farms would otherwise
+  // hold a thousand pools (each with its request queue) for the occasional history or command.
+  let pool: Pool | undefined;
+  let inFlight = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let disposed = false;
+  const acquire = (): Pool => {
+    if (disposed)
+      throw new AgromeshError('UNAVAILABLE', 'This farm link is closed.', {
+        details: { delivery: 'not-sent' },
+      });
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = undefined;
+    inFlight++;
+    pool ??= new Pool(origin, {
+      connect: dialer.connector,
+      connections: options.connections ?? 4,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+      maxHeaderSize: Limits.headerBytes,
+    });
+    return pool;
+  };
+  const release = () => {
+    inFlight--;
+    if (inFlight > 0 || disposed || !pool) return;
+    idleTimer = setTimeout(() => {
+      const idle = pool;
+      pool = undefined;
+      idleTimer = undefined;
+      void idle?.close().catch(() => {});
+    }, POOL_IDLE_MS);
+    idleTimer.unref();
+  };
 
   async function call<T extends z.ZodType>(
     what: string,
@@ -144,70 +173,79 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     opts: { body?: unknown; timeoutMs?: number; limit?: number; allow404?: boolean },
   ): Promise<z.output<T> | null> {
     const timeoutMs = opts.timeoutMs ?? defaultTimeout;
-    let res;
+    const p = acquire();
     try {
-      res = await pool.request({
-        path,
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-    } catch (err) {
-      throw transportError(err, what);
+      return await exchange(p);
+    } finally {
+      release();
     }
-    const { statusCode } = res;
-    if (statusCode >= 300 && statusCode < 400) {
-      await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
-      throw new AgromeshError(
-        'DESTINATION_NOT_ALLOWED',
-        `${what}: the gateway answered with a redirect (${statusCode}); redirects are never followed.`,
-        { details: { delivery: 'unknown', status: statusCode } },
-      );
-    }
-    let text: string;
-    try {
-      text = await readLimited(res.body, opts.limit ?? SMALL_BODY_LIMIT);
-    } catch (err) {
-      res.body.on('error', () => {}).destroy();
-      throw err instanceof AgromeshError ? err : transportError(err, what);
-    }
-    if (statusCode === 404 && opts.allow404) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(text) as unknown;
-    } catch {
-      throw new AgromeshError(
-        'FARM_BAD_RESPONSE',
-        `${what}: the gateway sent invalid JSON (HTTP ${statusCode}).`,
-        {
-          details: { delivery: statusCode >= 500 ? 'unknown' : 'not-sent', status: statusCode },
-        },
-      );
-    }
-    if (statusCode >= 400) {
-      const e = fromErrorBody(json, statusCode >= 500 ? 'FARM_UNREACHABLE' : 'FARM_BAD_RESPONSE');
-      throw new AgromeshError(e.code, e.message, { details: { status: statusCode, gateway: e.details } });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new AgromeshError(
-        'FARM_BAD_RESPONSE',
-        `${what}: the gateway answer does not match Farm API v1.`,
-        {
-          details: {
-            delivery: 'unknown',
-            issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')),
+
+    async function exchange(pool: Pool): Promise<z.output<T> | null> {
+      let res;
+      try {
+        res = await pool.request({
+          path,
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
           },
-        },
-      );
+          ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+      } catch (err) {
+        throw transportError(err, what);
+      }
+      const { statusCode } = res;
+      if (statusCode >= 300 && statusCode < 400) {
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+        throw new AgromeshError(
+          'DESTINATION_NOT_ALLOWED',
+          `${what}: the gateway answered with a redirect (${statusCode}); redirects are never followed.`,
+          { details: { delivery: 'unknown', status: statusCode } },
+        );
+      }
+      let text: string;
+      try {
+        text = await readLimited(res.body, opts.limit ?? SMALL_BODY_LIMIT);
+      } catch (err) {
+        res.body.on('error', () => {}).destroy();
+        throw err instanceof AgromeshError ? err : transportError(err, what);
+      }
+      if (statusCode === 404 && opts.allow404) return null;
+      let json: unknown;
+      try {
+        json = JSON.parse(text) as unknown;
+      } catch {
+        throw new AgromeshError(
+          'FARM_BAD_RESPONSE',
+          `${what}: the gateway sent invalid JSON (HTTP ${statusCode}).`,
+          {
+            details: { delivery: statusCode >= 500 ? 'unknown' : 'not-sent', status: statusCode },
+          },
+        );
+      }
+      if (statusCode >= 400) {
+        const e = fromErrorBody(json, statusCode >= 500 ? 'FARM_UNREACHABLE' : 'FARM_BAD_RESPONSE');
+        throw new AgromeshError(e.code, e.message, { details: { status: statusCode, gateway: e.details } });
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        throw new AgromeshError(
+          'FARM_BAD_RESPONSE',
+          `${what}: the gateway answer does not match Farm API v1.`,
+          {
+            details: {
+              delivery: 'unknown',
+              issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')),
+            },
+          },
+        );
+      }
+      return parsed.data;
     }
-    return parsed.data;
   }
 
   const must = <T>(value: T | null): T => {
@@ -243,7 +281,10 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     dispose: async () => {
-      await pool.destroy().catch(() => {});
+      disposed = true;
+      if (idleTimer) clearTimeout(idleTimer);
+      await pool?.destroy().catch(() => {});
+      pool = undefined;
     },
   };
 }

@@ -112,7 +112,11 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
               additionalProperties: false,
             },
           },
-          { action: 'close', label: 'Close', params: { type: 'object', properties: {}, required: [], additionalProperties: false } },
+          {
+            action: 'close',
+            label: 'Close',
+            params: { type: 'object', properties: {}, required: [], additionalProperties: false },
+          },
         ],
       },
     ],
@@ -171,7 +175,11 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   };
   const fail = (res: ServerResponse, status: number, code: string, message: string) =>
@@ -187,7 +195,9 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     const sensor = url.searchParams.get('sensor') ?? '';
     const from = Number(url.searchParams.get('from'));
     const to = Number(url.searchParams.get('to'));
-    const maxPoints = url.searchParams.has('maxPoints') ? Number(url.searchParams.get('maxPoints')) : undefined;
+    const maxPoints = url.searchParams.has('maxPoints')
+      ? Number(url.searchParams.get('maxPoints'))
+      : undefined;
     const rows = store.get(sensor);
     if (!rows) return null;
     const inRange = rows.filter((r) => r.ts >= from && r.ts <= to);
@@ -199,7 +209,16 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       points = points.filter((_, i) => i % step === 0);
       method = 'minmax';
     }
-    return { farmId, sensorId: sensor, from, to, method, resolutionMs: 1_000, sourcePoints: inRange.length, points };
+    return {
+      farmId,
+      sensorId: sensor,
+      from,
+      to,
+      method,
+      resolutionMs: 1_000,
+      sourcePoints: inRange.length,
+      points,
+    };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -224,7 +243,8 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       const fp = JSON.stringify([body.action, body.target, body.params, body.expiresAt]);
       const existing = commands.get(body.id);
       if (existing) {
-        if (fingerprints.get(body.id) !== fp) return fail(res, 422, 'VALIDATION', 'id reused with a different payload');
+        if (fingerprints.get(body.id) !== fp)
+          return fail(res, 422, 'VALIDATION', 'id reused with a different payload');
         return json(res, 202, existing);
       }
       if (faults.reject) return fail(res, 422, 'VALIDATION', faults.reject);
@@ -285,7 +305,15 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
         if (since + 1 < oldestSeq) {
           const fromTs = firstTsBySeq[since + 1] ?? now();
           const toTs = firstTsBySeq[oldestSeq - 1] ?? fromTs;
-          ws.send(JSON.stringify({ type: 'gap', fromSeq: since + 1, toSeq: oldestSeq - 1, fromTs, toTs } satisfies StreamMessage));
+          ws.send(
+            JSON.stringify({
+              type: 'gap',
+              fromSeq: since + 1,
+              toSeq: oldestSeq - 1,
+              fromTs,
+              toTs,
+            } satisfies StreamMessage),
+          );
         }
         for (const m of log) if (m.seq > since) ws.send(m.text);
       }

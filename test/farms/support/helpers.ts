@@ -33,7 +33,11 @@ export function memoryLogger(): Logger & { lines: string[] } {
 }
 
 /** A clock tests move by hand. */
-export function manualClock(start: number): { now: () => number; advance: (ms: number) => void; set: (ms: number) => void } {
+export function manualClock(start: number): {
+  now: () => number;
+  advance: (ms: number) => void;
+  set: (ms: number) => void;
+} {
   let t = start;
   return {
     now: () => t,

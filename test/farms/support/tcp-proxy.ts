@@ -12,7 +12,10 @@ export interface TcpProxy {
   dispose(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }, host = '127.0.0.1'): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  host = '127.0.0.1',
+): Promise<TcpProxy> {
   const pairs = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;

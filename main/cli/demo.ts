@@ -91,7 +91,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (electron) {
     // The desktop app, pointed at the simulated tailnet through its environment.
     await core.dispose();
-    const built = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'all'], { stdio: 'inherit' });
+    const built = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'all'], {
+      stdio: 'inherit',
+    });
     if (built.status === 0) {
       const child = spawn(electron, [projectRoot], {
         stdio: 'inherit',
@@ -109,7 +111,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   io.stdout(`${NO_ELECTRON}\n`);
   await core.ready;
   const { host, port } = parseListen(values.listen);
-  const server = await startBrowserHost({ core, rendererDir: join(projectRoot, 'dist', 'renderer'), host, port, log });
+  const server = await startBrowserHost({
+    core,
+    rendererDir: join(projectRoot, 'dist', 'renderer'),
+    host,
+    port,
+    log,
+  });
   io.stdout(
     `No Electron window in this mode: the demo runs in your browser.\n` +
       `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.url}\n` +

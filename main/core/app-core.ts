@@ -120,26 +120,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   };
   const secretsStatus = async () => ({ keychainAvailable: secrets.available, stored: await secrets.list() });
 
-  const farmHandlers = farmOperationHandlers(
-    {
-      // Resolved per call: the session may have been rebuilt since.
-      connect: (f) => live().farms.connect(f),
-      disconnect: (id) => live().farms.disconnect(id),
-      endpoints: () => live().farms.endpoints(),
-      latest: (id) => live().farms.latest(id),
-      all: () => live().farms.all(),
-      info: (id) => live().farms.info(id),
-      history: (i) => live().farms.history(i),
-      sendCommand: (i) => live().farms.sendCommand(i),
-      getCommand: (id) => live().farms.getCommand(id),
-      listCommands: (f) => session?.farms.listCommands(f) ?? [],
-      exportCsv: (f) => live().farms.exportCsv(f),
-      on: (e, l) => live().farms.on(e, l),
-      idle: (id) => live().farms.idle(id),
-      dispose: () => Promise.resolve(),
-    },
-    { whoAmI: caller, canCommand: () => me().canCommand },
-  );
+  const farmHandlers = farmOperationHandlers(() => live().farms, {
+    whoAmI: caller,
+    canCommand: () => me().canCommand,
+  });
 
   const handlers: OperationHandlers = {
     getAppInfo: () =>

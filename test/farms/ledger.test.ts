@@ -224,7 +224,7 @@ describe('contract handlers', () => {
   it('send with the caller identity, refuse without the role, and keep the contract shapes', async () => {
     const { gw, rec } = await setup();
     let allowed = true;
-    const handlers = farmOperationHandlers(rec.farms, {
+    const handlers = farmOperationHandlers(() => rec.farms, {
       whoAmI: () => 'olga@farm.example',
       canCommand: () => allowed,
     });

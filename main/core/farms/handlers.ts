@@ -18,18 +18,19 @@ export interface FarmHandlerDeps {
   canCommand?: (farmId: string) => boolean | Promise<boolean>;
 }
 
-export function farmOperationHandlers(farms: FarmConnections, deps: FarmHandlerDeps): FarmOperationHandlers {
+/** `farms` is looked up per call: the composition root rebuilds its services when the tailnet changes. */
+export function farmOperationHandlers(farms: () => FarmConnections, deps: FarmHandlerDeps): FarmOperationHandlers {
   return {
-    getHistory: (input) => farms.history(input),
+    getHistory: (input) => farms().history(input),
     async sendCommand(input) {
       if (deps.canCommand && !(await deps.canCommand(input.farmId))) {
         throw new AgromeshError('FORBIDDEN', `Your tailnet role does not allow commands on ${input.farmId}.`);
       }
       const requestedBy = await deps.whoAmI();
-      return farms.sendCommand({ ...input, requestedBy });
+      return farms().sendCommand({ ...input, requestedBy });
     },
-    getCommand: async ({ id }) => farms.getCommand(id),
-    listCommands: async (filter) => farms.listCommands(filter),
-    exportCommandsCsv: async (filter) => farms.exportCsv(filter),
+    getCommand: async ({ id }) => farms().getCommand(id),
+    listCommands: async (filter) => farms().listCommands(filter),
+    exportCommandsCsv: async (filter) => farms().exportCsv(filter),
   };
 }

@@ -3,7 +3,7 @@
  * (Tailscale API v2, Headscale) and LocalAPI sockets all describe. Tests and the demo change it at run
  * time; every change is published to subscribers so watch streams can send deltas.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { AGROMESH_POLICY_TEMPLATE } from '../../kit/tailscale/policy-template.ts';
 import { simLoopbackFor, simTailnetFor } from './loopback.ts';
 import { type PolicyCheck, checkPolicyText } from './policy.ts';
@@ -125,6 +125,8 @@ export interface SimTailnetOptions {
   /** Organization name (the API v2 `{tailnet}` value besides `-`). */
   tailnetName?: string;
   now?: () => number;
+  /** Number nodes from this /24 of 100.64.0.0/10 (0 = 100.64.0.x); random when absent. */
+  addressBlock?: number;
 }
 
 const TAGGED_DEVICES_ID = '9007199254740993'; // 2^53 + 1, as in the LocalAPI fixture
@@ -154,12 +156,19 @@ export class SimTailnet {
   #policy = { text: AGROMESH_POLICY_TEMPLATE, etag: '', updatedAt: '' };
   #counter = 0;
   #nextHost = 1;
+  /**
+   * Which /24 of 100.64.0.0/10 this tailnet numbers its nodes from. Random per instance (not from the seed)
+   * because every simulated node listens on its loopback alias: two simulators in one machine — parallel
+   * test files, a demo beside a test run — must not hand out the same addresses.
+   */
+  #block = randomInt(0, 16_000);
   readonly #faults: Array<SimFault & { left: number }> = [];
   /** Last requests received by the simulated servers (bounded). */
   readonly requests: SimRequestRecord[] = [];
 
   constructor(options: SimTailnetOptions = {}) {
     this.#rand = mulberry32(options.seed ?? 1);
+    if (options.addressBlock !== undefined) this.#block = options.addressBlock;
     this.domain = options.domain ?? 'agromesh-sim.ts.net';
     this.tailnetName = options.tailnetName ?? 'agromesh.example';
     this.now = options.now ?? Date.now;
@@ -278,7 +287,8 @@ export class SimTailnet {
   #allocIpv4(): string {
     for (;;) {
       const n = this.#nextHost++;
-      const ip = `100.64.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+      const block = this.#block + Math.floor(n / 250);
+      const ip = `100.${64 + (block >> 8)}.${block & 255}.${(n % 250) + 1}`;
       if (!this.devices().some((d) => d.ipv4 === ip)) return ip;
     }
   }

@@ -3,17 +3,18 @@
  * the registry when one answers — and print the merged farms with their three-layer health.
  */
 import { parseArgs } from 'node:util';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent } from 'undici';
 import type { FarmSummary, HealthLayer } from '../../preload/contract.ts';
 import { isTailnetIPv4 } from '../../protocol/tailnet-address.ts';
 import { createLogger } from '../../kit/log.ts';
 import { createHttpFarmInfoFetcher } from '../core/discovery/farm-info-http.ts';
 import { formatAge } from '../core/discovery/health.ts';
-import type { FetchLike } from '../core/discovery/registry-client.ts';
 import { createFarmDiscoveryService } from '../core/discovery/service.ts';
 import { createTailnetDialer } from '../core/farms/dialer.ts';
 import { type TailnetConfig, createTailscaleManager } from '../core/tailnet/factory.ts';
 import { type CliIO, table } from './io.ts';
+import { TAILNET_FLAG_OPTIONS, tailnetConfigFromFlags } from './tailnet-flags.ts';
+import { createTailnetFetch } from '../core/tailnet-fetch.ts';
 
 export const USAGE = `Usage: agromesh farms [--json] [options]
 
@@ -39,12 +40,7 @@ const OPTIONS = {
   registry: { type: 'string' },
   'no-registry': { type: 'boolean', default: false },
   timeout: { type: 'string' },
-  backend: { type: 'string' },
-  'local-api-socket': { type: 'string' },
-  'api-url': { type: 'string' },
-  tailnet: { type: 'string' },
-  'headscale-url': { type: 'string' },
-  'headscale-api-key': { type: 'string' },
+  ...TAILNET_FLAG_OPTIONS,
   'sim-self': { type: 'string' },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -84,11 +80,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  const backend = v.backend ?? 'auto';
-  if (!['auto', 'localapi', 'api-v2', 'headscale'].includes(backend)) {
-    io.stderr(`agromesh farms: --backend must be auto, localapi, api-v2 or headscale (not "${backend}").\n`);
-    return 2;
-  }
   const timeoutS = v.timeout === undefined ? 5 : Number(v.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 300) {
     io.stderr('agromesh farms: --timeout must be a number of seconds between 0 and 300.\n');
@@ -104,15 +95,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     write: (line) => io.stderr(line + '\n'),
   });
   const config: TailnetConfig = {
-    backend: backend as TailnetConfig['backend'],
-    env: io.env,
-    logger: logger.child('tailnet'),
+    ...tailnetConfigFromFlags(v, io.env, logger.child('tailnet')),
     timeoutMs: timeoutS * 1000,
-    ...(v['local-api-socket'] ? { localApiSocket: v['local-api-socket'] } : {}),
-    ...(v['api-url'] ? { apiUrl: v['api-url'] } : {}),
-    ...(v.tailnet ? { tailnet: v.tailnet } : {}),
-    ...(v['headscale-url'] ? { headscaleUrl: v['headscale-url'] } : {}),
-    ...(v['headscale-api-key'] ? { headscaleApiKey: v['headscale-api-key'] } : {}),
   };
   const manager = createTailscaleManager(config);
   // Every connection goes through the tailnet-only dialer: tailnet addresses and MagicDNS names only.
@@ -120,8 +104,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     simSelf ? { mode: 'simulated', selfAddress: simSelf } : { mode: 'tailnet' },
   );
   const agent = new Agent({ connect: dialer.connector });
-  const tailnetFetch: FetchLike = (url, init) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>;
+  const tailnetFetch = createTailnetFetch(dialer, agent);
   const discovery = createFarmDiscoveryService({
     tailnet: manager,
     fetchFarmInfo: createHttpFarmInfoFetcher({ fetch: tailnetFetch, timeoutMs: timeoutS * 1000 }),

@@ -11,6 +11,7 @@ import { type TailnetConfig, chooseTailnetBackend, createTailscaleManager } from
 import type { TailscaleManager } from '../core/tailnet/manager.ts';
 import { parseDuration } from '../core/tailnet/validate-input.ts';
 import { type CliIO, table } from './io.ts';
+import { TAILNET_FLAG_OPTIONS, tailnetConfigFromFlags } from './tailnet-flags.ts';
 
 const USAGE = `Usage: agromesh tailnet <command> [options]
 
@@ -43,12 +44,7 @@ const OPTIONS = {
   expiry: { type: 'string' },
   description: { type: 'string' },
   'if-match': { type: 'string' },
-  backend: { type: 'string' },
-  'local-api-socket': { type: 'string' },
-  'api-url': { type: 'string' },
-  tailnet: { type: 'string' },
-  'headscale-url': { type: 'string' },
-  'headscale-api-key': { type: 'string' },
+  ...TAILNET_FLAG_OPTIONS,
   'headscale-user': { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -113,26 +109,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return command === undefined && !v.help ? 2 : 0;
   }
-  const backend = v.backend ?? 'auto';
-  if (!['auto', 'localapi', 'api-v2', 'headscale'].includes(backend)) {
-    io.stderr(
-      `agromesh tailnet: --backend must be auto, localapi, api-v2 or headscale (not "${backend}").\n`,
-    );
-    return 2;
-  }
   const logger = createLogger('tailnet', {
     level: v.verbose ? 'debug' : 'warn',
     write: (line) => io.stderr(line + '\n'),
   });
   const config: TailnetConfig = {
-    backend: backend as TailnetConfig['backend'],
-    env: io.env,
-    logger,
-    ...(v['local-api-socket'] ? { localApiSocket: v['local-api-socket'] } : {}),
-    ...(v['api-url'] ? { apiUrl: v['api-url'] } : {}),
-    ...(v.tailnet ? { tailnet: v.tailnet } : {}),
-    ...(v['headscale-url'] ? { headscaleUrl: v['headscale-url'] } : {}),
-    ...(v['headscale-api-key'] ? { headscaleApiKey: v['headscale-api-key'] } : {}),
+    ...tailnetConfigFromFlags(v, io.env, logger),
     ...(v['headscale-user'] ? { headscaleUser: v['headscale-user'] } : {}),
   };
 

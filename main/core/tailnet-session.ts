@@ -4,7 +4,7 @@
  * alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
  */
 import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent } from 'undici';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { REGISTRY_HTTP_PORT } from '../../protocol/discovery-api.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
@@ -16,11 +16,16 @@ import type { AlertService } from './alerts/service.ts';
 import { createCoalescer } from './coalesce.ts';
 import { createHttpFarmInfoFetcher } from './discovery/farm-info-http.ts';
 import { startRegistry } from './discovery/registry/server.ts';
-import type { FetchLike } from './discovery/registry-client.ts';
 import { createFarmDiscoveryService, type FarmDiscoveryService } from './discovery/service.ts';
 import type { CoreEvents } from './events.ts';
-import { createFarmConnections, createTailnetDialer, type FarmConnections, type TailnetDialer } from './farms/index.ts';
+import {
+  createFarmConnections,
+  createTailnetDialer,
+  type FarmConnections,
+  type TailnetDialer,
+} from './farms/index.ts';
 import type { SecretStore } from './settings/secret-store.ts';
+import { createTailnetFetch } from './tailnet-fetch.ts';
 import { createTailscaleManager, type TailnetConfig } from './tailnet/factory.ts';
 import type { TailscaleManager } from './tailnet/manager.ts';
 
@@ -88,26 +93,13 @@ async function tailnetConfig(o: TailnetSessionOptions): Promise<TailnetConfig> {
   };
 }
 
-/** fetch() that dials only tailnet destinations and never follows a redirect. */
-function tailnetFetch(dialer: TailnetDialer, agent: Agent): FetchLike {
-  return async (url, init) => {
-    const u = new URL(url);
-    if (u.protocol !== 'http:') throw new AgromeshError('DESTINATION_NOT_ALLOWED', `Refusing ${u.protocol} URL.`);
-    dialer.check(u.hostname, Number(u.port || 80));
-    const res = await undiciFetch(url, { ...(init as object), dispatcher: agent, redirect: 'manual' });
-    if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel();
-      throw new AgromeshError('DESTINATION_NOT_ALLOWED', `${u.host} answered with a redirect; redirects are not followed.`);
-    }
-    return res as unknown as Response;
-  };
-}
-
 export async function startTailnetSession(o: TailnetSessionOptions): Promise<TailnetSession> {
   const stack = new DisposableStack();
   const { log, events, alerts } = o;
   try {
-    const manager = stack.add(createTailscaleManager({ ...(await tailnetConfig(o)), logger: log.child('tailnet') }));
+    const manager = stack.add(
+      createTailscaleManager({ ...(await tailnetConfig(o)), logger: log.child('tailnet') }),
+    );
     const self = await manager.self().catch((err: unknown) => {
       log.warn('could not identify this node on the tailnet', { err });
       return null;
@@ -116,14 +108,22 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     const dialer = createTailnetDialer(
       o.simulated ? { mode: 'simulated', selfAddress: o.simulated.selfAddress } : { mode: 'tailnet' },
     );
-    const agent = new Agent({ connect: dialer.connector, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 15_000 });
+    const agent = new Agent({
+      connect: dialer.connector,
+      keepAliveTimeout: 30_000,
+      headersTimeout: 10_000,
+      bodyTimeout: 15_000,
+    });
     stack.defer(() => agent.close());
-    const fetchTailnet = tailnetFetch(dialer, agent);
+    const fetchTailnet = createTailnetFetch(dialer, agent);
 
     let registryUrl: string | null = o.settings.registry.url ?? null;
     if (o.settings.registry.embedded) {
-      if (!selfAddress) throw new AgromeshError('UNAVAILABLE', 'The embedded registry needs this computer on a tailnet.');
-      const listenHost = o.simulated ? (await dialer.route(selfAddress, REGISTRY_HTTP_PORT)).connectHost : selfAddress;
+      if (!selfAddress)
+        throw new AgromeshError('UNAVAILABLE', 'The embedded registry needs this computer on a tailnet.');
+      const listenHost = o.simulated
+        ? (await dialer.route(selfAddress, REGISTRY_HTTP_PORT)).connectHost
+        : selfAddress;
       const registry = await startRegistry({
         listen: { host: listenHost, port: REGISTRY_HTTP_PORT },
         dbFile: join(o.dataDir, 'registry.sqlite'),
@@ -157,7 +157,11 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     const connect = (farmId: string) => {
       const endpoint = discovery.endpoint(farmId);
       const connected = farms.endpoints().find((e) => e.farmId === farmId);
-      if (!endpoint || (connected && connected.address === endpoint.address && connected.port === endpoint.port)) return;
+      if (
+        !endpoint ||
+        (connected && connected.address === endpoint.address && connected.port === endpoint.port)
+      )
+        return;
       farms.connect(endpoint).catch((err: unknown) => log.warn('could not connect to farm', { farmId, err }));
     };
     stack.defer(
@@ -194,12 +198,15 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
         alerts.onCommand(command);
       }),
     );
-    const deviceBatcher = createCoalescer<true>(500, () => events.emit('devicesChanged', { at: new Date().toISOString() }));
+    const deviceBatcher = createCoalescer<true>(500, () =>
+      events.emit('devicesChanged', { at: new Date().toISOString() }),
+    );
     stack.defer(() => deviceBatcher.dispose());
     stack.defer(
       manager.watch((change) => {
         deviceBatcher.put('any', true);
-        const devices = change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
+        const devices =
+          change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
         for (const d of devices) {
           if (!d.tags.includes(FARM_TAG)) continue;
           const farm = discovery.listFarms().find((f) => f.address === d.ipv4[0] || f.address === d.ipv6[0]);
@@ -209,7 +216,11 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     );
 
     await discovery.start();
-    log.info('tailnet session started', { backend: manager.kind, simulated: Boolean(o.simulated), registryUrl });
+    log.info('tailnet session started', {
+      backend: manager.kind,
+      simulated: Boolean(o.simulated),
+      registryUrl,
+    });
     return { manager, dialer, discovery, farms, self, registryUrl, dispose: () => stack.dispose() };
   } catch (err) {
     await stack.dispose();

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { type Migration, openDatabase } from '../../kit/sqlite.ts';
+import { type Migration, openDatabase, transaction } from '../../kit/sqlite.ts';
 
 const migrations: Migration[] = [
   (db) => {
@@ -73,15 +73,7 @@ export function setMeta(db: DatabaseSync, key: string, value: string): void {
 export function durably<T>(db: DatabaseSync, fn: () => T): T {
   db.exec('PRAGMA synchronous = FULL');
   try {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn();
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
+    return transaction(db, fn);
   } finally {
     db.exec('PRAGMA synchronous = NORMAL');
   }

@@ -27,13 +27,19 @@ const AGROMESH_BIN = join(HERE, '..', 'bin', 'agromesh.js');
 /** The `tailscale` CLI stand-in a joining farm computer runs (see sim/tailnet/fake-tailscale.ts). */
 export const FAKE_TAILSCALE_BIN = join(HERE, 'tailnet', 'fake-tailscale');
 
-export interface DemoFarm {
+/** A farm as its gateway is started; a farm computer onboarded by hand may not know its location. */
+export interface FarmSpec {
   id: string;
   name: string;
-  lat: number;
-  lon: number;
+  lat?: number;
+  lon?: number;
   /** This farm's simulator drifts out of range a few minutes in, so an alert fires in the demo. */
   drift?: boolean;
+}
+
+export interface DemoFarm extends FarmSpec {
+  lat: number;
+  lon: number;
 }
 
 /** Farms of a Kuban agricultural cooperative, plus two further afield (clustered and spread on the map). */
@@ -53,7 +59,7 @@ export const DEMO_FARMS: readonly DemoFarm[] = [
 ];
 
 export interface DemoGateway {
-  farm: DemoFarm;
+  farm: FarmSpec;
   node: string;
   /** The node's loopback alias the gateway listens on. */
   host: string;
@@ -91,7 +97,7 @@ export interface DemoWorld {
    * `--auth-key KEY`, which runs `tailscale up` (the fake CLI) to join. Rejects with the gateway's error
    * output when the key is refused (used, expired, revoked or unknown).
    */
-  onboardFarm(farm: DemoFarm, authKey: string, options?: { hostname?: string }): Promise<DemoGateway>;
+  onboardFarm(farm: FarmSpec, authKey: string, options?: { hostname?: string }): Promise<DemoGateway>;
   dispose(): Promise<void>;
 }
 
@@ -149,7 +155,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   const children = new Set<ChildProcess>();
 
   const launch = (
-    farm: DemoFarm,
+    farm: FarmSpec,
     host: string,
     joining?: { socket: string; authKey?: string; hostname?: string },
   ): Promise<ChildProcess> => {
@@ -158,7 +164,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       'gateway',
       '--simulate',
       '--seed',
-      String(DEMO_FARMS.indexOf(farm) + 11),
+      String(DEMO_FARMS.findIndex((f) => f.id === farm.id) + 11),
       '--listen',
       `${host}:${FARM_HTTP_PORT}`,
       '--data-dir',
@@ -183,8 +189,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       farm.id,
       '--farm-name',
       farm.name,
-      '--location',
-      `${farm.lat},${farm.lon}`,
+      ...(farm.lat !== undefined && farm.lon !== undefined ? ['--location', `${farm.lat},${farm.lon}`] : []),
       '--time-zone',
       'Europe/Moscow',
       '--backfill-hours',
@@ -208,7 +213,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     return waitForListening(child, `gateway ${farm.id}`).then(() => child);
   };
 
-  const gatewayHandle = (farm: DemoFarm, node: string, host: string, first: ChildProcess): DemoGateway => {
+  const gatewayHandle = (farm: FarmSpec, node: string, host: string, first: ChildProcess): DemoGateway => {
     let child: ChildProcess | undefined = first;
     const gateway: DemoGateway = {
       farm,
@@ -261,7 +266,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   // Farm computers that joined with an auth key: each has its own simulated tailscaled.
   const daemons: SimLocalApi[] = [];
   const daemonOf = new Map<string, string>();
-  const onboardFarm = async (farm: DemoFarm, authKey: string, opts: { hostname?: string } = {}) => {
+  const onboardFarm = async (farm: FarmSpec, authKey: string, opts: { hostname?: string } = {}) => {
     const hostname = opts.hostname ?? farm.id;
     // The machine's address is fixed before it joins: the simulated gateway binds its loopback alias.
     const ipv4 = sim.tailnet.allocateIpv4();
@@ -308,10 +313,12 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       const existing = seats.get(id);
       if (existing) return existing;
       const node = `${id}-desktop`;
+      const login = `${id}@example.com`;
+      sim.tailnet.addUser(login, roles.map((r) => r[0]!.toUpperCase() + r.slice(1)).join(' & '));
       const device = sim.tailnet.addDevice({
         name: node,
         os: 'windows',
-        user: `${id}@example.com`,
+        user: login,
         capMap: { [AGROMESH_CAPABILITY]: roles.map((r) => seatGrants[r]) },
       });
       const socket = join(options.dir, `${node}.sock`);

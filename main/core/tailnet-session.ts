@@ -155,6 +155,8 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     stack.defer(() => batcher.dispose());
 
     const connect = (farmId: string) => {
+      // Dial once the gateway has said which farm it is (/api/info): until then the id is the node's name.
+      if (!discovery.getFarmDetail(farmId)?.info) return;
       const endpoint = discovery.endpoint(farmId);
       const connected = farms.endpoints().find((e) => e.farmId === farmId);
       if (

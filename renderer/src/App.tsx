@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { AppInfo, Me, Settings } from '../../preload/contract.ts';
 import { AppContext, type AppContextValue, useApp } from './app/context.tsx';
 import type { BridgeStore } from './app/bridge-store.ts';
-import { FarmsProvider, useFarms } from './app/farms-store.tsx';
+import { FarmsProvider } from './app/farms-store.tsx';
 import { makeTheme } from './app/theme.ts';
 import { NavMenu } from './components/NavMenu.tsx';
 import { ReconnectBanner } from './components/ReconnectBanner.tsx';
@@ -19,7 +19,7 @@ import { FALLBACK_SETTINGS } from './lib/default-settings.ts';
 import { resolveLanguage, translate, type MessageKey, type Vars } from './lib/i18n.ts';
 import { navSection, type Route } from './lib/route.ts';
 import { resolveThemeMode } from './lib/theme-mode.ts';
-import { AlertsView } from './views/AlertsView.tsx';
+import { AlertsView } from './views/alerts/AlertsView.tsx';
 import { CommandsView } from './views/CommandsView.tsx';
 import { DevicesView } from './views/DevicesView.tsx';
 import { FarmDetailView } from './views/FarmDetailView.tsx';
@@ -112,9 +112,7 @@ export function App({ store }: { store: BridgeStore }) {
 
 function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void }) {
   const route = useHashRoute();
-  const { farms } = useFarms();
   const main = useRef<HTMLElement>(null);
-  const alertCount = farms.filter((f) => f.health.overall !== 'ok').length;
   const { t } = useApp();
 
   // Move focus to the new view's heading so keyboard and screen-reader users land on it.
@@ -148,7 +146,7 @@ function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void
         {t('skipToContent')}
       </Box>
       <TopBar />
-      <NavMenu current={navSection(route)} alertCount={alertCount} />
+      <NavMenu current={navSection(route)} />
       <Box
         component="main"
         id="main"

@@ -60,6 +60,21 @@ describe('farm health', () => {
     );
   });
 
+  it('does not suspect the path when the last heartbeat came before the gateway fell silent', () => {
+    const gateway = {
+      answering: false,
+      okAt: NOW - 8_000,
+      failAt: NOW,
+      failDetail: 'refused',
+      downSince: NOW - 5_000,
+    };
+    const stopped = computeHealth(input({ gateway, heartbeatAt: NOW - 6_000 }), NOW, T);
+    expect(stopped.cause).toBe('gateway-down');
+    expect(stopped.health.reason).toMatch(/the gateway program is likely stopped/);
+    // Heartbeats that keep coming after it fell silent to us do point at the path.
+    expect(computeHealth(input({ gateway, heartbeatAt: NOW - 1_000 }), NOW, T).cause).toBe('gateway-blocked');
+  });
+
   it('is offline when the tailnet says so, whatever the gateway said before', () => {
     const { health } = computeHealth(
       input({

@@ -103,6 +103,8 @@ describe('FarmDiscoveryService', () => {
       displayName: 'Gateway name 2',
       dnsName: 'farm-2.example-tailnet.ts.net',
       timeZone: 'Europe/Kyiv',
+      // The gateway's sensors, as the UI labels its figures.
+      sensors: [{ id: 's1', label: 'Soil', unit: '%', kind: 'soil_moisture' }],
       health: {
         overall: 'ok',
         tailnet: { state: 'ok' },

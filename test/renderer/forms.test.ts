@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Settings } from '../../preload/contract.ts';
+import { metadataDraftOf, metadataPatch } from '../../renderer/src/lib/farm-metadata.ts';
 import { describeParams, fieldsOf, validateParams } from '../../renderer/src/lib/params.ts';
 import {
   mapPatch,
@@ -106,5 +107,37 @@ describe('settings forms', () => {
       tileUrl: 'https://tiles.example.org/{z}/{x}/{y}.png',
     });
     expect(mapPatch('https://tiles.example.org/x.png')).toBeUndefined();
+  });
+});
+
+describe('farm details form', () => {
+  const farm = { ...makeFarm(0), notes: 'Gate code 1234', location: { lat: 45.35, lon: 39.05 } };
+
+  it('sends only what changed, and nothing when nothing did', () => {
+    const draft = metadataDraftOf(farm);
+    expect(metadataPatch(draft, farm)).toEqual({ patch: {}, errors: {} });
+    expect(metadataPatch({ ...draft, displayName: '  Kuban North  ', notes: 'New' }, farm).patch).toEqual({
+      displayName: 'Kuban North',
+      notes: 'New',
+    });
+  });
+
+  it('reads a decimal comma, and clears the location override when both fields are empty', () => {
+    const draft = metadataDraftOf(farm);
+    expect(metadataPatch({ ...draft, lat: '45,5', lon: '39.1' }, farm).patch).toEqual({
+      location: { lat: 45.5, lon: 39.1 },
+    });
+    expect(metadataPatch({ ...draft, lat: '', lon: ' ' }, farm).patch).toEqual({ location: null });
+  });
+
+  it('explains what is wrong', () => {
+    const draft = metadataDraftOf(farm);
+    expect(metadataPatch({ ...draft, displayName: ' ' }, farm).errors).toEqual({
+      displayName: 'farmNameRequired',
+    });
+    expect(metadataPatch({ ...draft, lat: '95', lon: 'east' }, farm)).toEqual({
+      errors: { lat: 'farmLatInvalid', lon: 'farmLonInvalid' },
+    });
+    expect(metadataPatch({ ...draft, lat: '45', lon: '' }, farm).errors).toEqual({ lon: 'farmLocationBoth' });
   });
 });

@@ -31,7 +31,31 @@ describe('farm table', () => {
     expect(sortFarms(farms, 'name', 'asc')[0]!.displayName).toBe('Farm 10');
     const silent = { ...makeFarm(99), lastReadingAt: null };
     expect(sortFarms([...farms, silent], 'lastReading', 'asc')[0]).toBe(silent);
-    expect(keyFigures(farms[0]!).map((r) => r.sensorId)).toEqual(['air-temp', 'soil-moisture', 'tank-level']);
+  });
+
+  it("shows key figures by kind (soil, air, water) with the sensors' labels and units", () => {
+    expect(keyFigures(farms[0]!).map((k) => [k.reading.sensorId, k.label, k.unit])).toEqual([
+      ['soil-moisture', 'Soil moisture', '%'],
+      ['air-temp', 'Air temperature', '°C'],
+      ['tank-level', 'Tank level', '%'],
+    ]);
+    // Before the gateway has answered, the summary has readings but no sensors: ids, in id order.
+    expect(keyFigures({ ...farms[0]!, sensors: [] }).map((k) => [k.label, k.unit])).toEqual([
+      ['air-temp', ''],
+      ['soil-moisture', ''],
+      ['tank-level', ''],
+    ]);
+    // One figure per kind first: a second soil sensor comes after air temperature.
+    const two = {
+      ...farms[0]!,
+      sensors: [
+        { id: 's1', label: 'Soil 1', unit: '%', kind: 'soil_moisture' as const },
+        { id: 's2', label: 'Soil 2', unit: '%', kind: 'soil_moisture' as const },
+        { id: 't', label: 'Air', unit: '°C', kind: 'air_temperature' as const },
+      ],
+      latest: ['s2', 's1', 't'].map((sensorId) => ({ sensorId, ts: NOW, value: 1, quality: 'ok' as const })),
+    };
+    expect(keyFigures(two, 2).map((k) => k.label)).toEqual(['Soil 1', 'Air']);
   });
 
   it('applies farmsChanged batches (change, add, remove) and keeps name order', () => {

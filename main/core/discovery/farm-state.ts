@@ -23,6 +23,7 @@ export interface FarmState {
     okAt: number | null;
     failAt: number | null;
     failDetail: string | null;
+    downSince: number | null;
   };
   failures: number;
   lastReadingAt: number | null;
@@ -39,7 +40,7 @@ export function newFarmState(device: TailnetDevice, now: number): FarmState {
     joinedAt: now,
     tailnetAt: device.online ? now : null,
     info: null,
-    gateway: { answering: null, okAt: null, failAt: null, failDetail: null },
+    gateway: { answering: null, okAt: null, failAt: null, failDetail: null, downSince: null },
     failures: 0,
     lastReadingAt: null,
     latest: new Map(),
@@ -80,10 +81,12 @@ export async function readGatewayInfo(
     s.info = FarmInfo.parse(raw);
     s.gateway.okAt = deps.now();
     s.gateway.answering = true;
+    s.gateway.downSince = null;
     s.failures = 0;
   } catch (err) {
     if (!deps.stillWanted()) return;
     s.gateway.failAt = deps.now();
+    if (s.gateway.answering !== false) s.gateway.downSince = s.gateway.failAt;
     s.gateway.answering = false;
     s.gateway.failDetail = err instanceof Error ? err.message : String(err);
     s.failures++;
@@ -101,6 +104,9 @@ export interface SummaryContext {
   /** The device list is a live stream: an online node is confirmed as of now. */
   live: boolean;
 }
+
+/** How often new readings alone make a farm's summary "changed" (a farmsChanged push per farm at most). */
+export const READINGS_EPOCH_MS = 5_000;
 
 /** The UI's view of one farm, and a signature of what matters for change events (not ages). */
 export function summarizeFarm(
@@ -153,6 +159,8 @@ export function summarizeFarm(
     s.device.connection.kind,
     summary.sensors,
     s.info?.actuators.length,
+    // New readings count too (their values are in `latest`), at most once per farm every few seconds.
+    s.lastReadingAt === null ? null : Math.floor(s.lastReadingAt / READINGS_EPOCH_MS),
   ]);
   return { summary, signature };
 }

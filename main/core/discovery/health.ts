@@ -16,6 +16,8 @@ export interface HealthInput {
     okAt: number | null;
     failAt: number | null;
     failDetail: string | null;
+    /** When it stopped answering after having answered (null while answering); absent when unknown. */
+    downSince?: number | null;
   };
   /** Last heartbeat the registry saw from this farm (epoch ms), when a registry is known. */
   heartbeatAt: number | null;
@@ -129,7 +131,13 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
   if (gateway.state === 'down') {
     const okAt = input.gateway.okAt;
     const long = okAt === null || now - okAt > t.offlineAfterMs;
-    const recentBeat = input.heartbeatAt !== null && now - input.heartbeatAt <= t.offlineAfterMs;
+    // A heartbeat only hints at a blocked path if it came after the gateway fell silent to us: the last
+    // heartbeat of a gateway that was just stopped is recent too.
+    const downSince = input.gateway.downSince ?? null;
+    const recentBeat =
+      input.heartbeatAt !== null &&
+      now - input.heartbeatAt <= t.offlineAfterMs &&
+      (okAt === null || downSince === null || input.heartbeatAt > downSince);
     const reason = recentBeat
       ? `The gateway is not answering this computer, yet it sent a heartbeat to the registry ${formatAge(now - input.heartbeatAt!)} ago: the path from here to the farm may be blocked (check the tailnet policy for this device).`
       : 'The gateway is not answering; the tailnet says the node is online, so the gateway program is likely stopped.';

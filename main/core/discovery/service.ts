@@ -210,9 +210,11 @@ export class FarmDiscoveryService implements Disposable {
     const s = this.#byFarmId(farmId);
     if (!s) return;
     const now = this.#now();
+    if (!ok && s.gateway.answering !== false) s.gateway.downSince = now;
     s.gateway.answering = ok;
     if (ok) {
       s.gateway.okAt = now;
+      s.gateway.downSince = null;
       if (!s.info && !s.checking) void this.#checkGateway(s);
     } else {
       s.gateway.failAt = now;

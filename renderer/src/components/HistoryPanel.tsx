@@ -20,6 +20,8 @@ import { CSV_BOM, historyCsv } from '../lib/csv.ts';
 import { downloadText } from '../lib/download.ts';
 import { maxPointsFor, minMaxDownsample } from '../lib/downsample.ts';
 import { presetRange, type TimeRange, zoomRange } from '../lib/ranges.ts';
+import { alertBands } from '../views/alerts/alert-bands.ts';
+import { useAlertList } from '../views/alerts/useAlerts.ts';
 import { DownloadIcon } from './Icons.tsx';
 import { type RangeChoice, RangePicker } from './RangePicker.tsx';
 import type { SensorView } from './ReadingCards.tsx';
@@ -87,6 +89,21 @@ export function HistoryPanel({
       })),
     [history.data, chartWidth],
   );
+  // Alert episodes overlapping the range, kept live: drawn as bands behind each sensor's line.
+  const from = Math.floor(range.from);
+  const to = Math.ceil(range.to);
+  const alerts = useAlertList({ farmId, from, to, limit: 500 });
+  const sensorKey = sensorIds.join(',');
+  const bands = useMemo(
+    () =>
+      new Map(
+        sensorKey
+          .split(',')
+          .map((id) => [id, alertBands(alerts.alerts, id, from, to, { includeFarmWide: true })] as const),
+      ),
+    [alerts.alerts, sensorKey, from, to],
+  );
+  const anyBands = [...bands.values()].some((b) => b.length > 0);
   const shownPoints = series.reduce((n, s) => n + s.points.length, 0);
   const sourcePoints = series.reduce((n, s) => n + s.sourcePoints, 0);
   const hasGaps = series.some((s) => s.points.some((p) => p[1] === null));
@@ -171,6 +188,7 @@ export function HistoryPanel({
                 width={chartWidth}
                 timeZone={timeZone}
                 color={COLORS[i % COLORS.length] ?? '#2e7d32'}
+                bands={bands.get(s.id)}
                 onZoom={(a, b) => {
                   const z = zoomRange(a, b, range);
                   if (z) setZoom(z);
@@ -185,6 +203,7 @@ export function HistoryPanel({
               method: [...new Set(series.map((s) => s.method))].join(', '),
             })}
             {hasGaps && ` ${t('historyGaps')}`}
+            {anyBands && ` ${t('historyAlertBands')}`}
           </Typography>
         )}
       </Box>

@@ -9,6 +9,7 @@ import type { ComponentType } from 'react';
 import { useApp } from '../app/context.tsx';
 import type { MessageKey } from '../lib/i18n.ts';
 import { type TopView, TOP_VIEWS } from '../lib/route.ts';
+import { AlertBadge } from '../views/alerts/AlertBadge.tsx';
 import { AlertIcon, CommandsIcon, DevicesIcon, FarmIcon, MapIcon, SettingsIcon } from './Icons.tsx';
 
 export const NAV_WIDTH = 200;
@@ -22,7 +23,8 @@ const ITEMS: Record<TopView, { label: MessageKey; Icon: ComponentType }> = {
   settings: { label: 'navSettings', Icon: SettingsIcon },
 };
 
-export function NavMenu({ current, alertCount }: { current: TopView | undefined; alertCount: number }) {
+/** The Alerts entry carries the firing count (and, mounted once here, shows browser notifications). */
+export function NavMenu({ current }: { current: TopView | undefined }) {
   const { t } = useApp();
   return (
     <Drawer
@@ -48,11 +50,15 @@ export function NavMenu({ current, alertCount }: { current: TopView | undefined;
                 aria-current={current === view ? 'page' : undefined}
               >
                 <ListItemIcon sx={{ minWidth: 36 }}>
-                  <Icon />
+                  {view === 'alerts' ? (
+                    <AlertBadge>
+                      <Icon />
+                    </AlertBadge>
+                  ) : (
+                    <Icon />
+                  )}
                 </ListItemIcon>
-                <ListItemText
-                  primary={view === 'alerts' && alertCount > 0 ? `${text} (${alertCount})` : text}
-                />
+                <ListItemText primary={text} />
               </ListItemButton>
             );
           })}

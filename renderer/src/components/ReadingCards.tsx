@@ -25,7 +25,8 @@ export interface SensorView {
 
 /** Sensors as the gateway described them, or just the ids the summary knows when it has not. */
 export function sensorViews(
-  sensors: readonly Sensor[] | undefined,
+  sensors:
+    readonly (Pick<Sensor, 'id' | 'label' | 'unit'> & Partial<Pick<Sensor, 'expectedRange'>>)[] | undefined,
   latest: readonly Reading[],
 ): SensorView[] {
   if (sensors && sensors.length) {
@@ -33,7 +34,7 @@ export function sensorViews(
       id: s.id,
       label: s.label || s.id,
       unit: s.unit,
-      expectedRange: s.expectedRange,
+      ...(s.expectedRange ? { expectedRange: s.expectedRange } : {}),
     }));
   }
   return latest.map((r) => ({ id: r.sensorId, label: r.sensorId, unit: '' }));

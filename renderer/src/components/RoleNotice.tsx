@@ -2,12 +2,13 @@
 import Alert from '@mui/material/Alert';
 import { useApp } from '../app/context.tsx';
 import type { MessageKey } from '../lib/i18n.ts';
+import { explainMe } from '../lib/me-text.ts';
 
 export function RoleNotice({ message }: { message: MessageKey }) {
-  const { me, t } = useApp();
+  const { me, t, lang } = useApp();
   return (
     <Alert severity="info" role="note">
-      {t(message)} {me?.explanation}
+      {t(message)} {me && explainMe(me, t, lang)}
     </Alert>
   );
 }

@@ -12,6 +12,7 @@ import type { Point } from '../lib/downsample.ts';
 import { formatDateTime, formatNumber, formatTick, timeTicks } from '../lib/format.ts';
 import type { TimeRange } from '../lib/ranges.ts';
 import { convertMaybe, displayUnit } from '../lib/units.ts';
+import { type AlertBand, BAND_FILL } from '../views/alerts/alert-bands.ts';
 import type { SensorView } from './ReadingCards.tsx';
 
 export const CHART_HEIGHT = 170;
@@ -24,6 +25,8 @@ export const SensorChart = memo(function SensorChart(props: {
   width: number;
   timeZone: string;
   color: string;
+  /** Alert episodes to shade behind the line. */
+  bands?: readonly AlertBand[];
   onZoom: (a: number, b: number) => void;
 }) {
   const { lang, settings, t } = useApp();
@@ -43,7 +46,10 @@ export const SensorChart = memo(function SensorChart(props: {
   return (
     <Box
       role="figure"
-      aria-label={t('chartLabel', { sensor: sensor.label, unit: unit || '—' })}
+      aria-label={
+        t('chartLabel', { sensor: sensor.label, unit: unit || '—' }) +
+        (props.bands?.length ? `. ${t('chartAlertBands', { n: props.bands.length })}` : '')
+      }
       sx={{ mb: 1 }}
     >
       <Typography variant="subtitle2" component="h3">
@@ -98,6 +104,18 @@ export const SensorChart = memo(function SensorChart(props: {
           ]}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />
+        {props.bands?.map((b) => (
+          <ReferenceArea
+            key={`${b.severity}-${b.from}`}
+            className={`alert-band alert-band-${b.severity}`}
+            x1={b.from}
+            x2={b.to}
+            fill={BAND_FILL[b.severity]}
+            fillOpacity={1}
+            stroke="none"
+            ifOverflow="hidden"
+          />
+        ))}
         <Line
           type="linear"
           dataKey="v"

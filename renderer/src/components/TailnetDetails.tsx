@@ -47,7 +47,7 @@ export function TailnetDetails({
       ],
       [t('tailnetPath'), connectionText(t, device.connection)],
       [t('keyExpiry'), <KeyExpiry key="k" device={device} now={now} />],
-      [t('colClient'), `${device.clientVersion}${device.os ? ` · ${device.os}` : ''}`],
+      [t('colClient'), [device.clientVersion, device.os].filter(Boolean).join(' · ') || '—'],
     );
   }
   if (gatewayVersion) rows.push([t('gatewayVersion'), gatewayVersion]);

@@ -1,4 +1,5 @@
 /** Which tailnet backend the core uses, with only the fields that backend needs. */
+import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -8,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../app/context.tsx';
 import { useSaver } from '../hooks/useSaver.ts';
 import type { MessageKey } from '../lib/i18n.ts';
+import { explainMe } from '../lib/me-text.ts';
 import { tailnetDraftOf, tailnetFields, tailnetPatch, type TailnetDraft } from '../lib/settings-form.ts';
 import { SaveStatus } from './SaveStatus.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
@@ -27,7 +29,7 @@ const FIELD_LABEL: Record<keyof Omit<TailnetDraft, 'backend'>, MessageKey> = {
 };
 
 export function TailnetSettings() {
-  const { settings, me, t } = useApp();
+  const { settings, me, info, t, lang } = useApp();
   const { save, busy, error, saved } = useSaver();
   const [draft, setDraft] = useState(() => tailnetDraftOf(settings.tailnet));
   const [touched, setTouched] = useState(false);
@@ -35,7 +37,8 @@ export function TailnetSettings() {
   const { value, errors } = tailnetPatch(draft);
   return (
     <SettingsSection title={t('tailnetSection')}>
-      {me && <Typography variant="body2">{me.explanation}</Typography>}
+      {me && <Typography variant="body2">{explainMe(me, t, lang)}</Typography>}
+      {info?.tailnet === 'simulated' && <Alert severity="info">{t('tailnetSimulatedNote')}</Alert>}
       <TextField
         select
         label={t('backend')}

@@ -7,10 +7,12 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useApp } from '../app/context.tsx';
 import { ROLE_LABEL, TAILNET_LABEL } from '../lib/labels.ts';
+import { explainMe } from '../lib/me-text.ts';
 import { FarmIcon } from './Icons.tsx';
 
 export function TopBar() {
-  const { me, info, t } = useApp();
+  const { me, info, t, lang } = useApp();
+  const why = me ? explainMe(me, t, lang) : '';
   const roles = me?.roles.map((r) => t(ROLE_LABEL[r])) ?? [];
   return (
     <AppBar position="fixed" color="default" elevation={1} sx={{ zIndex: (th) => th.zIndex.drawer + 1 }}>
@@ -29,10 +31,10 @@ export function TopBar() {
           />
         )}
         {me && (
-          <Tooltip title={me.explanation}>
+          <Tooltip title={why}>
             <Box
               tabIndex={0}
-              aria-label={`${t('signedInAs', { name: me.displayName })}. ${t('rolesLabel')}: ${roles.join(', ') || t('noRole')}. ${me.explanation}`}
+              aria-label={`${t('signedInAs', { name: me.displayName })}. ${t('rolesLabel')}: ${roles.join(', ') || t('noRole')}. ${why}`}
               sx={{ display: 'flex', alignItems: 'center', gap: 1 }}
             >
               <Typography variant="body2" aria-hidden>

@@ -27,6 +27,7 @@ import { isValidTileTemplate } from '../lib/tiles.ts';
 import { BasemapLayer, type MarkerHandlers, MarkerLayer, TileLayer } from '../map/MapLayers.tsx';
 import { WORLD_UNITS } from '../map/basemap-paths.ts';
 import { HealthChip } from './HealthChip.tsx';
+import { LiveKeyFigures } from './KeyFigures.tsx';
 import { HomeIcon, MinusIcon, PlusIcon } from './Icons.tsx';
 
 const DETAIL_FROM_K = 3000;
@@ -335,6 +336,11 @@ export function WorldMap({
               <Typography variant="body2" sx={{ mt: 0.5 }}>
                 {hoverFarm.health.reason}
               </Typography>
+              {hoverFarm.latest.length > 0 && (
+                <Box sx={{ mt: 0.5 }}>
+                  <LiveKeyFigures farm={hoverFarm} />
+                </Box>
+              )}
             </>
           ) : (
             <>

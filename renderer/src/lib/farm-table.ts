@@ -1,5 +1,6 @@
 /** Filtering and sorting of the farm table: pure so it is unit-tested and fast for a thousand farms. */
 import type { FarmSummary, OverallHealth } from '../../../preload/contract.ts';
+import type { Reading, SensorKind } from '../../../protocol/farm-api.ts';
 import { HEALTH_RANK } from './health.ts';
 
 export type FarmSortKey = 'name' | 'health' | 'lastReading';
@@ -37,7 +38,48 @@ export function sortFarms(farms: readonly FarmSummary[], key: FarmSortKey, dir: 
   return [...farms].sort((a, b) => sign * cmp[key](a, b) || byName(a, b));
 }
 
-/** The first few current readings, in sensor-id order, for the table's "key figures" column. */
-export function keyFigures(farm: FarmSummary, count = 3): FarmSummary['latest'] {
-  return [...farm.latest].sort((a, b) => a.sensorId.localeCompare(b.sensorId)).slice(0, count);
+/** Which sensors matter most at a glance: soil moisture, then air, then water. */
+const KIND_RANK: Partial<Record<SensorKind, number>> = {
+  soil_moisture: 0,
+  air_temperature: 1,
+  tank_level: 2,
+  air_humidity: 3,
+  flow_rate: 4,
+  soil_temperature: 5,
+  rain: 6,
+  wind_speed: 7,
+};
+
+export interface KeyFigure {
+  reading: Reading;
+  /** The sensor's label and unit as the gateway describes it (the sensor id when not known yet). */
+  label: string;
+  unit: string;
+}
+
+/**
+ * A few current readings for the table and the map: one per kind of sensor, most telling kinds first
+ * (the gateway's own order within a kind), labelled and with units from the summary's sensors.
+ */
+export function keyFigures(farm: FarmSummary, count = 3): KeyFigure[] {
+  const sensors = new Map(farm.sensors.map((s, i) => [s.id, { ...s, order: i }]));
+  const rank = (r: Reading) => {
+    const s = sensors.get(r.sensorId);
+    return s ? (KIND_RANK[s.kind] ?? 50) * 1000 + s.order : 100_000;
+  };
+  const seenKinds = new Set<string>();
+  const ordered = [...farm.latest].sort((a, b) => rank(a) - rank(b) || a.sensorId.localeCompare(b.sensorId));
+  // Prefer one figure per kind (zone 1 and zone 2 soil moisture are less telling than soil and air).
+  const first = ordered.filter((r) => {
+    const kind = sensors.get(r.sensorId)?.kind;
+    if (kind === undefined) return true;
+    if (seenKinds.has(kind)) return false;
+    seenKinds.add(kind);
+    return true;
+  });
+  const picked = [...first, ...ordered.filter((r) => !first.includes(r))].slice(0, count);
+  return picked.map((reading) => {
+    const s = sensors.get(reading.sensorId);
+    return { reading, label: s?.label || reading.sensorId, unit: s?.unit ?? '' };
+  });
 }

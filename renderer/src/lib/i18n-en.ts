@@ -17,8 +17,18 @@ export const en = {
   roleSupport: 'support',
   noRole: 'no role',
   rolesLabel: 'Roles',
+  meWho: '{name} on {node}',
+  meRolesOne: 'The tailnet policy grants {who} the role {roles}.',
+  meRolesMany: 'The tailnet policy grants {who} the roles {roles}.',
+  meNeedOperator: 'Commands need the operator role.',
+  meNoRole:
+    'The tailnet policy grants {who} no Agromesh role (app capability {capability}), so you can watch farms but not send commands, edit tags or onboard farms. Ask your tailnet admin for the operator or support role.',
+  meUnknown:
+    'The tailnet could not say who you are on this computer, so Agromesh gives no role. Start Tailscale and sign in.',
   tailnetMode: 'Tailnet: {mode}',
   tailnetSimulated: 'simulated',
+  tailnetSimulatedNote:
+    'This is the demo’s simulated tailnet, so the settings below are not in use; they apply when Agromesh runs on a computer with Tailscale.',
   tailnetLocalapi: 'local tailscaled',
   tailnetApiV2: 'Tailscale API',
   tailnetHeadscale: 'Headscale',
@@ -146,6 +156,8 @@ export const en = {
   historyGaps: 'Gaps in a line are periods without valid data.',
   historyNoSensorSelected: 'Pick at least one sensor.',
   chartLabel: 'Chart of {sensor} in {unit}',
+  chartAlertBands: 'Shaded periods of alerts: {n}',
+  historyAlertBands: 'Shaded bands are alert periods (orange: warning, red: critical).',
   commandsPanel: 'Commands',
   noActuators: 'This farm has no actuators that accept commands.',
   commandsHidden: 'Your tailnet role does not allow commands.',
@@ -237,6 +249,25 @@ export const en = {
   tagsInput: 'Tags, separated by commas (each like tag:farm)',
   tagsInvalid: 'Each tag looks like tag:name (letters, digits, dashes).',
   tagsHidden: 'Your tailnet role does not allow editing tags or onboarding farms.',
+  // farm details (people's metadata)
+  farmAboutSection: 'About this farm',
+  farmLocation: 'Location',
+  farmLocationNone: 'not set',
+  farmNotes: 'Notes',
+  farmNoNotes: 'No notes yet.',
+  farmEdit: 'Edit details',
+  farmEditTitle: 'Edit the details of {name}',
+  farmName: 'Name',
+  farmLatitude: 'Latitude',
+  farmLongitude: 'Longitude',
+  farmLocationHelp: 'Leave latitude and longitude empty to show the farm where its gateway says it is.',
+  farmNameRequired: 'A name is needed.',
+  farmNameTooLong: 'At most 200 characters.',
+  farmNotesTooLong: 'At most 5000 characters.',
+  farmLatInvalid: 'A number from −90 to 90, e.g. 45.35.',
+  farmLonInvalid: 'A number from −180 to 180, e.g. 39.05.',
+  farmLocationBoth: 'Give both latitude and longitude, or neither.',
+  metadataHidden: 'Your tailnet role does not allow editing farm details.',
   onboardTitle: 'Onboard a farm',
   onboardHelp:
     'Creates a one-time, pre-tagged (tag:farm) auth key. Run the install command on the farm gateway; it joins the tailnet and appears on the map.',
@@ -250,8 +281,6 @@ export const en = {
 
   // alerts
   alertsTitle: 'Alerts',
-  alertsEmpty: 'No alerts: every farm is healthy.',
-  alertsIntro: 'Farms that need attention, worst first.',
 
   // settings
   settingsTitle: 'Settings',

@@ -6,12 +6,14 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { type ReactNode, useId } from 'react';
 import { useApp } from '../app/context.tsx';
 import { useFarms } from '../app/farms-store.tsx';
 import { CommandPanel } from '../components/CommandPanel.tsx';
 import { CommandTable } from '../components/CommandTable.tsx';
+import { FarmAbout } from '../components/FarmAbout.tsx';
 import { HealthChip } from '../components/HealthChip.tsx';
 import { HealthLayers } from '../components/HealthLayers.tsx';
 import { HistoryPanel } from '../components/HistoryPanel.tsx';
@@ -72,7 +74,8 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
     );
   }
 
-  const sensors = sensorViews(info?.sensors, summary.latest);
+  // Labels and units from the summary until the full farm info (with expected ranges) has loaded.
+  const sensors = sensorViews(info?.sensors ?? summary.sensors, summary.latest);
   return (
     <>
       <ViewHeader
@@ -105,14 +108,19 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
             <CommandPanel farmId={farmId} farmName={summary.displayName} actuators={info?.actuators ?? []} />
           )}
         </Section>
-        <Section title={t('tailnetDetails')}>
-          <TailnetDetails
-            summary={summary}
-            device={detail.data?.device ?? null}
-            gatewayVersion={info?.gatewayVersion}
-            now={now}
-          />
-        </Section>
+        <Stack spacing={2} sx={{ minWidth: 0 }}>
+          <Section title={t('farmAboutSection')}>
+            <FarmAbout farm={summary} />
+          </Section>
+          <Section title={t('tailnetDetails')}>
+            <TailnetDetails
+              summary={summary}
+              device={detail.data?.device ?? null}
+              gatewayVersion={info?.gatewayVersion}
+              now={now}
+            />
+          </Section>
+        </Stack>
         <Section title={t('farmCommandHistory')} wide>
           {commands.error !== undefined && <ErrorState error={commands.error} onRetry={commands.reload} />}
           {commands.loading && commands.commands.length === 0 ? (

@@ -19,11 +19,11 @@ import type { OverallHealth } from '../../../preload/contract.ts';
 import { useApp } from '../app/context.tsx';
 import { useFarms } from '../app/farms-store.tsx';
 import { HealthChip } from '../components/HealthChip.tsx';
-import { ReadingValue } from '../components/ReadingValue.tsx';
+import { KeyFigures } from '../components/KeyFigures.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { useNow } from '../hooks/useNow.ts';
-import { type FarmSortKey, filterFarms, keyFigures, type SortDir, sortFarms } from '../lib/farm-table.ts';
+import { type FarmSortKey, filterFarms, type SortDir, sortFarms } from '../lib/farm-table.ts';
 import { formatAge } from '../lib/format.ts';
 import { HEALTH_LABEL, HEALTH_ORDER } from '../lib/health.ts';
 import { pluralKey } from '../lib/i18n.ts';
@@ -154,15 +154,8 @@ export function FarmsView() {
                               ? t('noReadings')
                               : t('ago', { age: formatAge(lang, lastAge) })}
                           </TableCell>
-                          <TableCell>
-                            {keyFigures(f).map((r) => (
-                              <Box key={r.sensorId} sx={{ fontSize: '0.9em' }}>
-                                <Box component="span" sx={{ color: 'text.secondary' }}>
-                                  {r.sensorId}:{' '}
-                                </Box>
-                                <ReadingValue reading={r} now={now} />
-                              </Box>
-                            ))}
+                          <TableCell sx={{ minWidth: 240 }}>
+                            <KeyFigures farm={f} now={now} />
                           </TableCell>
                         </TableRow>
                       );

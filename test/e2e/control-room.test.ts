@@ -1,0 +1,467 @@
+/**
+ * The control room against the REAL simulated world: a simulated tailnet, the discovery registry and
+ * twelve farm gateways running as child processes (sim/demo-world.ts). Each person has their own app
+ * core on their own tailnet node (seat) and their own browser page: an operator, an agronomist and support
+ * staff (who, like an admin with an API key, may edit tags and create auth keys).
+ * These runs also make the README's screenshots (docs/screenshots/). Build first: `npx vite build`.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FARM_HTTP_PORT } from '../../protocol/farm-api.ts';
+import type { Role } from '../../protocol/identity.ts';
+import { silentLogger } from '../../kit/log.ts';
+import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
+import { type BrowserHost, startBrowserHost } from '../../main/core/host/browser-host.ts';
+import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
+import { createMemorySettingsStore, DEFAULT_SETTINGS } from '../../main/core/settings/settings-store.ts';
+import { type ControlRoomSeat, DEMO_FARMS, type DemoWorld, startDemoWorld } from '../../sim/demo-world.ts';
+import { simLoopbackFor } from '../../sim/tailnet/index.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { RENDERER_DIR } from '../support/core-host.ts';
+
+const SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
+/** Thresholds for these people: a farm that stops answering is offline after 10 s (the minimum). */
+const OFFLINE_AFTER_S = 10;
+
+interface Person {
+  seat: ControlRoomSeat;
+  core: AppCore;
+  host: BrowserHost;
+  page: Page;
+  /** Open a route (`#/…`) and wait for its level-1 heading. */
+  open(route: string, heading: string | RegExp): Promise<void>;
+}
+
+/** How many farms the map shows: single markers plus the counts of clusters. */
+function farmsOnMap(page: Page): Promise<number> {
+  return page
+    .locator('[data-marker]')
+    .evaluateAll((els) =>
+      els.reduce(
+        (n, el) =>
+          n +
+          (el.getAttribute('data-marker') === 'farm'
+            ? 1
+            : Number(/^(\d+)/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0)),
+        0,
+      ),
+    );
+}
+
+/** POST /api/commands straight to a gateway from a node's loopback alias (who-is then names that node). */
+function postCommand(gatewayHost: string, fromAddress: string): Promise<{ status: number; body: string }> {
+  const payload = JSON.stringify({
+    id: `direct-${Date.now()}`,
+    action: 'open',
+    target: 'valve-1',
+    params: { durationMin: 1 },
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: gatewayHost,
+        port: FARM_HTTP_PORT,
+        path: '/api/commands',
+        method: 'POST',
+        localAddress: fromAddress,
+        headers: { 'content-type': 'application/json' },
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('control room on a simulated tailnet with twelve farm gateways', () => {
+  let dir: string;
+  let world: DemoWorld;
+  let browser: Browser;
+  const people: Person[] = [];
+  let operator: Person;
+  let agronomist: Person;
+  let support: Person;
+
+  const person = async (roles: Role[], withApi: boolean): Promise<Person> => {
+    const seat = await world.seat(roles);
+    const core = await createAppCore({
+      host: 'browser',
+      version: '0.0.0-test',
+      locale: 'en-GB',
+      platform: process.platform,
+      dataDir: mkdtempSync(join(dir, `core-${seat.node}-`)),
+      settings: createMemorySettingsStore({
+        ...DEFAULT_SETTINGS,
+        language: 'en',
+        theme: 'light',
+        staleAfterS: 120,
+        offlineAfterS: OFFLINE_AFTER_S,
+      }),
+      secrets: createUnavailableSecretStore('No keychain in tests.'),
+      log: silentLogger,
+      simulatedTailnet: {
+        localApiSocket: seat.localApiSocket,
+        selfAddress: seat.tailnetAddress,
+        ...(withApi ? { api: { ...world.api, pollIntervalMs: 1_000 } } : {}),
+      },
+      retryMs: 1_000,
+    });
+    const host = await startBrowserHost({ core, rendererDir: RENDERER_DIR, log: silentLogger });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      locale: 'en-GB',
+      colorScheme: 'light',
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const p: Person = {
+      seat,
+      core,
+      host,
+      page,
+      async open(route, heading) {
+        await page.goto(`${host.url}${route}`);
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      },
+    };
+    people.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agromesh-e2e-world-'));
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    // Kuban South drifts from the start at 240× farm time: below its expected range within a minute.
+    [world, browser] = await Promise.all([
+      startDemoWorld({ dir, backfillHours: 24, driftAfterMin: 0, driftSpeed: 240, heartbeatIntervalS: 5 }),
+      launchChromium(),
+    ]);
+    [operator, agronomist, support] = await Promise.all([
+      person(['operator'], false),
+      person(['agronomist'], false),
+      person(['support'], true),
+    ]);
+    // The operator's range alert waits 3 s instead of 10 min, so the drift alerts during the run.
+    const rule = (await operator.core.handlers.listAlertRules()).find(
+      (r) => r.id === 'builtin:expected-range',
+    )!;
+    if (rule.condition.kind !== 'range') throw new Error('unexpected built-in range rule');
+    await operator.core.handlers.saveAlertRule({
+      id: rule.id,
+      name: rule.name,
+      enabled: true,
+      severity: rule.severity,
+      farmId: null,
+      sensorId: null,
+      condition: { ...rule.condition, forS: 3 },
+      notify: rule.notify,
+      webhookUrl: null,
+    });
+    await Promise.all(people.map((p) => p.core.ready));
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const p of people) {
+      await p.host.dispose();
+      await p.core.dispose();
+    }
+    await browser?.close();
+    await world?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('puts all twelve farms on the map and in the table, with labelled figures', async () => {
+    const { page } = operator;
+    await operator.open('#/map', 'Map');
+    await page.getByText('12 farms', { exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => farmsOnMap(page), { timeout: 15_000 }).toBe(12);
+    expect(await page.getByRole('heading', { name: 'Farms without a location' }).count()).toBe(0);
+    // Keyboard: zoomed out with "-" the farms gather into clusters; "0" fits them again.
+    const markers = page.locator('[data-marker]');
+    const fitted = await markers.count();
+    await page.getByRole('region', { name: /Farm map/ }).focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('-');
+    await expect.poll(() => markers.count()).toBeLessThan(fitted);
+    expect(await farmsOnMap(page)).toBe(12);
+    await page.keyboard.press('0');
+    await expect.poll(() => markers.count()).toBe(fitted);
+    // Rostov Dairy stands alone up north: hovering explains its health and shows its figures with units.
+    await page.getByRole('button', { name: /^Rostov Dairy: / }).hover();
+    const tooltip = page.getByRole('tooltip').filter({ hasText: 'Rostov Dairy' });
+    await tooltip.getByText(/relay/).waitFor({ timeout: 20_000 });
+    await tooltip
+      .getByText(/^[\d.]+ (%|°C|L\/min)$/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+
+    await operator.open('#/farms', 'Farms');
+    const table = page.getByRole('table', { name: 'Farms' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(13);
+    for (const f of DEMO_FARMS) await table.getByRole('link', { name: f.name, exact: true }).waitFor();
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'Kuban North' })
+      .getByText(/^(Soil moisture, zone 1|Air temperature|Water tank|Air humidity|Irrigation main flow):\s*$/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+  });
+
+  it('opens a farm whose chart plots its real history', async () => {
+    const { page } = operator;
+    await operator.open('#/farms/kuban-north', 'Kuban North');
+    const readings = page.getByRole('region', { name: 'Current readings' });
+    await readings
+      .getByRole('listitem', { name: 'Air temperature' })
+      .getByText('°C', { exact: true })
+      .waitFor();
+    const history = page.getByRole('region', { name: 'History' });
+    const curve = history
+      .getByRole('figure', { name: /^Chart of Soil moisture, zone 1 in %/ })
+      .locator('path.recharts-curve');
+    await curve.waitFor({ timeout: 30_000 });
+    // A day of one-minute readings, thinned to the chart's width: hundreds of plotted segments.
+    await expect
+      .poll(async () => ((await curve.getAttribute('d')) ?? '').split('L').length, { timeout: 15_000 })
+      .toBeGreaterThan(300);
+    await history.getByText(/points shown of \d+ measured/).waitFor();
+  });
+
+  it('lets an operator send a command, named in the confirmation, and see it succeed', async () => {
+    const { page } = operator;
+    await operator.open('#/farms/kuban-north', 'Kuban North');
+    const form = page.getByRole('region', { name: 'Commands' }).getByRole('form', {
+      name: 'Irrigation valve, zone 1: Open',
+    });
+    await form.getByRole('spinbutton', { name: /Duration/ }).fill('500');
+    await form.getByRole('button', { name: /Send/ }).click();
+    await form.getByText('At most 120.').waitFor();
+    await form.getByRole('spinbutton', { name: /Duration/ }).fill('2');
+    await form.getByRole('button', { name: /Send/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this command?' });
+    await dialog.getByText('Farm: Kuban North. Actuator: Irrigation valve, zone 1. Action: Open.').waitFor();
+    await dialog.getByText('Values: Duration 2 min').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'command-confirm.png') });
+    await dialog.getByRole('button', { name: 'Send command' }).click();
+    const progress = page.getByRole('status').filter({ hasText: 'Command progress' });
+    // The gateway runs it and confirms it by the flow sensor's next reading (every 15 s).
+    await progress.getByText('State: succeeded').waitFor({ timeout: 45_000 });
+
+    await operator.open('#/commands', 'Commands');
+    const log = page.getByRole('table', { name: 'Commands' });
+    const row = log.getByRole('row').filter({ hasText: 'Kuban North' }).filter({ hasText: 'durationMin 2' });
+    await row.getByText('succeeded').first().waitFor();
+    await row.getByText(/operator@example\.com/).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    const csv = readFileSync(await (await download).path(), 'utf8');
+    expect(csv).toMatch(/^[\w-]+,kuban-north,Kuban North,open,valve-1,.*,succeeded,/m);
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'commands.png') });
+  });
+
+  it('shows an agronomist no command controls but the reason, and the gateway refuses them too', async () => {
+    const { page } = agronomist;
+    await agronomist.open('#/farms/kuban-north', 'Kuban North');
+    const commands = page.getByRole('region', { name: 'Commands' });
+    await commands
+      .getByText(
+        /^Your tailnet role does not allow commands\. The tailnet policy grants Agronomist on agronomist-desktop the role agronomist\. Commands need the operator role\.$/,
+      )
+      .waitFor();
+    expect(await commands.getByRole('button', { name: /Send/ }).count()).toBe(0);
+    expect(await commands.getByRole('form').count()).toBe(0);
+    await page.getByText(/^Your tailnet role does not allow editing farm details\./).waitFor();
+    expect(await page.getByRole('button', { name: 'Edit details' }).count()).toBe(0);
+    // Not just hidden: the gateway asks the tailnet who is calling and refuses the agronomist's node.
+    const gw = world.gateways.get('kuban-north')!;
+    const refused = await postCommand(gw.host, simLoopbackFor(agronomist.seat.tailnetAddress));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatch(/FORBIDDEN/);
+  });
+
+  it('turns a farm whose gateway stopped offline with the reason, and back when it restarts', async () => {
+    const { page } = operator;
+    await operator.open('#/farms', 'Farms');
+    const row = page
+      .getByRole('table', { name: 'Farms' })
+      .getByRole('row')
+      .filter({ hasText: 'Timashevsk Rice' });
+    await row.getByText('OK', { exact: true }).waitFor({ timeout: 20_000 });
+    const gateway = world.gateways.get('timashevsk-rice')!;
+    await gateway.stop();
+    await row.getByText('Offline', { exact: true }).waitFor({ timeout: (OFFLINE_AFTER_S + 10) * 1000 });
+    await row
+      .getByText(
+        'The gateway is not answering; the tailnet says the node is online, so the gateway program is likely stopped.',
+      )
+      .waitFor();
+    await gateway.start();
+    // The farm link reconnects with backoff (at most ~20 s after a short outage).
+    await row.getByText('OK', { exact: true }).waitFor({ timeout: 45_000 });
+  });
+
+  it('onboards a farm: support creates the key, the farm computer joins with it and appears on the map', async () => {
+    const { page } = support;
+    await support.open('#/devices', 'Devices');
+    const onboard = page.getByRole('region', { name: 'Onboard a farm' });
+    await onboard.getByRole('textbox', { name: /Farm name/ }).fill('novaya-zarya');
+    await onboard.getByRole('button', { name: 'Create auth key' }).click();
+    await onboard.getByText(/This key is shown only once/).waitFor();
+    const key = (await onboard.getByLabel('Auth key (shown once)', { exact: true }).textContent()) ?? '';
+    expect(key).toMatch(/^tskey-auth-/);
+    await onboard.getByText(new RegExp(`--auth-key ${key} --hostname novaya-zarya`)).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'devices.png') });
+    await onboard.getByRole('button', { name: 'Close' }).click();
+    expect(await page.getByText(key).count()).toBe(0);
+
+    // The farm computer: a logged-out tailscaled, and the gateway started with the key (tailscale up).
+    const joined = await world.onboardFarm({ id: 'novaya-zarya', name: 'Novaya Zarya' }, key);
+    expect(world.sim.tailnet.device(joined.node)?.tags).toEqual(['tag:farm']);
+    // The key was for one machine: a second one is refused.
+    await expect(world.onboardFarm({ id: 'second-try', name: 'Second Try' }, key)).rejects.toThrow(
+      /refused the auth key.*already been used/s,
+    );
+
+    // It joined without a location: listed apart until someone places it.
+    await support.open('#/map', 'Map');
+    await page.getByText('13 farms', { exact: true }).waitFor({ timeout: 30_000 });
+    const unlocated = page.getByRole('complementary');
+    await unlocated.getByRole('link', { name: 'Novaya Zarya' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Novaya Zarya' }).waitFor();
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit the details of Novaya Zarya' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Novaya Zarya Orchard');
+    await dialog.getByRole('textbox', { name: 'Notes' }).fill('Gate code 4512. Ask for Pavel.');
+    await dialog.getByRole('textbox', { name: 'Latitude' }).fill('45,71');
+    await dialog.getByRole('textbox', { name: 'Longitude' }).fill('40.3');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 1, name: 'Novaya Zarya Orchard' }).waitFor({ timeout: 15_000 });
+    const about = page.getByRole('region', { name: 'About this farm' });
+    await about.getByText('Gate code 4512. Ask for Pavel.').waitFor();
+    await about.getByText('45.71, 40.3').waitFor();
+
+    await support.open('#/map', 'Map');
+    await expect.poll(() => farmsOnMap(page), { timeout: 15_000 }).toBe(13);
+    expect(await page.getByRole('heading', { name: 'Farms without a location' }).count()).toBe(0);
+  });
+
+  it('fires an alert for the drifting farm: badge, Alerts view, chart band, acknowledged with a note', async () => {
+    const { page } = operator;
+    await operator.open('#/map', 'Map');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: /[1-9]\d* firing alerts/ }).waitFor({ timeout: 60_000 });
+
+    await operator.open('#/alerts', 'Alerts');
+    const firing = page.getByRole('list', { name: /^Firing \(\d+\): \d+ alerts$/ });
+    const item = firing
+      .getByRole('listitem')
+      .filter({ hasText: 'Kuban South' })
+      .filter({ hasText: /Soil moisture, zone 1 .* below 20/ });
+    await item.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'alerts.png') });
+    await item.getByRole('button', { name: /^Acknowledge: Kuban South/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Acknowledge alert' });
+    await dialog.getByRole('textbox', { name: /Note/ }).fill('Crew sent to check the zone 1 emitters.');
+    await dialog.getByRole('button', { name: 'Acknowledge' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: /^Acknowledged \([1-9]/ }).click();
+    const acked = page
+      .getByRole('list', { name: /^Acknowledged/ })
+      .getByRole('listitem')
+      .filter({ hasText: 'Kuban South' });
+    await acked.getByText(/Acknowledged by operator@example\.com/).waitFor();
+    await acked.getByText('Crew sent to check the zone 1 emitters.').waitFor();
+    const { alerts } = await operator.core.handlers.listAlerts({
+      farmId: 'kuban-south',
+      state: ['acknowledged'],
+      limit: 10,
+    });
+    expect(alerts[0]).toMatchObject({
+      acknowledgedBy: 'operator@example.com (operator-desktop)',
+      note: 'Crew sent to check the zone 1 emitters.',
+    });
+
+    // The episode is shaded on the farm's soil moisture chart, over the day and over the last hour.
+    await operator.open('#/farms/kuban-south', 'Kuban South');
+    const banded = /^Chart of Soil moisture, zone 1 in %\. Shaded periods of alerts: 1$/;
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('figure', { name: banded }).locator('.alert-band').waitFor({ timeout: 20_000 });
+    // A tall viewport rather than fullPage: the app bar and the navigation are fixed.
+    await page.setViewportSize({ width: 1280, height: 2300 });
+    await history.locator('path.recharts-curve').nth(2).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'farm-detail.png') });
+    await history.getByRole('button', { name: '1 h', exact: true }).click();
+    const chart = history.getByRole('figure', { name: banded });
+    await chart.locator('.alert-band').waitFor();
+
+    // Drag across the chart to zoom into a few minutes.
+    const box = (await chart.locator('svg.recharts-surface').boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await chart.locator('.recharts-tooltip-wrapper').waitFor();
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, y, { steps: 8 });
+    await chart.locator('.recharts-reference-area:not(.alert-band)').waitFor();
+    await page.mouse.up();
+    await history.getByRole('button', { name: 'Zoom out' }).click();
+    await history.getByRole('button', { name: 'Zoom out' }).waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('shows figures on the map, the farm list, and everything in dark and in Russian', async () => {
+    const { page } = operator;
+    await operator.open('#/map', 'Map');
+    // The new farm's place comes from the registry, which this core reads every 15 s.
+    await expect.poll(() => farmsOnMap(page), { timeout: 30_000 }).toBe(13);
+    await page.getByRole('button', { name: /^Rostov Dairy: / }).hover();
+    await page
+      .getByRole('tooltip')
+      .getByText(/^Soil moisture, zone 1:\s*$/)
+      .waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'map.png') });
+
+    await operator.open('#/farms', 'Farms');
+    await page.getByRole('table', { name: 'Farms' }).getByRole('row').nth(13).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'farms.png') });
+
+    await operator.open('#/settings', 'Settings');
+    await page.getByRole('button', { name: 'Dark', exact: true }).click();
+    const theme = () => page.locator('html').getAttribute('data-theme');
+    await expect.poll(theme).toBe('dark');
+    expect(await page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).toBe(
+      'rgb(16, 20, 18)',
+    );
+    await page.getByRole('button', { name: 'Русский', exact: true }).click();
+    const nav = page.getByRole('navigation', { name: 'Главное меню' });
+    for (const name of ['Карта', 'Фермы', 'Устройства', 'Команды', 'Тревоги', 'Настройки']) {
+      await nav.getByRole('link', { name }).waitFor();
+    }
+    await page.getByRole('heading', { level: 1, name: 'Настройки' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+    // Who you are, and that the demo's tailnet settings are not in use, in Russian too.
+    await page.getByText('Политика tailnet даёт Operator на operator-desktop роль «оператор».').waitFor();
+    await page.getByText(/Это смоделированный tailnet демонстрации/).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'settings-dark-ru.png') });
+    expect(await operator.core.handlers.getSettings()).toMatchObject({ language: 'ru', theme: 'dark' });
+    await nav.getByRole('link', { name: 'Фермы' }).click();
+    await page.getByText('13 ферм', { exact: true }).waitFor();
+
+    // A change made elsewhere (another window, the CLI) reaches this window without a reload.
+    await operator.core.handlers.updateSettings({ language: 'en', theme: 'light' });
+    await page.getByRole('heading', { level: 1, name: 'Farms' }).waitFor();
+    await expect.poll(theme).toBe('light');
+  });
+});

@@ -47,6 +47,22 @@ describe('live data', () => {
     expect(rec.health.some((h) => h.ok)).toBe(true);
   });
 
+  it('shows the latest reading of every sensor as soon as a farm connects, not at its next report', async () => {
+    const gw = await startFakeGateway({ replay: 1_000 });
+    cleanups.push(() => gw.dispose());
+    gw.tick(T0); // measured before the control room connects; slow sensors may not report again for a while
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const rec = recordedFarms({ dataDir: dir.path, tuning: fastTuning() });
+    cleanups.push(() => rec.farms.dispose());
+    await rec.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
+    await waitFor('latest readings', () => rec.farms.latest(gw.farmId)?.latest.length === gw.sensorIds.length);
+    expect(rec.farms.latest(gw.farmId)!.latest.map((r) => r.ts)).toEqual(gw.sensorIds.map(() => T0));
+    gw.tick(T0 + 1_000);
+    await waitFor('next readings', () => got(rec, gw).length === 2 * gw.sensorIds.length);
+    expect(duplicates(got(rec, gw))).toEqual([]);
+  });
+
   it('resumes from the last sequence after a drop: nothing lost, nothing twice', async () => {
     const { gw, rec } = await setup();
     for (let i = 0; i < 5; i++) gw.tick(T0 + i * 1_000);

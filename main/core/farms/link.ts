@@ -299,6 +299,13 @@ export function createFarmLink(options: FarmLinkOptions): FarmLink {
     if (next === 'live') {
       if (prev !== 'live') options.healthSink?.noteGatewayStatus(farmId, true, 'stream live');
       ensureInfo().catch((err: unknown) => log.warn('farm info unavailable', { farmId, err }));
+      // Slow sensors may not report for a minute: show their latest readings now (deduplicated as live).
+      client
+        .current()
+        .then((current) => {
+          if (!stopped) ingestLive(current.readings);
+        })
+        .catch((err: unknown) => log.debug('current readings unavailable', { farmId, err }));
       kickBackfill();
     } else if (next === 'stale' || (next === 'down' && prev !== 'down')) {
       options.healthSink?.noteGatewayStatus(farmId, false, detail);

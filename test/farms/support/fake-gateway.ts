@@ -230,6 +230,10 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/info') return json(res, 200, info);
+    if (req.method === 'GET' && url.pathname === '/api/data/current') {
+      const readings = [...store.values()].flatMap((rows) => (rows.length > 0 ? [rows[rows.length - 1]!] : []));
+      return json(res, 200, { farmId, at: new Date().toISOString(), readings });
+    }
     if (req.method === 'GET' && url.pathname === '/api/data/history') {
       if (faults.historyDown) return fail(res, 503, 'UNAVAILABLE', 'history store down');
       const h = history(url);

@@ -66,6 +66,18 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** What a new installation starts with; the renderer also shows these until the core's arrive. */
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  language: 'system',
+  units: 'metric',
+  staleAfterS: 120,
+  offlineAfterS: 300,
+  tailnet: { backend: 'auto' },
+  registry: { embedded: false },
+  map: {},
+};
+
 export const SecretsStatus = z.object({
   keychainAvailable: z.boolean(),
   stored: z.array(z.enum(['tailscale-api-key', 'tailscale-oauth-secret', 'headscale-api-key'])),

@@ -4,23 +4,12 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Settings } from '../../../preload/contract.ts';
+import { DEFAULT_SETTINGS, Settings } from '../../../preload/contract.ts';
 
 export interface SettingsStore {
   read(): Settings;
   write(settings: Settings): void;
 }
-
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'system',
-  language: 'system',
-  units: 'metric',
-  staleAfterS: 120,
-  offlineAfterS: 300,
-  tailnet: { backend: 'auto' },
-  registry: { embedded: false },
-  map: {},
-};
 
 /** Merge stored values over defaults, dropping anything invalid rather than failing to start. */
 export function parseStoredSettings(raw: unknown): Settings {

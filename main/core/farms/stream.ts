@@ -91,7 +91,8 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
   const heartbeat = (socket: WebSocket) => {
     const now = performance.now();
     if (now - lastHeard > options.heartbeatMs) {
-      redialNow = true;
+      // No immediate redial: links that went quiet together (the office's uplink dropped) would all
+      // redial in the same instant. The first retry is jittered like every other.
       dropReason = `no answer for ${Math.round(now - lastHeard)} ms`;
       setState('stale', `${dropReason}; reconnecting`);
       socket.terminate();

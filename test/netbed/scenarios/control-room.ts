@@ -18,7 +18,7 @@ import {
 interface Room {
   farms: FarmConnections;
   seen: Map<string, Map<string, number>>;
-  links: { farmId: string; state: string; at: number; attempt: number }[];
+  links: { farmId: string; state: string; detail: string; at: number; attempt: number }[];
   state: Map<string, string>;
 }
 
@@ -55,7 +55,7 @@ export async function startRoom(
   farms.on('linkState', (e) => {
     r.state.set(e.farmId, e.state);
     if (r.links.length < 100_000)
-      r.links.push({ farmId: e.farmId, state: e.state, at: Date.now(), attempt: e.attempt });
+      r.links.push({ farmId: e.farmId, state: e.state, detail: e.detail, at: Date.now(), attempt: e.attempt });
   });
   rooms.set(key, r);
 }
@@ -72,7 +72,7 @@ export function linkStates(key: string): Record<string, string> {
 export function linkEvents(
   key: string,
   since = 0,
-): { farmId: string; state: string; at: number; attempt: number }[] {
+): { farmId: string; state: string; detail: string; at: number; attempt: number }[] {
   return room(key).links.filter((l) => l.at >= since);
 }
 

@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { silentLogger } from '../kit/log.ts';
 import { createTailnetDialer } from '../main/core/farms/dialer.ts';
 import { createFarmConnections } from '../main/core/farms/connections.ts';
-import { startFleet } from './farms-fleet.ts';
+import { startFleet } from './_farms-fleet.ts';
 
 const { values } = parseArgs({
   options: { farms: { type: 'string' }, sensors: { type: 'string' }, seconds: { type: 'string' } },

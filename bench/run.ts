@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_')) // _name.ts: helpers, not benchmarks
   .filter((f) => filters.length === 0 || filters.some((n) => f.includes(n)))
   .sort();
 

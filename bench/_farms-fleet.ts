@@ -7,7 +7,7 @@
  * per farm, spread over ten slots a second (steady load). The child exits after `maxSeconds` or when its
  * parent goes away.
  *
- *   node bench/farms-fleet.ts --child '{"farms":2,"sensors":10,"mode":"rate","hz":1,"maxSeconds":10}'
+ *   node bench/_farms-fleet.ts --child '{"farms":2,"sensors":10,"mode":"rate","hz":1,"maxSeconds":10}'
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';

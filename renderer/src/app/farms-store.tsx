@@ -1,16 +1,8 @@
 /** The farm list, loaded once and kept live from `farmsChanged`; shared by the map, table and alerts. */
-import {
-  createContext,
-  type ReactNode,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import type { FarmSummary } from '../../../preload/contract.ts';
 import { applyFarmsChanged, farmsByName } from '../lib/farms-merge.ts';
+import { useLiveLoad } from '../hooks/useLiveLoad.ts';
 import { useApp } from './context.tsx';
 
 export interface FarmsState {
@@ -24,47 +16,18 @@ export interface FarmsState {
 const FarmsContext = createContext<FarmsState | null>(null);
 
 export function FarmsProvider({ children }: { children: ReactNode }) {
-  const { api, bridge } = useApp();
-  const [byId, setById] = useState<ReadonlyMap<string, FarmSummary>>(new Map());
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(undefined);
-  const [round, setRound] = useState(0);
-
-  useEffect(() => {
-    // Subscribe first so no batch slips between the list and the subscription.
-    const off = api.on('farmsChanged', (batch) => setById((cur) => applyFarmsChanged(cur, batch)));
-    let live = true;
-    setLoading(true);
-    api.listFarms().then(
-      (list) => {
-        if (!live) return;
-        setById(new Map(list.map((f) => [f.farmId, f])));
-        setError(undefined);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (!live) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api, round]);
-
-  // After a reconnect the push events may have been missed: reload the list.
-  const wasClosed = useRef(false);
-  useEffect(() => {
-    if (bridge === 'closed') wasClosed.current = true;
-    if (bridge === 'open' && wasClosed.current) {
-      wasClosed.current = false;
-      setRound((r) => r + 1);
-    }
-  }, [bridge]);
-
-  const reload = useCallback(() => setRound((r) => r + 1), []);
+  const { api } = useApp();
+  const {
+    data: byId,
+    loading,
+    error,
+    reload,
+  } = useLiveLoad<ReadonlyMap<string, FarmSummary>>(
+    new Map(),
+    'farms',
+    () => api.listFarms().then((list) => new Map(list.map((f) => [f.farmId, f]))),
+    (set) => api.on('farmsChanged', (batch) => set((cur) => applyFarmsChanged(cur, batch))),
+  );
   const value = useMemo<FarmsState>(
     () => ({ farms: farmsByName(byId), byId, loading, error, reload }),
     [byId, loading, error, reload],

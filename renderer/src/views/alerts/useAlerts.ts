@@ -2,12 +2,14 @@
  * Alert lists and counts kept live: loaded through `listAlerts`, refreshed (coalesced) when the core pushes
  * `alertsChanged`, and reloaded after the bridge reconnects (events may have been missed meanwhile).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import type { Alert, AlertCounts, AlertFilter } from '../../../../preload/contract.ts';
 import { useApp } from '../../app/context.tsx';
+import { useLiveLoad } from '../../hooks/useLiveLoad.ts';
 
 /** Pushes arriving in a burst (a storm) cause one reload, not one per alert. */
 const RELOAD_COALESCE_MS = 250;
+const NO_COUNTS: AlertCounts = { firing: 0, acknowledged: 0 };
 
 export interface AlertListState {
   alerts: Alert[];
@@ -20,95 +22,42 @@ export interface AlertListState {
 }
 
 export function useAlertList(filter: AlertFilter | null): AlertListState {
-  const { api, bridge } = useApp();
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [counts, setCounts] = useState<AlertCounts>({ firing: 0, acknowledged: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(undefined);
-  const [round, setRound] = useState(0);
-  // The filter is rebuilt on every render; its JSON is the stable identity the effect depends on.
-  const key = JSON.stringify(filter);
-
-  useEffect(() => {
-    const current = JSON.parse(key) as AlertFilter | null;
-    if (current === null) return;
-    let live = true;
-    setLoading(true);
-    api.listAlerts(current).then(
-      (res) => {
-        if (!live) return;
-        setAlerts(res.alerts);
-        setCounts(res.counts);
-        setError(undefined);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (!live) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, key, round]);
-
-  const reload = useCallback(() => setRound((r) => r + 1), []);
-
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.on('alertsChanged', (e) => {
-      setCounts(e.counts);
-      if (e.changed.length === 0 || timer !== undefined) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        reload();
-      }, RELOAD_COALESCE_MS);
-    });
-    return () => {
-      off();
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [api, reload]);
-
-  useReloadAfterReconnect(bridge, reload);
-
-  const replace = useCallback(
-    (a: Alert) => setAlerts((list) => list.map((x) => (x.id === a.id ? a : x))),
-    [],
+  const { api } = useApp();
+  const { data, setData, loading, error, reload } = useLiveLoad<{ alerts: Alert[]; counts: AlertCounts }>(
+    { alerts: [], counts: NO_COUNTS },
+    JSON.stringify(filter),
+    filter === null ? null : () => api.listAlerts(filter),
+    (set, again) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const off = api.on('alertsChanged', (e) => {
+        set((cur) => ({ ...cur, counts: e.counts }));
+        if (e.changed.length === 0 || timer !== undefined) return;
+        timer = setTimeout(() => {
+          timer = undefined;
+          again();
+        }, RELOAD_COALESCE_MS);
+      });
+      return () => {
+        off();
+        if (timer !== undefined) clearTimeout(timer);
+      };
+    },
   );
-  return { alerts, counts, loading, error, reload, replace };
+  const replace = useCallback(
+    (a: Alert) => setData((cur) => ({ ...cur, alerts: cur.alerts.map((x) => (x.id === a.id ? a : x)) })),
+    [setData],
+  );
+  return { alerts: data.alerts, counts: data.counts, loading, error, reload, replace };
 }
 
 /** Firing/acknowledged counts for the shell's badge. */
 export function useAlertCounts(): AlertCounts {
-  const { api, bridge } = useApp();
-  const [counts, setCounts] = useState<AlertCounts>({ firing: 0, acknowledged: 0 });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    const off = api.on('alertsChanged', (e) => setCounts(e.counts));
-    let live = true;
-    api.listAlerts({ state: ['firing'], limit: 1 }).then(
-      (res) => live && setCounts(res.counts),
-      () => {},
-    );
-    return () => {
-      live = false;
-      off();
-    };
-  }, [api, round]);
-  const reload = useCallback(() => setRound((r) => r + 1), []);
-  useReloadAfterReconnect(bridge, reload);
-  return counts;
-}
-
-function useReloadAfterReconnect(bridge: string, reload: () => void): void {
-  const wasClosed = useRef(false);
-  useEffect(() => {
-    if (bridge === 'closed') wasClosed.current = true;
-    if (bridge === 'open' && wasClosed.current) {
-      wasClosed.current = false;
-      reload();
-    }
-  }, [bridge, reload]);
+  const { api } = useApp();
+  const { data } = useLiveLoad<AlertCounts>(
+    NO_COUNTS,
+    'counts',
+    () => api.listAlerts({ state: ['firing'], limit: 1 }).then((res) => res.counts),
+    (set) => api.on('alertsChanged', (e) => set(e.counts)),
+  );
+  return data;
 }

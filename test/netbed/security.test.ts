@@ -255,7 +255,7 @@ describe.skipIf(skip !== undefined)(
         mismatches.length,
       );
       report.notes.push(
-        'Edit tags / onboard: the app core (main/core/app-core.ts) reports them as not allowed for everyone at the time of this run; the matrix checks the role the tailnet reports, which the app must enforce.',
+        'Edit tags / onboard: the matrix checks the role the tailnet reports for each node; the app core enforces that same role through its contract handlers (test/core/roles.test.ts).',
       );
     });
   },

@@ -1,12 +1,12 @@
 /** 1 h / 24 h / 7 d / 30 d presets, or a custom from–to in this computer's local time. */
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import { useState } from 'react';
 import { useApp } from '../app/context.tsx';
 import { fromLocalInput, toLocalInput } from '../lib/format.ts';
 import type { RangePreset, TimeRange } from '../lib/ranges.ts';
 import { ChoiceGroup } from './ChoiceGroup.tsx';
+import { DateTimeField } from './DateTimeField.tsx';
 
 export type RangeChoice = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; range: TimeRange };
 
@@ -43,23 +43,13 @@ export function RangePicker({ value, onChange }: { value: RangeChoice; onChange:
       />
       {custom && (
         <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-          <TextField
-            size="small"
-            type="datetime-local"
-            label={t('rangeFrom')}
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            slotProps={{ inputLabel: { shrink: true } }}
-          />
-          <TextField
-            size="small"
-            type="datetime-local"
+          <DateTimeField label={t('rangeFrom')} value={from} onChange={setFrom} />
+          <DateTimeField
             label={t('rangeTo')}
             value={to}
-            onChange={(e) => setTo(e.target.value)}
+            onChange={setTo}
             error={invalid}
             helperText={invalid ? t('rangeInvalid') : ' '}
-            slotProps={{ inputLabel: { shrink: true } }}
           />
           <Button
             variant="outlined"

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useApp } from '../app/context.tsx';
 import { useFarms } from '../app/farms-store.tsx';
 import { CommandTable } from '../components/CommandTable.tsx';
+import { DateTimeField } from '../components/DateTimeField.tsx';
 import { DownloadIcon } from '../components/Icons.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
@@ -92,22 +93,8 @@ export function CommandsView() {
           value={person}
           onChange={(e) => setPerson(e.target.value)}
         />
-        <TextField
-          size="small"
-          type="datetime-local"
-          label={t('filterFrom')}
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
-        <TextField
-          size="small"
-          type="datetime-local"
-          label={t('filterTo')}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-        />
+        <DateTimeField label={t('filterFrom')} value={from} onChange={setFrom} />
+        <DateTimeField label={t('filterTo')} value={to} onChange={setTo} />
       </Stack>
       {exportError !== undefined && <ErrorState error={exportError} compact />}
       {exportNote && (

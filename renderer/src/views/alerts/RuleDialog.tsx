@@ -126,6 +126,20 @@ function KindFields({
       ))}
     </TextField>
   );
+  // Value rules share how far back the value must come (no flapping) and how long it must last.
+  const hysteresisAndDuration = row(
+    <>
+      <Num
+        form={form}
+        set={set}
+        bad={bad}
+        field="hysteresis"
+        label={L('hysteresis')}
+        helper={L('hysteresisHint')}
+      />
+      <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
+    </>,
+  );
   switch (form.kind) {
     case 'threshold':
       return (
@@ -137,19 +151,7 @@ function KindFields({
               <Num form={form} set={set} bad={bad} field="below" label={L('below')} />
             </>,
           )}
-          {row(
-            <>
-              <Num
-                form={form}
-                set={set}
-                bad={bad}
-                field="hysteresis"
-                label={L('hysteresis')}
-                helper={L('hysteresisHint')}
-              />
-              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
-            </>,
-          )}
+          {hysteresisAndDuration}
         </>
       );
     case 'setpoint':
@@ -189,19 +191,7 @@ function KindFields({
               </TextField>
             </>,
           )}
-          {row(
-            <>
-              <Num
-                form={form}
-                set={set}
-                bad={bad}
-                field="hysteresis"
-                label={L('hysteresis')}
-                helper={L('hysteresisHint')}
-              />
-              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
-            </>,
-          )}
+          {hysteresisAndDuration}
         </>
       );
     case 'range':
@@ -213,19 +203,7 @@ function KindFields({
               <Num form={form} set={set} bad={bad} field="max" label={L('max')} />
             </>,
           )}
-          {row(
-            <>
-              <Num
-                form={form}
-                set={set}
-                bad={bad}
-                field="hysteresis"
-                label={L('hysteresis')}
-                helper={L('hysteresisHint')}
-              />
-              <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
-            </>,
-          )}
+          {hysteresisAndDuration}
         </>
       );
     case 'offline':

@@ -16,7 +16,12 @@ export function requestPath(req: IncomingMessage): string {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -111,7 +116,30 @@ export function createJsonServer(
 
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
+    const onError = (err: NodeJS.ErrnoException) => {
+      const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new AgromeshError(
+            'UNAVAILABLE',
+            `${where} is already in use; stop what listens there or choose another port.`,
+            { cause: err },
+          ),
+        );
+      } else if (err.code === 'EADDRNOTAVAIL') {
+        reject(
+          new AgromeshError('UNAVAILABLE', `${host} is not an address of this computer (is Tailscale up?).`, {
+            cause: err,
+          }),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(
+          new AgromeshError('FORBIDDEN', `Not allowed to listen on ${where}; choose a port above 1023.`, {
+            cause: err,
+          }),
+        );
+      } else reject(err);
+    };
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

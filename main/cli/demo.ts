@@ -64,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'agromesh-demo-'));
   const log = createLogger('demo', { level: 'warn' });
-  io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateways…\n`);
+  io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateway${farmCount === 1 ? '' : 's'}…\n`);
   const { DEMO_FARMS } = await import('../../sim/demo-world.ts');
   const world = await startDemoWorld({ dir, farms: DEMO_FARMS.slice(0, farmCount), log });
   const seat = await world.seat(roles);
@@ -111,16 +111,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   io.stdout(`${NO_ELECTRON}\n`);
   await core.ready;
   const { host, port } = parseListen(values.listen);
-  const server = await startBrowserHost({
-    core,
-    rendererDir: join(projectRoot, 'dist', 'renderer'),
-    host,
-    port,
-    log,
-  });
+  let server: Awaited<ReturnType<typeof startBrowserHost>>;
+  try {
+    server = await startBrowserHost({
+      core,
+      rendererDir: join(projectRoot, 'dist', 'renderer'),
+      host,
+      port,
+      log,
+    });
+  } catch (err) {
+    await core.dispose();
+    await world.dispose();
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
   io.stdout(
-    `No Electron window in this mode: the demo runs in your browser.\n` +
-      `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.url}\n` +
+    `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.url}\n` +
       `Farm "${DEMO_FARMS[1]!.name}" runs fast and dries out of its expected range a few minutes in; ` +
       `an alert fires a minute after that. Ctrl-C stops the demo.\n`,
   );

@@ -34,7 +34,12 @@ export function startCheckpointer(db: DatabaseSync, log: Logger, everyMs = 1_000
   const file = db.location();
   if (!file) return { dispose: async () => {} };
   db.exec('PRAGMA wal_autocheckpoint = 0');
-  const worker = new Worker(WORKER, { eval: true, workerData: { file, everyMs } });
+  // The worker opens node:sqlite too; its experimental warning would bypass the main thread's handling.
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { file, everyMs },
+    execArgv: [...process.execArgv, '--disable-warning=ExperimentalWarning'],
+  });
   const exited = once(worker, 'exit');
   let failed = false;
   worker.on('error', (err) => {

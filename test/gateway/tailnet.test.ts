@@ -130,7 +130,11 @@ describe('joining the tailnet', () => {
         discoverRegistry: false,
         log: silentLogger,
       }),
-    ).rejects.toMatchObject({ code: 'EADDRNOTAVAIL', address: '100.101.102.103', port: 8080 });
+    ).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: '100.101.102.103 is not an address of this computer (is Tailscale up?).',
+      cause: { code: 'EADDRNOTAVAIL', address: '100.101.102.103', port: 8080 },
+    });
   });
 });
 

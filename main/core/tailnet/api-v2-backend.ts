@@ -6,10 +6,9 @@
  */
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
-import { type Logger, registerSecret, silentLogger } from '../../../kit/log.ts';
-import type { LocalApiClient } from '../../../kit/tailscale/localapi.ts';
+import { registerSecret, silentLogger } from '../../../kit/log.ts';
 import { DeviceHub, pollingSource } from './device-hub.ts';
-import { ControlHttp, type RetryPolicy, parsePayload } from './http.ts';
+import { ControlHttp, type ControlPlaneOptions, parsePayload } from './http.ts';
 import type {
   AuthKey,
   AuthKeyInfo,
@@ -36,23 +35,13 @@ import { checkPostureKey, checkPostureValue, checkTags } from './validate-input.
 
 export const DEFAULT_API_URL = 'https://api.tailscale.com';
 
-export interface ApiV2ManagerOptions {
+export interface ApiV2ManagerOptions extends ControlPlaneOptions {
   /** Base URL without /api/v2 (a trailing /api/v2 is accepted). */
   apiUrl?: string;
   /** Tailnet (organization) name; `-` = the credentials' default tailnet. */
   tailnet?: string;
   apiKey?: string;
   oauth?: { clientId: string; clientSecret: string; scopes?: string[] };
-  /** Who-is and self() go through the local tailscaled when given. */
-  localApi?: LocalApiClient;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
-  /** Device poll interval for watch(); default 60 s keeps steady state at ≤ 60 API calls/hour. */
-  pollIntervalMs?: number;
-  logger?: Logger;
 }
 
 export function normalizeApiUrl(url: string): string {

@@ -5,10 +5,9 @@
  */
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
-import { type Logger, registerSecret, silentLogger } from '../../../kit/log.ts';
-import type { LocalApiClient } from '../../../kit/tailscale/localapi.ts';
+import { registerSecret, silentLogger } from '../../../kit/log.ts';
 import { DeviceHub, pollingSource } from './device-hub.ts';
-import { ControlHttp, type RetryPolicy } from './http.ts';
+import { ControlHttp, type ControlPlaneOptions } from './http.ts';
 import type {
   AuthKey,
   AuthKeyInfo,
@@ -29,21 +28,13 @@ import {
 import { unsupported } from './unsupported.ts';
 import { checkTags } from './validate-input.ts';
 
-export interface HeadscaleManagerOptions {
+export interface HeadscaleManagerOptions extends ControlPlaneOptions {
   url: string;
   apiKey: string;
   /** User (name) that owns untagged pre-auth keys. */
   user?: string;
   /** MagicDNS base domain (Headscale's dns.base_domain) to build DNS names; empty names otherwise. */
   baseDomain?: string;
-  localApi?: LocalApiClient;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
-  pollIntervalMs?: number;
-  logger?: Logger;
 }
 
 export type HeadscaleManager = TailscaleManager & {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { AgromeshError, type ErrorCode } from '../../../protocol/errors.ts';
 import { type Logger, redact, silentLogger } from '../../../kit/log.ts';
 import { parseLosslessJson } from '../../../kit/tailscale/lossless-json.ts';
+import type { LocalApiClient } from '../../../kit/tailscale/localapi.ts';
 
 const MAX_BODY = 32 * 1024 * 1024;
 
@@ -26,6 +27,20 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 15_000,
   maxRetryAfterMs: 60_000,
 };
+
+/** What both control-plane backends (Tailscale API v2, Headscale) take besides their own credentials. */
+export interface ControlPlaneOptions {
+  /** Who-is and self() go through the local tailscaled when given. */
+  localApi?: LocalApiClient;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  /** Device poll interval for watch(); default 60 s keeps steady state at ≤ 60 API calls/hour. */
+  pollIntervalMs?: number;
+  logger?: Logger;
+}
 
 export interface ControlHttpOptions {
   baseUrl: string;

@@ -8,7 +8,7 @@ import { AgromeshError } from '../../../protocol/errors.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { registerSecret, silentLogger } from '../../../kit/log.ts';
 import { DeviceHub, pollingSource } from './device-hub.ts';
-import { ControlHttp, type ControlPlaneOptions, parsePayload } from './http.ts';
+import { ControlHttp, type ControlPlaneOptions, httpTuning, parsePayload } from './http.ts';
 import type {
   AuthKey,
   AuthKeyInfo,
@@ -83,10 +83,7 @@ export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
       ? 'Check TS_OAUTH_CLIENT_ID / TS_OAUTH_CLIENT_SECRET (the OAuth client may be revoked).'
       : 'Check TS_API_KEY: API access tokens expire after 1–90 days; create a new one in the admin console (Settings → Keys).',
     logger: log,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...httpTuning(options),
   });
 
   const list = async (): Promise<TailnetDevice[]> => {

@@ -7,7 +7,7 @@ import { AgromeshError } from '../../../protocol/errors.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { registerSecret, silentLogger } from '../../../kit/log.ts';
 import { DeviceHub, pollingSource } from './device-hub.ts';
-import { ControlHttp, type ControlPlaneOptions } from './http.ts';
+import { ControlHttp, type ControlPlaneOptions, httpTuning } from './http.ts';
 import type {
   AuthKey,
   AuthKeyInfo,
@@ -54,10 +54,7 @@ export function createHeadscaleManager(options: HeadscaleManagerOptions): Headsc
     authHint:
       'Check the Headscale API key (--headscale-api-key or HEADSCALE_API_KEY; create one with "headscale apikeys create").',
     logger: log,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...httpTuning(options),
   });
   const list = async (): Promise<TailnetDevice[]> => {
     const body = await http.json(HeadscaleNodeList, 'GET', '/api/v1/node', {

@@ -42,6 +42,18 @@ export interface ControlPlaneOptions {
   logger?: Logger;
 }
 
+/** The retry and timing settings of ControlPlaneOptions, as ControlHttp takes them. */
+export function httpTuning(
+  o: ControlPlaneOptions,
+): Pick<ControlHttpOptions, 'sleep' | 'random' | 'retry' | 'timeoutMs'> {
+  return {
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+    ...(o.random ? { random: o.random } : {}),
+    ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+  };
+}
+
 export interface ControlHttpOptions {
   baseUrl: string;
   /** "the Tailscale API", "Headscale" — used in messages. */

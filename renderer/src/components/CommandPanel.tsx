@@ -12,6 +12,7 @@ import { CommandProgress } from './CommandProgress.tsx';
 import { ConfirmCommandDialog, type PendingCommand } from './ConfirmCommandDialog.tsx';
 import { RoleNotice } from './RoleNotice.tsx';
 import { ErrorState } from './StateViews.tsx';
+import { useAction } from '../hooks/useAction.ts';
 
 export function CommandPanel({
   farmId,
@@ -24,8 +25,7 @@ export function CommandPanel({
 }) {
   const { api, me, t } = useApp();
   const [pending, setPending] = useState<PendingCommand | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [sent, setSent] = useState<LedgerCommand | undefined>(undefined);
 
   if (!me?.canCommand) {
@@ -44,23 +44,17 @@ export function CommandPanel({
 
   const confirm = async () => {
     if (!pending) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const cmd = await api.sendCommand({
-        farmId,
-        action: pending.action,
-        target: pending.actuatorId,
-        params: pending.params,
-      });
-      setSent(cmd);
-      setPending(undefined);
-    } catch (err) {
-      setError(err);
-      setPending(undefined);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => {
+      setSent(
+        await api.sendCommand({
+          farmId,
+          action: pending.action,
+          target: pending.actuatorId,
+          params: pending.params,
+        }),
+      );
+    });
+    setPending(undefined);
   };
 
   return (

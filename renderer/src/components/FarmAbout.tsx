@@ -18,6 +18,7 @@ import { metadataDraftOf, metadataPatch } from '../lib/farm-metadata.ts';
 import { formatNumber } from '../lib/format.ts';
 import { RoleNotice } from './RoleNotice.tsx';
 import { ErrorState } from './StateViews.tsx';
+import { useAction } from '../hooks/useAction.ts';
 
 /** The saved details reach every window through farmsChanged; the dialog just closes. */
 export function FarmAbout({ farm }: { farm: FarmSummary }) {
@@ -75,8 +76,7 @@ function FarmMetadataDialog({
 }) {
   const { api, t } = useApp();
   const [draft, setDraft] = useState(() => metadataDraftOf(farm));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const { patch, errors } = metadataPatch(draft, farm);
   const helper = (field: keyof typeof errors, fallback = ' ') => {
     const e = errors[field];
@@ -85,15 +85,7 @@ function FarmMetadataDialog({
   const save = async () => {
     if (!patch) return;
     if (Object.keys(patch).length === 0) return onClose();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSaved(await api.updateFarmMetadata({ farmId: farm.farmId, ...patch }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => onSaved(await api.updateFarmMetadata({ farmId: farm.farmId, ...patch })));
   };
   return (
     <Dialog

@@ -12,6 +12,7 @@ import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ErrorState } from './StateViews.tsx';
+import { useAction } from '../hooks/useAction.ts';
 
 const NAME_RE = /^[a-z0-9-]{1,63}$/i;
 
@@ -19,24 +20,14 @@ export function OnboardFarm() {
   const { api, t, lang } = useApp();
   const [name, setName] = useState('');
   const [hours, setHours] = useState('24');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<OperationOutput<'createFarmAuthKey'> | undefined>(undefined);
   const hoursN = Number(hours);
   const nameOk = NAME_RE.test(name);
   const hoursOk = Number.isInteger(hoursN) && hoursN >= 1 && hoursN <= 24 * 90;
 
-  const create = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setCreated(await api.createFarmAuthKey({ farmName: name, expiryHours: hoursN }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = () =>
+    run(async () => setCreated(await api.createFarmAuthKey({ farmName: name, expiryHours: hoursN })));
 
   return (
     <Paper variant="outlined" component="section" aria-labelledby="onboard-title" sx={{ p: 2, mb: 2 }}>

@@ -12,6 +12,7 @@ import { useAsync } from '../hooks/useAsync.ts';
 import type { MessageKey } from '../lib/i18n.ts';
 import { SettingsSection } from './SettingsSection.tsx';
 import { ErrorState, Loading } from './StateViews.tsx';
+import { useAction } from '../hooks/useAction.ts';
 
 type SecretName = SecretsStatus['stored'][number];
 const SECRETS: { name: SecretName; label: MessageKey }[] = [
@@ -57,20 +58,12 @@ function SecretRow(props: {
 }) {
   const { api, t } = useApp();
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const run = async (action: () => Promise<SecretsStatus>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run: act } = useAction();
+  const run = (action: () => Promise<SecretsStatus>) =>
+    act(async () => {
       props.onStatus(await action());
       setValue('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Stack spacing={1}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>

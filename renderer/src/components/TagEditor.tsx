@@ -10,6 +10,7 @@ import type { TailnetDevice } from '../../../protocol/device.ts';
 import { useApp } from '../app/context.tsx';
 import { parseTags } from '../lib/devices.ts';
 import { ErrorState } from './StateViews.tsx';
+import { useAction } from '../hooks/useAction.ts';
 
 export function TagEditor({
   device,
@@ -22,20 +23,9 @@ export function TagEditor({
 }) {
   const { api, t } = useApp();
   const [text, setText] = useState(device.tags.join(', '));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const { tags, invalid } = parseTags(text);
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      onSaved(await api.setDeviceTags({ deviceId: device.id, tags }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = () => run(async () => onSaved(await api.setDeviceTags({ deviceId: device.id, tags })));
   return (
     <Dialog
       open

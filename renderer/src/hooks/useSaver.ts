@@ -2,27 +2,18 @@
 import { useCallback, useState } from 'react';
 import type { Settings } from '../../../preload/contract.ts';
 import { useApp } from '../app/context.tsx';
+import { useAction } from './useAction.ts';
 
 export function useSaver() {
   const { updateSettings } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const save = useCallback(
     async (patch: Partial<Settings>) => {
-      setBusy(true);
-      setError(undefined);
       setSaved(false);
-      try {
-        await updateSettings(patch);
-        setSaved(true);
-      } catch (err) {
-        setError(err);
-      } finally {
-        setBusy(false);
-      }
+      setSaved(await run(async () => void (await updateSettings(patch))));
     },
-    [updateSettings],
+    [updateSettings, run],
   );
   return { save, busy, error, saved };
 }

@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/netbed/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/netbed/**', 'test/realnet/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -36,6 +36,18 @@ export default defineConfig({
           include: ['test/netbed/**/*.test.ts'],
           environment: 'node',
           testTimeout: 600_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+          execArgv,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'realnet',
+          include: ['test/realnet/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: 'forks',
           execArgv,

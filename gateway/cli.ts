@@ -49,6 +49,7 @@ Network and access:
   --auth-key KEY            join the tailnet with this key if not up (or env TS_AUTHKEY; "file:PATH" works)
   --hostname NAME           tailnet hostname when joining (default: the farm id)
   --tailscale-bin PATH      tailscale CLI (default "tailscale")
+  --login-server URL        control server when joining (Headscale); default Tailscale's
   --discovery-url URL       discovery registry (default: a tailnet peer tagged tag:registry, port 8090)
   --heartbeat-interval SEC  (default 30)
   --operator-tags TAGS      comma-separated tags whose nodes may send commands (e.g. tag:ops)
@@ -70,6 +71,7 @@ const spec = {
   'auth-key': { type: 'string' },
   hostname: { type: 'string' },
   'tailscale-bin': { type: 'string' },
+  'login-server': { type: 'string' },
   'farm-name': { type: 'string' },
   'farm-id': { type: 'string' },
   location: { type: 'string' },
@@ -188,6 +190,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
           authKey,
           ...(v.hostname !== undefined ? { hostname: v.hostname } : {}),
           ...(v['tailscale-bin'] !== undefined ? { tailscaleBin: v['tailscale-bin'] } : {}),
+          ...(v['login-server'] !== undefined ? { loginServer: v['login-server'] } : {}),
         }
       : null,
     ...(v['discovery-url'] !== undefined ? { discoveryUrl: checkUrl(v['discovery-url']) } : {}),

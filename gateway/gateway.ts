@@ -88,7 +88,7 @@ export interface GatewayOptions {
   /** How long a who-is answer is reused (default 5 s). */
   identityCacheMs?: number;
   /** Join the tailnet at start when not already up. */
-  tailnet?: { authKey: string; hostname?: string; tailscaleBin?: string } | null;
+  tailnet?: { authKey: string; hostname?: string; tailscaleBin?: string; loginServer?: string } | null;
   discoveryUrl?: string | null;
   /** Look for a `tag:registry` peer when no discovery URL is given (default true when a LocalAPI is used). */
   discoverRegistry?: boolean;
@@ -205,6 +205,7 @@ async function start(
       authKey: options.tailnet.authKey,
       hostname: hostName,
       tailscaleBin: options.tailnet.tailscaleBin ?? 'tailscale',
+      loginServer: options.tailnet.loginServer,
       socketPath: options.localApiSocket,
       backendState: async () => (await api.status({ peers: false })).BackendState,
       log: log.child('tailnet'),

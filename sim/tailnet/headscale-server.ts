@@ -73,6 +73,7 @@ export async function startSimHeadscale(
     };
   };
 
+  const startedAt = new Date().toISOString();
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { path, query } = splitUrl(req);
     const method = req.method ?? 'GET';
@@ -115,6 +116,17 @@ export async function startSimHeadscale(
       }
       tailnet.setTags(d.stableId, tags as string[]);
       return reply(res, 200, { node: nodeJson(d.headscaleId) });
+    }
+    if (path === '/api/v1/apikey' && method === 'GET') {
+      // Prefixes only, as Headscale lists them; the sim's keys never expire or get used.
+      const apiKeys = options.apiKeys.map((k, i) => ({
+        id: String(i + 1),
+        prefix: `${k.slice(0, 18)}***`,
+        expiration: null,
+        createdAt: startedAt,
+        lastSeen: null,
+      }));
+      return reply(res, 200, { apiKeys });
     }
     if (path === '/api/v1/user' && method === 'GET') {
       const name = query.get('name');

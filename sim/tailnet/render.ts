@@ -121,7 +121,8 @@ export function tailcfgNodeJson(t: SimTailnet, d: SimDevice): Record<string, unk
     Addresses: prefixesOf(d),
     AllowedIPs: prefixesOf(d),
   });
-  if (d.connection.kind === 'direct') out.Endpoints = [d.connection.endpoint];
+  // Real tailscaled always sends Endpoints (empty when none is known).
+  out.Endpoints = d.connection.kind === 'direct' ? [d.connection.endpoint] : [];
   Object.assign(out, {
     HomeDERP: 4,
     Hostinfo: {
@@ -129,14 +130,25 @@ export function tailcfgNodeJson(t: SimTailnet, d: SimDevice): Record<string, unk
       OS: d.os,
       OSVersion: d.os === 'linux' ? '6.1.0' : '',
       Hostname: d.hostname,
+      Userspace: false,
+      UserspaceRouter: false,
+      AppConnector: false,
+      StateEncrypted: false,
     },
   });
   if (d.created !== '') out.Created = d.created;
   out.Cap = 145;
   if (d.tags.length > 0) out.Tags = [...d.tags];
-  if (!d.online && d.lastSeen) out.LastSeen = d.lastSeen;
+  // Real control servers send LastSeen for online peers too (the last time control heard from them).
+  const lastSeen = d.lastSeen ?? (d.created !== '' ? d.created : undefined);
+  if (lastSeen) out.LastSeen = lastSeen;
   out.Online = d.online;
   out.MachineAuthorized = d.authorized;
+  out.Expired =
+    !d.keyExpiryDisabled &&
+    d.keyExpiry !== null &&
+    d.keyExpiry !== '' &&
+    Date.parse(d.keyExpiry) < Date.now();
   out.ComputedName = d.name;
   out.ComputedNameWithHost = d.name;
   return out;

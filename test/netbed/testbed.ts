@@ -96,6 +96,8 @@ export interface Testbed {
   /** Undo every fault on the host. */
   heal(host: string): Promise<void>;
   relayStats(): Promise<RelayStats>;
+  /** Packets the host sent towards anything outside the testbed (needs `trapOutside`). */
+  outsidePackets(host: string): Promise<number>;
   /** Remove everything this run created. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -280,6 +282,7 @@ export function destroyPrefix(prefix: string): void {
   const uapi = '/var/run/wireguard';
   if (existsSync(uapi))
     for (const f of readdirSync(uapi)) if (f.startsWith(prefix)) rmSync(join(uapi, f), { force: true });
+  for (const ns of namespaces) rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
   rmSync(join(STATE_DIR, `${prefix}.json`), { force: true });
 }
 
@@ -386,7 +389,21 @@ export interface CreateTestbedOptions {
   prefix?: string;
   /** Keep running after this process exits (the `netbed.sh up` case): no exit hook, detached relay. */
   persistent?: boolean;
+  /**
+   * `wireguard` (default): the testbed's own userspace WireGuard mesh carries the tunnel addresses.
+   * `none`: underlay only — real tailscaled brings its own tunnel (test/realnet).
+   */
+  overlay?: 'wireguard' | 'none';
+  /**
+   * Give every host a default route (IPv4 and IPv6) into a dummy `trap0` device and a resolver address
+   * behind it, so anything that tries to leave the testbed is counted (`outsidePackets`) instead of
+   * failing unseen with "network unreachable".
+   */
+  trapOutside?: boolean;
 }
+
+/** Where trapped hosts send DNS: a TEST-NET-1 address routed into trap0. */
+export const TRAP_RESOLVER = '192.0.2.53';
 
 export async function createTestbed(options: CreateTestbedOptions): Promise<Testbed> {
   const unavailable = testbedUnavailableReason();
@@ -426,6 +443,7 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
   if (!options.persistent) process.once('exit', exitHook);
 
   const brNs = `${prefix}-br`;
+  const outNs = `${prefix}-out`;
   const hosts: TestbedHost[] = [];
   const keys = new Map<string, string>();
   const children = new Set<ChildProcess>();
@@ -459,6 +477,7 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
     await must(['ip', '-n', brNs, 'link', 'add', 'br0', 'type', 'bridge']);
     await must(['ip', '-n', brNs, 'addr', 'add', `${RELAY_IP}/24`, 'dev', 'br0']);
     await must(['ip', '-n', brNs, 'link', 'set', 'br0', 'up']);
+    if (options.trapOutside) await must(['ip', 'netns', 'add', outNs]);
 
     options.hosts.forEach((spec, i) => {
       const index = i + 1;
@@ -500,6 +519,39 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
       await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
       await must(['ip', '-n', h.ns, 'addr', 'add', `${h.underlay}/24`, 'dev', veth]);
       await must(['ip', '-n', h.ns, 'link', 'set', veth, 'up']);
+      if (options.trapOutside) {
+        // A veth whose far end sits in a sink namespace: the kernel must send at least an ARP/ND packet
+        // for any destination it routes there, and the host-side counter sees it.
+        const trap = `${prefix}t${h.index}`;
+        await must([
+          'ip',
+          'link',
+          'add',
+          trap,
+          'netns',
+          h.ns,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          `${prefix}o${h.index}`,
+          'netns',
+          outNs,
+        ]);
+        await must(['ip', '-n', h.ns, 'link', 'set', trap, 'name', 'trap0', 'addrgenmode', 'none']);
+        await must(['ip', '-n', outNs, 'link', 'set', `${prefix}o${h.index}`, 'addrgenmode', 'none', 'up']);
+        await must(['ip', '-n', h.ns, 'link', 'set', 'trap0', 'up']);
+        await must(['ip', '-n', h.ns, 'route', 'add', 'default', 'dev', 'trap0']);
+        await must(['ip', '-n', h.ns, '-6', 'route', 'add', 'default', 'dev', 'trap0']);
+        // Tailnet ranges are the testbed's own: a tunnel peer the node does not know fails at once
+        // (tailscaled's own table, looked up first, holds the known ones) instead of reaching the trap.
+        await must(['ip', '-n', h.ns, 'route', 'add', 'unreachable', '100.64.0.0/10']);
+        await must(['ip', '-n', h.ns, '-6', 'route', 'add', 'unreachable', 'fd7a:115c:a1e0::/48']);
+        // `ip netns exec` bind-mounts /etc/netns/<ns>/resolv.conf over the host's.
+        mkdirSync(`/etc/netns/${h.ns}`, { recursive: true });
+        writeFileSync(`/etc/netns/${h.ns}/resolv.conf`, `nameserver ${TRAP_RESOLVER}\n`);
+      }
+      if (options.overlay === 'none') return;
       // Userspace WireGuard: wireguard-go daemonizes once the TUN device exists.
       await must(['ip', 'netns', 'exec', h.ns, 'wireguard-go', h.wgIf], { env: WG_ENV });
       const conf = [
@@ -638,6 +690,11 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
       await must(['ip', '-n', brNs, 'link', 'set', `${prefix}b${hostByName(host).index}`, 'up']);
     },
     relayStats: () => relayRequest<RelayStats>({ op: 'stats' }),
+    outsidePackets: async (host) => {
+      const out = await must(['ip', '-n', hostByName(host).ns, '-s', '-j', 'link', 'show', 'trap0']);
+      const [link] = JSON.parse(out) as { stats64?: { tx?: { packets?: number } } }[];
+      return link?.stats64?.tx?.packets ?? 0;
+    },
     dispose,
   };
 }

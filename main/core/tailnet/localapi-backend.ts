@@ -177,7 +177,11 @@ export function createLocalApiManager(options: LocalApiManagerOptions): Tailscal
   const list = async (): Promise<TailnetDevice[]> => {
     const { devices, duplicates } = dedupeById(devicesFromStatus(await client.status()));
     if (duplicates.length > 0) log.warn('tailscaled listed devices twice', { duplicates });
-    return devices;
+    // With Headscale, a peer that went offline has no LastSeen in /status (the patch carried none);
+    // the watch saw when it happened.
+    return devices.map((d) =>
+      d.online || d.lastSeen !== null ? d : { ...d, lastSeen: hub.get(d.id)?.lastSeen ?? null },
+    );
   };
 
   return {

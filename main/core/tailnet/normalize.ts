@@ -111,14 +111,23 @@ export function fromTailcfgNode(
   };
 }
 
-export function applyPeerChange(device: TailnetDevice, change: PeerChange): TailnetDevice {
+/**
+ * A PeerChangedPatch applied to a device. Real Headscale (0.29) sends an offline transition as
+ * `{NodeID, Online: false}` with no LastSeen, so the moment the daemon told us stands in for it.
+ */
+export function applyPeerChange(
+  device: TailnetDevice,
+  change: PeerChange,
+  now: () => number = Date.now,
+): TailnetDevice {
   const next = { ...device };
   if (typeof change.Online === 'boolean') {
     next.online = change.Online;
     if (change.Online) next.lastSeen = null;
+    else if (device.online) next.lastSeen = new Date(now()).toISOString();
   }
   if (change.LastSeen !== undefined && change.LastSeen !== null && !next.online)
-    next.lastSeen = timeOrNull(change.LastSeen);
+    next.lastSeen = timeOrNull(change.LastSeen) ?? next.lastSeen;
   if (change.KeyExpiry !== undefined && change.KeyExpiry !== null) {
     next.keyExpiry = timeOrNull(change.KeyExpiry);
     next.keyExpiryDisabled = next.keyExpiry === null;

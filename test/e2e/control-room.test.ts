@@ -3,7 +3,8 @@
  * twelve farm gateways running as child processes (sim/demo-world.ts). Each person has their own app
  * core on their own tailnet node (seat) and their own browser page: an operator, an agronomist and support
  * staff (who, like an admin with an API key, may edit tags and create auth keys).
- * These runs also make the README's screenshots (docs/screenshots/). Build first: `npx vite build`.
+ * Screenshots go to test-results/screenshots/; `npm run screenshots` refreshes the README's own
+ * (docs/screenshots/) from the same run. Build first: `npx vite build`.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -24,7 +25,8 @@ import { simLoopbackFor } from '../../sim/tailnet/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { RENDERER_DIR } from '../support/core-host.ts';
 
-const SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
+const SCREENSHOTS_DIR =
+  process.env.AGROMESH_SCREENSHOTS_DIR ?? join(process.cwd(), 'test-results', 'screenshots');
 /** Thresholds for these people: a farm that stops answering is offline after 10 s (the minimum). */
 const OFFLINE_AFTER_S = 10;
 

@@ -1,7 +1,8 @@
 /**
- * Figures for docs/reliability.md. Each suite file saves its own fragment (test-results/netbed/<name>.json)
- * when it finishes and regenerates the document from every fragment present, so the document always shows
- * the latest run of each section with its time. Nothing here is hand-written: the run writes it.
+ * Figures for docs/reliability.md. Each suite file saves its own fragment (test-results/netbed/<name>.json,
+ * ignored by git) when it finishes; `npm run docs:reliability` turns the fragments present into the
+ * document, so it shows the latest run of each section with its time. A test run never touches the
+ * tracked document itself. Nothing here is hand-written: the run produces it.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -85,7 +86,6 @@ const mark = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
 export function saveFragment(f: Fragment): void {
   mkdirSync(FRAGMENTS, { recursive: true });
   writeFileSync(join(FRAGMENTS, `${f.section}.json`), JSON.stringify(f, null, 2));
-  writeReliabilityDoc();
 }
 
 export function writeReliabilityDoc(): void {

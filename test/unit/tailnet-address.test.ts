@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isTailnetAddress, isLoopbackAddress, isMagicDnsName, ipVersion } from '../../protocol/tailnet-address.ts';
+import {
+  isTailnetAddress,
+  isLoopbackAddress,
+  isMagicDnsName,
+  ipVersion,
+} from '../../protocol/tailnet-address.ts';
 
 describe('tailnet addresses', () => {
   it('accepts the CGNAT range and the tailnet IPv6 prefix only', () => {

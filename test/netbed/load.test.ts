@@ -112,12 +112,9 @@ describe.skipIf(skip !== undefined)(`load${skip ? ` — skipped: ${skip}` : ''}`
 
     // Every reconnection attempt since the cut, in 250 ms windows: without jitter each retry round would
     // put all 50 farms in the same window.
-    const events = await cr.call<{ farmId: string; state: string; detail: string; at: number; attempt: number }[]>(
-      CONTROL_ROOM,
-      'linkEvents',
-      'room',
-      cutAt,
-    );
+    const events = await cr.call<
+      { farmId: string; state: string; detail: string; at: number; attempt: number }[]
+    >(CONTROL_ROOM, 'linkEvents', 'room', cutAt);
     // A dial starting, not a stream completing its handshake: connections held open through the partition
     // all complete the moment it heals, which is the network's doing, not a retry.
     const attempts = events

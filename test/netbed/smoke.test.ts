@@ -28,6 +28,7 @@ function leftovers(prefix: string): string[] {
 
 describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}` : ''}`, () => {
   let tb: Testbed;
+  let farmAgentPid = 0;
   const farm = '100.64.100.2';
   const farm6 = 'fd7a:115c:a1e0::100:2';
 
@@ -38,6 +39,7 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     await f.call(NET, 'startTcpEcho', 'echo6', farm6, 7000);
     await f.call(NET, 'startTcpWhoami', 'who', '::', 7001);
     await f.call(NET, 'startUdpEcho', 'udp', farm, 7002);
+    farmAgentPid = f.pid;
   });
   afterAll(async () => {
     await tb?.dispose();
@@ -102,6 +104,16 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     // The held connection survives the outage: TCP retransmits once the path is back.
     expect(await cr.call<ProbeOutcome>(NET, 'echoOnHeld', 'h1', 15_000)).toMatchObject({ kind: 'echoed' });
     await cr.call(NET, 'dropHeld', 'h1');
+  });
+
+  it('a client that resets mid-echo leaves the echo server (and its agent) serving', async () => {
+    const cr = await tb.agent('cr');
+    for (let i = 0; i < 5; i += 1)
+      expect(await cr.call<string>(NET, 'resetMidEcho', farm, 7000, 1 << 20, 10_000)).toBe('reset sent');
+    expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 5_000)).toMatchObject({
+      kind: 'echoed',
+    });
+    expect((await tb.agent('farm-1')).pid).toBe(farmAgentPid);
   });
 
   it('a partition (link down) cuts the farm off and heals when the link comes back', async () => {
@@ -178,10 +190,11 @@ describe.skipIf(skip !== undefined)(`netbed smoke${skip ? ` — skipped: ${skip}
     expect(removed).toContain(prefix);
     expect(removed).not.toContain(tb.prefix);
     expect(leftovers(prefix)).toEqual([]);
-    // Our own run is untouched.
+    // Our own run is untouched, and the farm's servers have run in the same process all along.
     const cr = await tb.agent('cr');
     expect(await cr.call<ProbeOutcome>(NET, 'tcpRoundTrip', farm, 7000, 10, 5_000)).toMatchObject({
       kind: 'echoed',
     });
+    expect((await tb.agent('farm-1')).pid).toBe(farmAgentPid);
   });
 });

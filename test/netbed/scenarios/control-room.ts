@@ -55,7 +55,13 @@ export async function startRoom(
   farms.on('linkState', (e) => {
     r.state.set(e.farmId, e.state);
     if (r.links.length < 100_000)
-      r.links.push({ farmId: e.farmId, state: e.state, detail: e.detail, at: Date.now(), attempt: e.attempt });
+      r.links.push({
+        farmId: e.farmId,
+        state: e.state,
+        detail: e.detail,
+        at: Date.now(),
+        attempt: e.attempt,
+      });
   });
   rooms.set(key, r);
 }

@@ -8,7 +8,12 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 const servers = new Map<string, { tcp: Server } | { udp: UdpSocket }>();
 
 export async function startTcpEcho(key: string, host: string, port: number): Promise<{ port: number }> {
-  const server = createServer((s) => s.pipe(s));
+  // A peer that resets (a probe that gave up, a held connection dropped with data in flight) must not
+  // take the agent down with an unhandled 'error': that closed the echo port for every later test.
+  const server = createServer((s) => {
+    s.on('error', () => s.destroy());
+    s.pipe(s);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -20,7 +25,10 @@ export async function startTcpEcho(key: string, host: string, port: number): Pro
 
 /** Answers every connection with the caller's address as the server saw it (what who-is will be asked). */
 export async function startTcpWhoami(key: string, host: string, port: number): Promise<void> {
-  const server = createServer((s) => s.end(`${s.remoteAddress ?? ''}\n`));
+  const server = createServer((s) => {
+    s.on('error', () => s.destroy());
+    s.end(`${s.remoteAddress ?? ''}\n`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -219,4 +227,22 @@ export function udpRoundTrip(host: string, port: number, timeoutMs: number): Pro
 /** The agent's resident memory, for leak checks. */
 export function rss(): number {
   return process.memoryUsage().rss;
+}
+
+/** Connect, start an echo of `size` bytes, and reset the connection (RST) at the first byte back. */
+export function resetMidEcho(host: string, port: number, size: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve('timeout');
+    }, timeoutMs);
+    s.on('error', () => {});
+    s.once('connect', () => s.write(Buffer.alloc(size, 0x62)));
+    s.once('data', () => {
+      clearTimeout(timer);
+      s.resetAndDestroy();
+      resolve('reset sent');
+    });
+  });
 }

@@ -59,8 +59,9 @@ export function WorldMap({
   );
   const byId = useMemo(() => new Map(farms.map((f) => [f.farmId, f])), [farms]);
 
-  // Fit the farms once, when both the size and the first farms are known.
-  const fitted = useRef(false);
+  // Keep the farms fitted until the person moves the map: farms arrive a few at a time, and a view fitted
+  // to the first ones left later ones off to the side (and clustered unlike the "0" fit).
+  const userMoved = useRef(false);
   const fit = useCallback(
     () =>
       setView(
@@ -73,12 +74,10 @@ export function WorldMap({
   );
   useEffect(() => {
     if (size.width === 0) return;
-    if (!fitted.current) {
-      fit();
-      if (located.length) fitted.current = true;
-    } else setView((v) => clampView(v, size));
+    if (!userMoved.current) fit();
+    else setView((v) => clampView(v, size));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [size.width, size.height, located.length > 0]);
+  }, [size.width, size.height, located.length]);
 
   const clusters = useMemo(() => clusterPoints(located, view.k), [located, view.k]);
 
@@ -108,6 +107,7 @@ export function WorldMap({
       e.preventDefault();
       const r = el.getBoundingClientRect();
       const factor = Math.exp(-e.deltaY * 0.0015);
+      userMoved.current = true;
       schedule((v) => zoomAt(v, sizeRef.current, factor, { x: e.clientX - r.left, y: e.clientY - r.top }));
     };
     el.addEventListener('wheel', onWheel, { passive: false });
@@ -135,6 +135,7 @@ export function WorldMap({
     const d = drag.current;
     if (!d || (d.dx === 0 && d.dy === 0)) return;
     const { dx, dy } = d;
+    userMoved.current = true;
     d.x += dx;
     d.y += dy;
     d.dx = 0;
@@ -164,6 +165,7 @@ export function WorldMap({
       onActivate: (c) => {
         if (dragged.current) return;
         if (c.ids.length === 1 && c.ids[0]) return onOpenFarmRef.current(c.ids[0]);
+        userMoved.current = true;
         const pts = [
           { x: c.bounds.minX, y: c.bounds.minY },
           { x: c.bounds.maxX, y: c.bounds.maxY },
@@ -202,6 +204,8 @@ export function WorldMap({
     const action = keys[e.key];
     if (!action) return;
     e.preventDefault();
+    // "0" hands the view back to the automatic fit.
+    userMoved.current = e.key !== '0';
     setView(action());
   };
 

@@ -207,6 +207,42 @@ describe.skipIf(skip !== undefined)(`the real tailnet${skip ? ` — skipped: ${s
     expect(policy.bad.ok).toBe(false);
   });
 
+  it('the command line works against the real daemon and the real Headscale', async () => {
+    const cli = async (host: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const argv = [process.execPath, join(ROOT, 'bin/agromesh.js'), 'tailnet', ...args];
+      const r = await rt.tb.exec(host, argv, { env: { ...process.env, ...env }, timeoutMs: 30_000 });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      return r.stdout;
+    };
+    const local = ['--backend', 'localapi', '--local-api-socket'];
+    const devices = JSON.parse(
+      await cli('cr', ['devices', '--tag', FARM_TAG, '--json', ...local, rt.node('cr').socket]),
+    ) as {
+      name: string;
+    }[];
+    expect(devices.map((d) => d.name).sort()).toEqual(['farm-1', 'farm-2']);
+    const who = JSON.parse(
+      await cli('cr', ['whois', rt.node('olga-pc').ipv4, '--json', ...local, rt.node('farm-1').socket]),
+    ) as { nodeName: string; capabilities: Record<string, unknown> };
+    expect(who.nodeName).toBe('olga-pc');
+    expect(who.capabilities['agromesh.dev/cap/control-room']).toEqual([{ role: 'operator', farms: ['*'] }]);
+
+    const hs = ['--backend', 'headscale', '--headscale-url', rt.apiUrlInHsNamespace];
+    const env = { HEADSCALE_API_KEY: rt.apiKey };
+    const hsDevices = JSON.parse(await cli('hs', ['devices', '--json', ...hs], env)) as { name: string }[];
+    expect(hsDevices.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['cr', 'farm-1', 'farm-2', 'olga-pc']),
+    );
+    await cli('hs', ['tag', 'farm-1', FARM_TAG, ...hs], env);
+    const key = JSON.parse(
+      await cli('hs', ['authkey', '--tag', FARM_TAG, '--expiry', '1h', '--json', ...hs], env),
+    ) as {
+      key: string;
+    };
+    expect(key.key).toMatch(/^hskey-auth-/);
+    expect(await cli('hs', ['acl', 'get', ...hs], env)).toContain('agromesh.dev/cap/control-room');
+  });
+
   it('onboarding: a single-use tagged key from Headscale brings a fresh gateway onto the map within 2 s', async () => {
     const hs = await rt.tb.agent('hs');
     const minted = await hs.call<{ key: string }>(

@@ -320,6 +320,46 @@ describe.skipIf(skip !== undefined)(`the real tailnet${skip ? ` — skipped: ${s
     expect(again.stderr + again.stdout).toMatch(/used|expired|invalid/i);
   });
 
+  it('the path shows direct or relayed (DERP) as tailscaled reports it', async () => {
+    const farmIp = rt.node('farm-1').ipv4;
+    const path = async () =>
+      (await crManager.listDevices({ tag: FARM_TAG })).find((d) => d.name === 'farm-1')!.connection;
+    const ping = () => rt.tailscale('cr', ['ping', '--c', '3', '--timeout', '2s', farmIp], 20_000);
+    expect((await ping()).stdout).toMatch(/via 10\.231\.0\.\d+:41641/);
+    expect(await path()).toEqual({
+      kind: 'direct',
+      endpoint: expect.stringMatching(/^10\.231\.0\.\d+:41641$/),
+    });
+    // Cut the direct underlay path both ways; DERP (on Headscale's address) still works.
+    const cut = [
+      ['cr', rt.tb.host('farm-1').underlay],
+      ['farm-1', rt.tb.host('cr').underlay],
+    ] as const;
+    for (const [host, addr] of cut) await rt.tb.exec(host, ['ip', 'route', 'add', 'blackhole', `${addr}/32`]);
+    try {
+      const relayed = await waitFor(
+        async () => {
+          await rt.tailscale(
+            'cr',
+            ['ping', '--c', '1', '--until-direct=false', '--timeout', '2s', farmIp],
+            10_000,
+          );
+          const p = await path();
+          return p.kind === 'relay' ? p : undefined;
+        },
+        60_000,
+        'the path to fall back to DERP',
+        500,
+      );
+      expect(relayed).toEqual({ kind: 'relay', region: 'testbed' });
+      const viaDerp = await rt.tailscale('cr', ['ping', '--c', '1', '--until-direct=false', farmIp], 10_000);
+      expect(viaDerp.stdout).toMatch(/via DERP\(testbed\)/);
+    } finally {
+      for (const [host, addr] of cut)
+        await rt.tb.exec(host, ['ip', 'route', 'del', 'blackhole', `${addr}/32`]);
+    }
+  });
+
   it('a node taken down shows offline in the control room, with the last-seen time', async () => {
     const from_ = changes.length;
     const stoppedAt = Date.now();

@@ -35,9 +35,14 @@ const stripDot = (name: string) => name.replace(/\.$/, '');
 
 // ---- LocalAPI --------------------------------------------------------------------------------------
 
+/**
+ * The path as tailscaled reports it: a current UDP address is direct; otherwise traffic, if any, goes
+ * through the peer's home DERP region. `Relay` is filled for idle peers too (real tailscaled), so only
+ * an active peer without a direct address counts as relayed; an idle one is unknown.
+ */
 function peerConnection(peer: PeerStatus): ConnectionPath {
   if (peer.CurAddr !== '') return { kind: 'direct', endpoint: peer.CurAddr };
-  if (peer.Relay !== '') return { kind: 'relay', region: peer.Relay };
+  if (peer.Relay !== '' && peer.Active) return { kind: 'relay', region: peer.Relay };
   return { kind: 'unknown' };
 }
 

@@ -25,19 +25,21 @@ export const AGROMESH_POLICY_TEMPLATE = `{
       "ip": ["tcp:8090"],
     },
     // Roles: the app capability reaches the gateway through who-is (CapMap). Payload {role, farms?}.
+    // "autogroup:self" / the console's own tag in "dst" let the app read its own role from who-is of
+    // its own address (who-is only shows grants whose dst is the node asked about).
     {
       "src": ["group:agronomists"],
-      "dst": ["tag:farm"],
+      "dst": ["tag:farm", "autogroup:self"],
       "app": { "agromesh.dev/cap/control-room": [{ "role": "agronomist" }] },
     },
     {
       "src": ["group:operators", "tag:controlroom"],
-      "dst": ["tag:farm"],
+      "dst": ["tag:farm", "autogroup:self", "tag:controlroom"],
       "app": { "agromesh.dev/cap/control-room": [{ "role": "operator", "farms": ["*"] }] },
     },
     {
       "src": ["group:support"],
-      "dst": ["tag:farm", "tag:registry"],
+      "dst": ["tag:farm", "tag:registry", "autogroup:self"],
       "app": { "agromesh.dev/cap/control-room": [{ "role": "support" }] },
     },
   ],

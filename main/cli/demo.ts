@@ -27,6 +27,8 @@ Runs the control room against a simulated tailnet with farm gateways, on http://
                   agronomists cannot send commands, only support can edit tags and onboard farms)
   --farms N       how many farm gateways to start (1-12, default 12)
   --keep DIR      keep the demo's data in DIR instead of a temporary folder
+  --real-tailnet  the same control room on a real tailnet: real Headscale and tailscaled in network
+                  namespaces (needs root and Go; see docs/tailnet.md "Tested against")
 `;
 
 /** The demo's farm drifts in minutes, not hours: its range alert waits one minute instead of ten. */
@@ -46,6 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       farms: { type: 'string', default: '12' },
       keep: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      'real-tailnet': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,6 +56,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
+  if (values['real-tailnet']) return realTailnetDemo(io, values['no-build']);
   const role = values.role as Role | undefined;
   if (role !== undefined && !['operator', 'agronomist', 'support'].includes(role)) {
     io.stderr(`--role must be operator, agronomist or support (got "${role}").\n`);
@@ -139,4 +143,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   await world.dispose();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   return 0;
+}
+
+/** The real-tailnet demo is testbed tooling (namespaces, real daemons): its own program, run as a child. */
+async function realTailnetDemo(io: CliIO, noBuild: boolean): Promise<number> {
+  if (process.getuid?.() !== 0) {
+    io.stderr('demo --real-tailnet needs root (network namespaces and TUN devices): run it with sudo.\n');
+    return 2;
+  }
+  const install = spawnSync('bash', [join(projectRoot, 'scripts', 'tailnet', 'install.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (install.status !== 0) return 2;
+  if (!noBuild && !buildRenderer(io)) return 1;
+  const child = spawn(process.execPath, [join(projectRoot, 'scripts', 'tailnet', 'demo.ts')], {
+    stdio: 'inherit',
+    env: io.env,
+  });
+  const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? 1)));
+  void io.stopSignal.then(() => child.kill('SIGINT'));
+  return exited;
 }

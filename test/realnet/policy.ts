@@ -38,16 +38,18 @@ export function seedPolicy(): Record<string, unknown> {
         dst: ['tag:registry'],
         ip: [`tcp:${REGISTRY_PORT}`],
       },
+      // The app capability's dst includes the caller's own node: the control room learns its own roles
+      // from who-is of its own address, which only sees grants whose dst is that node.
       {
         src: ['tag:controlroom'],
-        dst: ['tag:farm', 'tag:registry'],
+        dst: ['tag:farm', 'tag:registry', 'tag:controlroom'],
         app: { [AGROMESH_CAPABILITY]: [{ role: 'operator', farms: ['*'] }] },
       },
       ...people
         .filter((p) => p.grants)
         .map((p) => ({
           src: [`${p.user}@`],
-          dst: ['tag:farm', 'tag:registry'],
+          dst: ['tag:farm', 'tag:registry', 'autogroup:self'],
           app: { [AGROMESH_CAPABILITY]: p.grants },
         })),
     ],

@@ -12,6 +12,7 @@ import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { createTailscaleManager } from '../../main/core/tailnet/factory.ts';
 import type { DeviceChange, TailscaleManager } from '../../main/core/tailnet/manager.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
+import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { type AuthRow, newFragment, saveFragment } from '../netbed/report.ts';
 import type { HttpAnswer } from '../netbed/scenarios/http.ts';
 import { GATEWAY, HTTP, commandBody, waitFor } from '../netbed/support.ts';
@@ -115,6 +116,20 @@ describe.skipIf(skip !== undefined)(`the real tailnet${skip ? ` — skipped: ${s
       expect(cr).toMatchObject({ nodeName: 'cr', tags: ['tag:controlroom'], user: 'tagged-devices' });
     } finally {
       await farm1.dispose();
+    }
+  });
+
+  it("the control room and a person's PC learn their own roles from who-is of their own address", async () => {
+    expect((await crManager.self())?.capabilities[AGROMESH_CAPABILITY]).toEqual([
+      { role: 'operator', farms: ['*'] },
+    ]);
+    const nora = createTailscaleManager({ backend: 'localapi', localApiSocket: rt.node('nora-pc').socket });
+    try {
+      expect((await nora.self())?.capabilities[AGROMESH_CAPABILITY]).toEqual([
+        { role: 'operator', farms: ['farm-1'] },
+      ]);
+    } finally {
+      await nora.dispose();
     }
   });
 

@@ -28,6 +28,7 @@ export interface FarmStart {
   actuatorDelayMs?: number;
   streamBufferSize?: number;
   identityCacheMs?: number;
+  location?: { lat: number; lon: number };
 }
 
 function loggingDriver(dataDir: string, delayMs: number): ActuatorDriver {
@@ -65,6 +66,7 @@ export async function startFarm(
     ...(o.tickMs ? { tickMs: o.tickMs } : {}),
     ...(o.streamBufferSize ? { streamBufferSize: o.streamBufferSize } : {}),
     ...(o.identityCacheMs !== undefined ? { identityCacheMs: o.identityCacheMs } : {}),
+    ...(o.location ? { location: o.location } : {}),
     ...(o.actuatorDelayMs !== undefined
       ? { actuatorDriver: loggingDriver(o.dataDir, o.actuatorDelayMs) }
       : {}),

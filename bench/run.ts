@@ -2,6 +2,8 @@
  * `npm run bench`: runs every benchmark in bench/ (one child process each, so they don't disturb each
  * other's heap and event loop), prints their output, and records it in docs/benchmarks.md with the date
  * and machine. Benchmarks report ratios against baselines measured in the same run; machines are noisy.
+ * Builds what a benchmark needs first (the renderer for renderer-map). A failing benchmark fails the run,
+ * and docs/benchmarks.md is rewritten only from a complete run in which every benchmark succeeded.
  * `npm run bench -- NAME…` runs only benchmarks whose file name contains one of the NAMEs.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +21,14 @@ const files = readdirSync(here)
 
 const sections: string[] = [];
 let failed = 0;
+if (files.some((f) => f.startsWith('renderer-'))) {
+  console.log('\n=== building the renderer (npm run build:renderer) ===');
+  const b = spawnSync('npm', ['run', 'build:renderer'], { stdio: 'inherit', timeout: 5 * 60_000 });
+  if (b.status !== 0) {
+    console.error(`renderer build failed (exit ${String(b.status)})`);
+    failed++;
+  }
+}
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
   const started = Date.now();
@@ -46,11 +56,12 @@ for (const file of files) {
   );
 }
 
-if (filters.length === 0) {
+if (filters.length === 0 && failed === 0) {
   const header =
     `# Benchmarks\n\nLatest \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ` +
     `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.\n` +
     'Each figure is compared with a baseline measured in the same run (ratios hold up on a shared, noisy machine; absolute times do not).\n\n';
   writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), header + sections.join('\n'));
-}
+} else if (filters.length === 0)
+  console.error(`${String(failed)} step(s) failed: docs/benchmarks.md left unchanged`);
 process.exitCode = failed > 0 ? 1 : 0;

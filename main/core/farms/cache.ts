@@ -30,6 +30,8 @@ export interface ReadingCacheOptions {
   maxBlockAgeMs?: number;
   /** Blocks pruned per flush. */
   pruneBatch?: number;
+  /** Stream positions are kept in memory and written for all farms in one transaction this often (and at dispose). */
+  seqSaveMs?: number;
 }
 
 export interface ReadingCache {
@@ -112,6 +114,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const blockSize = options.blockSize ?? 256;
   const maxBlockAgeMs = options.maxBlockAgeMs ?? 5_000;
   const pruneBatch = options.pruneBatch ?? 2_000;
+  const seqSaveMs = options.seqSaveMs ?? 30_000;
   /** Blocks per transaction, one transaction per turn of the event loop. */
   const writeSlice = 128;
 
@@ -144,6 +147,24 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   let timer: NodeJS.Timeout | undefined;
   let writing: NodeJS.Immediate | undefined;
   let disposed = false;
+  /** farmId → stream position not yet written (one transaction for all farms every seqSaveMs). */
+  const pendingSeqs = new Map<string, number | null>();
+  const saveSeqs = () => {
+    if (pendingSeqs.size === 0) return;
+    const batch = [...pendingSeqs];
+    pendingSeqs.clear();
+    try {
+      transaction(db, () => {
+        for (const [farmId, seq] of batch) st.saveSeq.run(farmId, seq);
+      });
+    } catch (err) {
+      // Keep them for the next try unless a newer position arrived meanwhile.
+      for (const [farmId, seq] of batch) if (!pendingSeqs.has(farmId)) pendingSeqs.set(farmId, seq);
+      log.warn('could not save stream positions; retrying later', { err });
+    }
+  };
+  const seqTimer = setInterval(saveSeqs, seqSaveMs);
+  seqTimer.unref();
 
   /** One row per sensor of each pending list, in one transaction. */
   const write = (lists: Pending[]) => {
@@ -319,16 +340,19 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       return parsed.success ? { info: parsed.data, at: row.info_at ?? 0 } : null;
     },
     saveSeq(farmId, seq) {
-      st.saveSeq.run(farmId, seq);
+      if (!disposed) pendingSeqs.set(farmId, seq);
     },
     loadSeq(farmId) {
+      if (pendingSeqs.has(farmId)) return pendingSeqs.get(farmId) ?? null;
       const row = st.loadState.get(farmId) as { last_seq: number | null } | undefined;
       return row?.last_seq ?? null;
     },
     dispose() {
       if (disposed) return;
       if (timer) clearTimeout(timer);
+      clearInterval(seqTimer);
       flush();
+      saveSeqs();
       timer = undefined;
       disposed = true;
     },

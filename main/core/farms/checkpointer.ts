@@ -30,6 +30,15 @@ export interface Checkpointer {
   dispose(): Promise<void>;
 }
 
+/** Per-process flags (V8 heap/GC options) that `new Worker` rejects with ERR_WORKER_INVALID_EXEC_ARGV. */
+const PROCESS_ONLY_FLAGS =
+  /^--(expose[-_]gc|max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|stack[-_]size)(=|$)/;
+
+/** The parent's execArgv minus flags a worker thread may not be given (e.g. `--expose-gc` from bench/run.ts). */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  return execArgv.filter((a) => !PROCESS_ONLY_FLAGS.test(a));
+}
+
 export function startCheckpointer(db: DatabaseSync, log: Logger, everyMs = 1_000): Checkpointer {
   const file = db.location();
   if (!file) return { dispose: async () => {} };
@@ -38,7 +47,7 @@ export function startCheckpointer(db: DatabaseSync, log: Logger, everyMs = 1_000
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: { file, everyMs },
-    execArgv: [...process.execArgv, '--disable-warning=ExperimentalWarning'],
+    execArgv: [...workerExecArgv(process.execArgv), '--disable-warning=ExperimentalWarning'],
   });
   const exited = once(worker, 'exit');
   let failed = false;

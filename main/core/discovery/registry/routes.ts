@@ -14,6 +14,7 @@ import type { RolePolicy } from '../../../../protocol/identity.ts';
 import { parseInput, readJsonBody, sendJson } from '../../../../kit/http/json.ts';
 import type { Logger } from '../../../../kit/log.ts';
 import { canonicalTailnetAddress } from './address.ts';
+import { listBodyCache, sendListBody } from './list-body.ts';
 import { assertMayEdit, identify, isFarmNode, writerOf, type IdentityResolver } from './auth.ts';
 import type { RegistryStore } from './store.ts';
 
@@ -33,16 +34,6 @@ export interface RouteContext {
   version: string;
   now: () => number;
   logger: Logger;
-}
-
-function sendRaw(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
 }
 
 function methodNotAllowed(method: string, allowed: string): AgromeshError {
@@ -105,7 +96,7 @@ export function createRegistryHandler(ctx: RouteContext) {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const filter = parseInput(FarmListQuery, queryObject(search), 'query');
       await identify(req, ctx.resolveIdentity, ctx.insecureNoAuth);
-      return sendRaw(res, 200, ctx.store.list(filter).json);
+      return sendListBody(req, res, listBodyCache(ctx.store, ctx.now).get(filter));
     }
 
     if (path.startsWith('/api/farms/') && path.indexOf('/', '/api/farms/'.length) === -1) {

@@ -1,0 +1,101 @@
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRegistry } from '../../main/core/discovery/registry/server.ts';
+import { ListBodyCache } from '../../main/core/discovery/registry/list-body.ts';
+import type { RegistryStore } from '../../main/core/discovery/registry/store.ts';
+import { call, fakeWhois, farmIdentity, heartbeatBody, loopbackOf, tempDir } from './helpers.ts';
+
+const farmA = farmIdentity(2);
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups.length = 0;
+});
+
+async function registryWithFarm() {
+  const dir = tempDir();
+  cleanups.push(dir.dispose);
+  const handle = await startRegistry({
+    listen: '127.0.0.1:0',
+    dbFile: join(dir.path, 'registry.db'),
+    resolveIdentity: fakeWhois([farmA]).resolve,
+    offlineAfterMs: 60_000,
+  });
+  cleanups.push(() => handle.dispose());
+  const hb = await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
+  expect(hb.status).toBe(200);
+  return handle;
+}
+
+function rawGet(base: string, headers: Record<string, string>) {
+  const url = new URL(base);
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/farms',
+          localAddress: loopbackOf(farmA),
+          agent: false,
+          headers,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+
+describe('registry farm list: bytes on the wire', () => {
+  it('answers 304 with no body when If-None-Match holds the current ETag', async () => {
+    const h = await registryWithFarm();
+    const first = await rawGet(h.url, {});
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await rawGet(h.url, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    const stale = await rawGet(h.url, { 'if-none-match': '"not-this-one"' });
+    expect(stale.status).toBe(200);
+  });
+
+  it('gzips when Accept-Encoding asks, and the body decodes to the same JSON', async () => {
+    const h = await registryWithFarm();
+    const plain = await rawGet(h.url, {});
+    const gz = await rawGet(h.url, { 'accept-encoding': 'gzip, br' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(gunzipSync(gz.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
+    expect((JSON.parse(plain.body.toString('utf8')) as { farms: unknown[] }).farms).toHaveLength(1);
+  });
+});
+
+describe('registry farm list: cache', () => {
+  it('rebuilds at most once a second while every heartbeat changes the store', () => {
+    let t = 0;
+    let version = 0;
+    // Each call stands for a store changed by a heartbeat since the last list.
+    const store = { list: () => ({ records: [], json: JSON.stringify({ farms: [], v: ++version }) }) };
+    const cache = new ListBodyCache(store as unknown as RegistryStore, () => t);
+    for (let i = 0; i < 100; i++) {
+      cache.get();
+      t += 25; // 100 GETs over 2.5 s, a heartbeat between each
+    }
+    expect(cache.rebuilds).toBe(3);
+    const a = cache.get();
+    expect(cache.get()).toBe(a); // same Buffer, not re-encoded
+    expect(a.gzipped()).toBe(a.gzipped()); // compressed once per body
+  });
+});

@@ -45,6 +45,8 @@ Hardware:
   --actuator-timeout SEC    (default 60)
 Network and access:
   --listen ADDR:PORT        listen address (default: this node's tailnet IPv4, port 8080)
+  --host-name NAME          a further name clients may use in Host (repeatable); the node's tailnet
+                            addresses and MagicDNS name are always accepted, any other is refused
   --local-api-socket PATH   tailscaled LocalAPI socket
   --auth-key KEY            join the tailnet with this key if not up (or env TS_AUTHKEY; "file:PATH" works)
   --hostname NAME           tailnet hostname when joining (default: the farm id)
@@ -65,6 +67,7 @@ const spec = {
   'sim-drive-out-of-range': { type: 'boolean' },
   'sim-drift-after': { type: 'string' },
   listen: { type: 'string' },
+  'host-name': { type: 'string', multiple: true },
   'data-dir': { type: 'string' },
   'discovery-url': { type: 'string' },
   'heartbeat-interval': { type: 'string' },
@@ -163,6 +166,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
     ...(v.location !== undefined ? { location: parseLocation(v.location) } : {}),
     ...(v['time-zone'] !== undefined ? { timeZone: v['time-zone'] } : {}),
     ...(v.listen !== undefined ? { listen: parseListen(v.listen) } : {}),
+    ...(v['host-name'] !== undefined ? { hostNames: v['host-name'] } : {}),
     simulate: v.simulate
       ? {
           seed: num(v.seed, 'seed', 0, 2 ** 31 - 1, true) ?? 1,

@@ -23,6 +23,7 @@ import {
 } from '../protocol/tailnet-address.ts';
 import { DisposableStack } from '../kit/disposable.ts';
 import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
+import { type HostGuard, LOOPBACK_NAMES, refusal } from '../kit/http/host-guard.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
 import { type LocalApiClient, createLocalApiClient, shortName } from '../kit/tailscale/localapi.ts';
 import { type IdentityResolver, createAuthorizer, insecureLoopbackResolver } from './auth.ts';
@@ -85,6 +86,11 @@ export interface GatewayOptions {
   localApi?: LocalApiClient;
   insecureNoAuth?: boolean;
   operatorTags?: string[];
+  /**
+   * Further names this gateway answers to besides its listen address and its tailnet addresses and
+   * MagicDNS name (e.g. the tailnet address of a simulated node listening on its loopback alias).
+   */
+  hostNames?: string[];
   /** How long a who-is answer is reused (default 5 s). */
   identityCacheMs?: number;
   /** Join the tailnet at start when not already up. */
@@ -215,6 +221,7 @@ async function start(
   // Our own tailnet addresses and node name (grants may name the farm by its machine name).
   let selfAddresses: string[] = [];
   let selfName: string | undefined;
+  let selfDnsName: string | undefined;
   if (localApi) {
     try {
       const status = await localApi.status({ peers: false });
@@ -222,6 +229,7 @@ async function start(
       selfName = status.Self
         ? shortName(status.Self.DNSName) || status.Self.HostName || undefined
         : undefined;
+      selfDnsName = status.Self?.DNSName.replace(/\.$/, '') || undefined;
     } catch (err) {
       if (explicitHost === undefined) throw err;
       log.warn('cannot read the tailnet status; continuing on the given listen address', { err });
@@ -422,25 +430,42 @@ async function start(
     };
   };
 
-  // Farm API v1 + stream on one port.
-  const server: Server = createJsonServer(
-    { maxHeaderSize: 16 * 1024 },
-    createApiHandler({
-      info,
-      health,
-      auth,
-      clock,
-      readings,
-      commands,
-      commandStore,
-      retention,
-      log: log.child('http'),
-    }),
-  );
+  // Farm API v1 + stream on one port, answering only to this node's own names (DNS rebinding) and
+  // never to a web page (the control room's core sends no Origin).
+  const listenHost = host;
+  const hostGuard: HostGuard = {
+    names: () => [
+      listenHost,
+      ...selfAddresses,
+      ...(selfName ? [selfName] : []),
+      ...(selfDnsName ? [selfDnsName] : []),
+      ...(isLoopbackAddress(listenHost) ? LOOPBACK_NAMES : []),
+      ...(options.hostNames ?? []),
+    ],
+  };
+  const apiHandler = createApiHandler({
+    info,
+    health,
+    auth,
+    clock,
+    readings,
+    commands,
+    commandStore,
+    retention,
+    log: log.child('http'),
+  });
+  const server: Server = createJsonServer({ maxHeaderSize: 16 * 1024 }, async (req, res) => {
+    const refused = refusal(req, hostGuard);
+    if (refused) throw refused;
+    await apiHandler(req, res);
+  });
   const stream = attachStreamServer({
     server,
     hub,
-    authorize: (req) => auth.identify(req),
+    authorize: (req) => {
+      const refused = refusal(req, hostGuard);
+      return refused ? Promise.reject(refused) : auth.identify(req);
+    },
     log: log.child('stream'),
     ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
   });
@@ -462,7 +487,6 @@ async function start(
 
   // Heartbeat to the registry: a configured URL, or a tailnet peer tagged tag:registry.
   const discoverRegistry = options.discoverRegistry ?? localApi !== undefined;
-  const listenHost = host;
   if (options.discoveryUrl || (discoverRegistry && localApi)) {
     const api = localApi;
     const body = (): Heartbeat => ({

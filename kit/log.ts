@@ -54,7 +54,8 @@ export function createLogger(
   scope: string,
   options: { level?: LogLevel; write?: (line: string) => void } = {},
 ): Logger {
-  const min = ORDER[options.level ?? (process.env.AGROMESH_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
+  const min =
+    ORDER[options.level ?? (process.env.AGROMESH_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[level] < min) return;

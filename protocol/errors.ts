@@ -18,6 +18,9 @@ export const ErrorCodes = {
   // identity
   UNAUTHENTICATED: { status: 401, text: 'The caller could not be identified on the tailnet.' },
   FORBIDDEN: { status: 403, text: 'Your tailnet role does not allow this.' },
+  // DNS rebinding and cross-site requests (kit/http/host-guard.ts)
+  HOST_NOT_ALLOWED: { status: 421, text: 'This server does not answer to that host name.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, text: 'Requests from web pages are refused here.' },
   // destinations
   DESTINATION_NOT_ALLOWED: { status: 400, text: 'Only tailnet destinations may be dialled.' },
   // control planes

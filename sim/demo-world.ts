@@ -18,6 +18,7 @@ import {
   type SimLocalApi,
   type SimTailnetHandle,
   simLoopbackFor,
+  simTailnetFor,
   startSimLocalApi,
   startSimTailnet,
 } from './tailnet/index.ts';
@@ -167,6 +168,9 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       String(DEMO_FARMS.findIndex((f) => f.id === farm.id) + 11),
       '--listen',
       `${host}:${FARM_HTTP_PORT}`,
+      // Dialled at its tailnet address through the alias: the gateway must answer to that name.
+      '--host-name',
+      simTailnetFor(host) ?? host,
       '--data-dir',
       join(options.dir, 'gateways', farm.id),
       '--local-api-socket',

@@ -87,6 +87,7 @@ beforeAll(async () => {
       farmId: name,
       farmName: `Farm ${name.slice(5).toUpperCase()}`,
       listen: { host: sim.tailnet.loopbackOf(name), port: FARM_HTTP_PORT },
+      hostNames: [sim.tailnet.device(name)!.ipv4!],
       resolveIdentity: (a) => whois.whois(a),
       discoveryUrl: registryUrl,
       heartbeatIntervalMs: 200,

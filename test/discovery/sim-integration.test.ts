@@ -79,6 +79,7 @@ async function startFarm(name: string, n: number): Promise<GatewayHandle> {
     location: { lat: 48 + n / 100, lon: 35 },
     // The standard Farm API port on the node's own alias: found without the registry's help.
     listen: { host: sim.tailnet.loopbackOf(name), port: FARM_HTTP_PORT },
+    hostNames: [sim.tailnet.device(name)!.ipv4!],
     resolveIdentity: (address) => whois.whois(address),
     discoveryUrl: `http://${sim.tailnet.loopbackOf('registry')}:${registryPort}`,
     heartbeatIntervalMs: 150,

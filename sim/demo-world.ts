@@ -147,6 +147,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
   clients.push(registryWhois);
   const registry = await startRegistry({
     listen: `${sim.tailnet.loopbackOf('registry')}:${REGISTRY_HTTP_PORT}`,
+    hostNames: [sim.tailnet.device('registry')!.ipv4!],
     dbFile: join(options.dir, 'registry.sqlite'),
     resolveIdentity: (address) => registryWhois.whois(address),
     logger: log.child('registry'),

@@ -88,9 +88,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const stateDir = io.env.STATE_DIRECTORY?.split(':')[0];
     const dbFile =
       values.db ?? join(stateDir ?? join(homedir(), '.local', 'share', 'agromesh-registry'), 'registry.db');
+    // Its own tailnet addresses and MagicDNS name are the names clients may use in Host.
+    const hostNames: string[] = [];
+    if (localApi) {
+      const status = await localApi.status({ peers: false }).catch(() => undefined);
+      if (status)
+        hostNames.push(...status.TailscaleIPs, ...(status.Self?.DNSName ? [status.Self.DNSName] : []));
+    }
     const registry = await startRegistry({
       listen,
       dbFile,
+      hostNames,
       resolveIdentity: localApi ? (address) => localApi.whois(address) : async () => null,
       insecureNoAuth: insecure,
       offlineAfterMs: offlineAfterS * 1000,

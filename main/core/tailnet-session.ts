@@ -126,6 +126,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
         : selfAddress;
       const registry = await startRegistry({
         listen: { host: listenHost, port: REGISTRY_HTTP_PORT },
+        hostNames: [selfAddress],
         dbFile: join(o.dataDir, 'registry.sqlite'),
         resolveIdentity: (address) => manager.whois(address),
         logger: log.child('registry'),

@@ -53,6 +53,7 @@ async function localApiFor(node: string): Promise<LocalApiClient> {
 async function startRegistryNode(): Promise<RegistryHandle> {
   const handle = await startRegistry({
     listen: `${sim.tailnet.loopbackOf('registry')}:${registryPort}`,
+    hostNames: [sim.tailnet.device('registry')!.ipv4!],
     dbFile: join(dir.path, 'registry.db'),
     resolveIdentity: (address) => registryClient.whois(address),
     offlineAfterMs: 800,

@@ -4,6 +4,7 @@
  * It binds only to a tailnet address or loopback, and `insecureNoAuth` only to loopback.
  */
 import { closeServer, createJsonServer, listen } from '../../../../kit/http/json.ts';
+import { LOOPBACK_NAMES, refusal } from '../../../../kit/http/host-guard.ts';
 import { silentLogger, type Logger } from '../../../../kit/log.ts';
 import { AgromeshError } from '../../../../protocol/errors.ts';
 import type { RolePolicy } from '../../../../protocol/identity.ts';
@@ -32,6 +33,8 @@ export interface RegistryOptions {
   logger?: Logger;
   now?: () => number;
   version?: string;
+  /** Further names clients may use in Host (its MagicDNS name); the listen address is always accepted. */
+  hostNames?: string[];
 }
 
 export interface RegistryHandle {
@@ -83,9 +86,17 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     now,
     logger,
   });
+  // Answers only to its own names (DNS rebinding) and never to a web page (farms and cores send no Origin).
+  const guard = {
+    names: () => [host, ...(options.hostNames ?? []), ...(isLoopbackAddress(host) ? LOOPBACK_NAMES : [])],
+  };
   const server = createJsonServer(
     { maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000 },
-    handler,
+    async (req, res) => {
+      const refused = refusal(req, guard);
+      if (refused) throw refused;
+      await handler(req, res);
+    },
   );
   let address;
   try {

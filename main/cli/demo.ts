@@ -132,7 +132,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   io.stdout(
-    `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.url}\n` +
+    `Agromesh demo (you are ${seat.node}, role${roles.length > 1 ? 's' : ''} ${roles.join(' and ')}): ${server.openUrl}\n` +
       `Farm "${DEMO_FARMS[1]!.name}" runs fast and dries out of its expected range a few minutes in; ` +
       `an alert fires a minute after that. Ctrl-C stops the demo.\n`,
   );

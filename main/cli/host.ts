@@ -14,12 +14,13 @@ import { createFileSettingsStore } from '../core/settings/settings-store.ts';
 import type { CliIO } from './io.ts';
 import { parseListen, projectRoot } from './paths.ts';
 
-const HELP = `Usage: agromesh host [--listen ADDR:PORT] [--allow-remote] [--token TOKEN] [--data-dir DIR]
+const HELP = `Usage: agromesh host [--listen ADDR:PORT] [--allow-remote] [--data-dir DIR]
 
 Serves the control room on http://127.0.0.1:5170 for a browser.
   --listen ADDR:PORT   where to listen (default 127.0.0.1:5170)
-  --allow-remote       allow a non-loopback address; clients then need the printed access token
-  --token TOKEN        access token for remote clients (generated when absent)
+  --allow-remote       allow a non-loopback address
+Every browser needs the printed address once (its #token=… signs the page in); set AGROMESH_HOST_TOKEN
+to choose the token (it is a secret: not accepted on the command line, where every user sees it).
   --data-dir DIR       settings and caches (default ~/.agromesh)
   --no-build           do not rebuild the UI first
 `;
@@ -38,7 +39,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     options: {
       listen: { type: 'string', default: '127.0.0.1:5170' },
       'allow-remote': { type: 'boolean', default: false },
-      token: { type: 'string' },
       'data-dir': { type: 'string', default: join(homedir(), '.agromesh') },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -69,10 +69,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     host,
     port,
     allowRemote: values['allow-remote'],
-    ...(values.token === undefined ? {} : { token: values.token }),
+    ...(io.env.AGROMESH_HOST_TOKEN ? { token: io.env.AGROMESH_HOST_TOKEN } : {}),
     log,
   });
-  io.stdout(`Agromesh control room: ${server.shareUrl}\n`);
+  io.stdout(`Agromesh control room: ${server.openUrl}\n`);
   await io.stopSignal;
   await server.dispose();
   await core.dispose();

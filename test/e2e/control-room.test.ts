@@ -22,6 +22,7 @@ import { DEFAULT_SETTINGS } from '../../preload/contract.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 import { type ControlRoomSeat, DEMO_FARMS, type DemoWorld, startDemoWorld } from '../../sim/demo-world.ts';
 import { simLoopbackFor } from '../../sim/tailnet/index.ts';
+import { signInPage } from '../support/host-session.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { RENDERER_DIR } from '../support/core-host.ts';
 
@@ -129,6 +130,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    await signInPage(page, host);
     const p: Person = {
       seat,
       core,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { startCoreHost } from '../support/core-host.ts';
 import { makeCommand, makeDevice, makeFarm, makeFarms, ROLES } from '../renderer/fixtures.ts';
+import { signInPage } from '../support/host-session.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { type FakeFarms, installFakeFarms } from './support/fake-farms.ts';
 
@@ -47,6 +48,7 @@ describe('control-room views with farm data', () => {
       acceptDownloads: true,
     });
     page.setDefaultTimeout(10_000);
+    await signInPage(page, ctx.host);
   });
 
   afterAll(async () => {

@@ -11,6 +11,7 @@ import { ARTIFACTS_DIR } from '../support/chromium.ts';
 import { startCoreHost } from '../support/core-host.ts';
 import { translate } from '../../renderer/src/lib/i18n.ts';
 import { TAILNET_LABEL } from '../../renderer/src/lib/labels.ts';
+import { signInPage } from '../support/host-session.ts';
 import { launchChromium } from '../support/chromium.ts';
 
 const NAV = ['Map', 'Farms', 'Devices', 'Commands', 'Alerts', 'Settings'];
@@ -30,6 +31,7 @@ describe('control-room shell', () => {
       colorScheme: 'light',
     });
     page.setDefaultTimeout(10_000);
+    await signInPage(page, ctx.host);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
   });
 

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../kit/log.ts';
 import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
-import { type BrowserHost, startBrowserHost } from '../../main/core/host/browser-host.ts';
+import { type BrowserHost, sendOrDrop, startBrowserHost } from '../../main/core/host/browser-host.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
+import { sessionCookie, tokenOf } from '../support/host-session.ts';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'agromesh-renderer-'));
 mkdirSync(join(rendererDir, 'assets'));
@@ -34,9 +35,14 @@ function rawGet(
   });
 }
 
-function openBridge(headers: Record<string, string> = {}): Promise<WebSocket> {
+let cookie = '';
+
+/** A bridge client; signed in (session cookie) unless `cookie: ''` is given. */
+function openBridge(headers: Record<string, string> = {}, target = host): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/bridge`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${target.port}/bridge`, {
+      headers: { ...(target === host && cookie ? { cookie } : {}), ...headers },
+    });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
     ws.once('error', reject);
@@ -68,7 +74,13 @@ beforeAll(async () => {
     secrets: createUnavailableSecretStore('No keychain here.'),
     log: silentLogger,
   });
-  host = await startBrowserHost({ core, rendererDir, log: silentLogger });
+  host = await startBrowserHost({
+    core,
+    rendererDir,
+    log: silentLogger,
+    limits: { connections: 8, bufferedBytes: 64 * 1024 },
+  });
+  cookie = await sessionCookie(host);
 });
 afterAll(async () => {
   await host.dispose();
@@ -154,5 +166,87 @@ describe('browser host', () => {
     await expect(startBrowserHost({ core, rendererDir, host: '0.0.0.0', log: silentLogger })).rejects.toThrow(
       /allow-remote/,
     );
+  });
+});
+
+/** Attacks from issue 12, as a page on another site or another local program would make them. */
+describe('browser host against DNS rebinding, cross-site pages and unsigned clients', () => {
+  const rebound = () => ({ host: `evil.example:${host.port}`, origin: `http://evil.example:${host.port}` });
+
+  it('refuses a rebound page on HTTP: Host must be a name it listens under (421)', async () => {
+    const res = await rawGet('/', { host: `evil.example:${host.port}` });
+    expect(res.status).toBe(421);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'HOST_NOT_ALLOWED' } });
+    for (const own of [`127.0.0.1:${host.port}`, `localhost:${host.port}`]) {
+      expect((await rawGet('/', { host: own })).status, own).toBe(200);
+    }
+  });
+
+  it('refuses the bridge to a rebound page even from loopback, with or without a session', async () => {
+    await expect(openBridge({ ...rebound(), cookie: '' })).rejects.toThrow('refused 403');
+    await expect(openBridge(rebound())).rejects.toThrow('refused 403');
+    await expect(openBridge({ origin: `http://evil.example:${host.port}` })).rejects.toThrow('refused 403');
+  });
+
+  it('needs the session from every client, loopback included; the token in the query is not a key', async () => {
+    await expect(openBridge({ cookie: '' })).rejects.toThrow('refused 403');
+    const withQuery = new WebSocket(`ws://127.0.0.1:${host.port}/bridge?token=${tokenOf(host)}`);
+    await expect(
+      new Promise((_, reject) => {
+        withQuery.once('unexpected-response', (_r, res) => reject(new Error(`refused ${res.statusCode}`)));
+        withQuery.once('open', () => reject(new Error('opened')));
+      }),
+    ).rejects.toThrow('refused 403');
+    await expect(openBridge({ cookie: `agromesh_session_${host.port}=forged` })).rejects.toThrow(
+      'refused 403',
+    );
+    const ok = await openBridge();
+    expect(await call(ok, 1, 'getAppInfo')).toMatchObject({ ok: true });
+    ok.close();
+  });
+
+  it('signs in only with the right token, and never for another site', async () => {
+    const post = (token: string, headers: Record<string, string> = {}) =>
+      fetch(new URL('/session', host.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ token }),
+      });
+    const wrong = await post('x'.repeat(24));
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const foreign = await post(tokenOf(host), { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+    const right = await post(tokenOf(host), { origin: `http://127.0.0.1:${host.port}` });
+    expect(right.status).toBe(200);
+    expect(right.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Path=\//);
+    expect(host.url).not.toContain(tokenOf(host));
+    expect(host.openUrl).toBe(`${host.url}#token=${tokenOf(host)}`);
+  });
+
+  it('caps open bridge connections and drops a client that stops reading', async () => {
+    const open: WebSocket[] = [];
+    for (let i = 0; i < 8; i++) open.push(await openBridge());
+    await expect(openBridge()).rejects.toThrow('refused 403');
+    for (const ws of open) ws.close();
+    await Promise.all(
+      open.map((ws) => new Promise((r) => (ws.readyState === ws.CLOSED ? r(null) : ws.once('close', r)))),
+    );
+
+    // A client that stops reading: once more than the limit is queued for it, it is dropped.
+    const sent: string[] = [];
+    let terminated = 0;
+    const fake = {
+      readyState: 1,
+      OPEN: 1 as const,
+      bufferedAmount: 0,
+      send: (t: string) => void sent.push(t),
+      terminate: () => void (terminated += 1),
+    };
+    expect(sendOrDrop(fake, 'a', 64 * 1024)).toBe('sent');
+    fake.bufferedAmount = 64 * 1024 + 1;
+    expect(sendOrDrop(fake, 'b', 64 * 1024)).toBe('dropped');
+    expect({ sent, terminated }).toEqual({ sent: ['a'], terminated: 1 });
   });
 });

@@ -10,7 +10,11 @@ import { createMemorySettingsStore } from '../../main/core/settings/settings-sto
 
 export const RENDERER_DIR = join(process.cwd(), 'dist', 'renderer');
 
-export async function startCoreHost(): Promise<{ core: AppCore; host: BrowserHost; dispose: () => Promise<void> }> {
+export async function startCoreHost(): Promise<{
+  core: AppCore;
+  host: BrowserHost;
+  dispose: () => Promise<void>;
+}> {
   const core = await createAppCore({
     host: 'browser',
     version: '0.0.0-test',

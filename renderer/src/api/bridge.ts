@@ -22,7 +22,12 @@ type AnyListener = (payload: unknown) => void;
 /** Connection state of the bridge, for the UI's "reconnecting…" banner. */
 export type BridgeState = 'connecting' | 'open' | 'closed';
 
-export function createWebSocketApi(url: string, onState?: (s: BridgeState) => void): AgromeshApi {
+export function createWebSocketApi(
+  url: string,
+  onState?: (s: BridgeState) => void,
+  /** Resolves when the first connection may be opened (after sign-in). */
+  before: Promise<void> = Promise.resolve(),
+): AgromeshApi {
   let ws: WebSocket | undefined;
   let nextId = 1;
   let retryMs = 500;
@@ -70,7 +75,7 @@ export function createWebSocketApi(url: string, onState?: (s: BridgeState) => vo
       retryMs = Math.min(retryMs * 2, 10_000);
     };
   };
-  connect();
+  void before.then(connect);
 
   const call = (op: string, input: unknown) =>
     new Promise((resolve, reject) => {
@@ -94,9 +99,24 @@ export function createWebSocketApi(url: string, onState?: (s: BridgeState) => vo
 }
 
 export function bridgeUrl(location: Location): string {
-  const token = new URLSearchParams(location.search).get('token');
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/bridge${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  return `${scheme}://${location.host}/bridge`;
+}
+
+/**
+ * The browser host's sign-in: the address it printed carries the token in the fragment (`#token=…`);
+ * trade it once for the session cookie, and take it out of the address bar and history.
+ */
+export async function signIn(location: Location, history: History): Promise<void> {
+  const m = /^#token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (!m) return;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  await fetch('/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: m[1] }),
+    credentials: 'same-origin',
+  }).catch(() => undefined);
 }
 
 /** Errors from the Electron preload carry their code as `[CODE] message`. */
@@ -122,5 +142,5 @@ export function resolveApi(onState?: (s: BridgeState) => void): AgromeshApi {
     onState?.('open');
     return wrapElectronApi(window.agromesh);
   }
-  return createWebSocketApi(bridgeUrl(window.location), onState);
+  return createWebSocketApi(bridgeUrl(window.location), onState, signIn(window.location, window.history));
 }

@@ -8,8 +8,16 @@
  */
 import { z } from 'zod';
 import { TailnetDevice } from '../protocol/device.ts';
-import { CommandState, FarmInfo, HistoryResponse, Location, Reading, SensorKind } from '../protocol/farm-api.ts';
+import {
+  CommandState,
+  FarmInfo,
+  HistoryResponse,
+  Location,
+  Reading,
+  SensorKind,
+} from '../protocol/farm-api.ts';
 import { Role } from '../protocol/identity.ts';
+import { controlPlaneUrlProblem } from '../protocol/tailnet-address.ts';
 
 // ---- models ---------------------------------------------------------------------------------------
 
@@ -38,6 +46,15 @@ export const Me = z.object({
 });
 export type Me = z.infer<typeof Me>;
 
+/** A control-plane URL an API key may be sent to (https, or http on loopback only). */
+const ControlPlaneUrl = z
+  .url()
+  .max(500)
+  .superRefine((v, ctx) => {
+    const problem = controlPlaneUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   language: z.enum(['system', 'en', 'ru']),
@@ -49,9 +66,9 @@ export const Settings = z.object({
   tailnet: z.object({
     backend: z.enum(['auto', 'localapi', 'api-v2', 'headscale']),
     localApiSocket: z.string().max(500).optional(),
-    apiUrl: z.url().max(500).optional(),
+    apiUrl: ControlPlaneUrl.optional(),
     tailnetName: z.string().max(200).optional(),
-    headscaleUrl: z.url().max(500).optional(),
+    headscaleUrl: ControlPlaneUrl.optional(),
   }),
   registry: z.object({
     /** Serve the discovery registry from this desktop (on its tailnet address). */
@@ -106,7 +123,12 @@ export const FarmHealth = z.object({
 export type FarmHealth = z.infer<typeof FarmHealth>;
 
 /** What a sensor is, for labels and units wherever a reading is shown without the farm's full info. */
-export const SensorBrief = z.object({ id: z.string(), label: z.string(), unit: z.string(), kind: SensorKind });
+export const SensorBrief = z.object({
+  id: z.string(),
+  label: z.string(),
+  unit: z.string(),
+  kind: SensorKind,
+});
 export type SensorBrief = z.infer<typeof SensorBrief>;
 
 export const FarmSummary = z.object({
@@ -172,7 +194,11 @@ export type AlertSeverity = z.infer<typeof AlertSeverity>;
 export const HealthLayerName = z.enum(['tailnet', 'gateway', 'data']);
 export type HealthLayerName = z.infer<typeof HealthLayerName>;
 
-const AlertSeconds = z.number().int().min(0).max(30 * 86_400);
+const AlertSeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(30 * 86_400);
 const AlertSubjectId = z.string().min(1).max(100);
 
 /** What a rule watches. Durations in seconds; `hysteresis` is how far back a value must come to clear. */
@@ -212,7 +238,10 @@ export const AlertCondition = z.discriminatedUnion('kind', [
   /** A command ended in one of `states`; `unknown` counts once it has stayed unknown for `unknownForS`. */
   z.object({
     kind: z.literal('command'),
-    states: z.array(z.enum(['failed', 'rejected', 'expired', 'unknown'])).min(1).max(4),
+    states: z
+      .array(z.enum(['failed', 'rejected', 'expired', 'unknown']))
+      .min(1)
+      .max(4),
     unknownForS: AlertSeconds,
   }),
   /** The farm node's tailnet key expires within `withinDays`. */
@@ -220,7 +249,15 @@ export const AlertCondition = z.discriminatedUnion('kind', [
 ]);
 export type AlertCondition = z.infer<typeof AlertCondition>;
 export type AlertKind = AlertCondition['kind'];
-export const AlertKind = z.enum(['threshold', 'setpoint', 'range', 'offline', 'stale', 'command', 'keyExpiry']);
+export const AlertKind = z.enum([
+  'threshold',
+  'setpoint',
+  'range',
+  'offline',
+  'stale',
+  'command',
+  'keyExpiry',
+]);
 
 /** Whom to tell: nobody (the Alerts view only), when it fires, or when it fires and when it clears. */
 export const AlertNotify = z.enum(['none', 'fire', 'fire-and-resolve']);
@@ -409,13 +446,25 @@ export const operations = {
     z.array(TailnetDevice),
   ),
   setDeviceTags: op(
-    z.object({ deviceId: z.string().min(1).max(100), tags: z.array(z.string().regex(/^tag:[a-z0-9-]+$/i)).max(50) }),
+    z.object({
+      deviceId: z.string().min(1).max(100),
+      tags: z.array(z.string().regex(/^tag:[a-z0-9-]+$/i)).max(50),
+    }),
     TailnetDevice,
   ),
   createFarmAuthKey: op(
     z.object({
-      farmName: z.string().min(1).max(63).regex(/^[a-z0-9-]+$/i, 'letters, digits and dashes'),
-      expiryHours: z.number().int().min(1).max(24 * 90).default(24),
+      farmName: z
+        .string()
+        .min(1)
+        .max(63)
+        .regex(/^[a-z0-9-]+$/i, 'letters, digits and dashes'),
+      expiryHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24),
     }),
     z.object({ key: z.string(), expiresAt: z.string(), installCommand: z.string() }),
   ),
@@ -424,7 +473,10 @@ export const operations = {
   saveAlertRule: op(AlertRuleInput, AlertRule),
   deleteAlertRule: op(z.object({ id: z.string().min(1).max(100) }), z.void()),
   listAlerts: op(AlertFilter, z.object({ alerts: z.array(Alert), counts: AlertCounts })),
-  acknowledgeAlert: op(z.object({ id: z.string().min(1).max(100), note: z.string().trim().max(1000) }), Alert),
+  acknowledgeAlert: op(
+    z.object({ id: z.string().min(1).max(100), note: z.string().trim().max(1000) }),
+    Alert,
+  ),
   /** POSTs a sample payload to `url` (tailnet only) and reports the answer; failures are errors. */
   testWebhook: op(
     z.object({ url: z.string().trim().min(1).max(500) }),

@@ -30,7 +30,10 @@ export const ErrorCodes = {
   TAILNET_REJECTED: { status: 400, text: 'The control plane rejected the request.' },
   TAILNET_RATE_LIMITED: { status: 429, text: 'The control plane is rate limiting requests.' },
   TAILNET_UNSUPPORTED: { status: 501, text: 'This tailnet backend cannot do that.' },
-  TAILNET_BAD_PAYLOAD: { status: 502, text: 'The control plane sent a payload that could not be understood.' },
+  TAILNET_BAD_PAYLOAD: {
+    status: 502,
+    text: 'The control plane sent a payload that could not be understood.',
+  },
   LOCALAPI_UNAVAILABLE: { status: 503, text: 'The local tailscaled could not be reached.' },
   // farms
   FARM_UNREACHABLE: { status: 503, text: 'The farm gateway is not answering.' },
@@ -54,7 +57,10 @@ export class AgromeshError extends Error {
   readonly details: unknown;
 
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: unknown }) {
-    super(message ?? ErrorCodes[code].text, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message ?? ErrorCodes[code].text,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'AgromeshError';
     this.code = code;
     this.details = options?.details;

@@ -158,7 +158,12 @@ export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
 export const CommandState = z.enum(['queued', 'running', 'succeeded', 'failed', 'expired', 'rejected']);
 export type CommandState = z.infer<typeof CommandState>;
-export const TERMINAL_COMMAND_STATES: readonly CommandState[] = ['succeeded', 'failed', 'expired', 'rejected'];
+export const TERMINAL_COMMAND_STATES: readonly CommandState[] = [
+  'succeeded',
+  'failed',
+  'expired',
+  'rejected',
+];
 
 export const CommandRequest = z.object({
   id: Id,

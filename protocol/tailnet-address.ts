@@ -29,7 +29,9 @@ function expandIpv6(ip: string): number[] | undefined {
   if (![...a, ...b].every((h) => /^[0-9a-f]{1,4}$/i.test(h))) return undefined;
   const missing = 8 - a.length - b.length;
   if (tail === undefined ? a.length !== 8 : missing < 0) return undefined;
-  return [...a, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...b].map((h) => Number.parseInt(h, 16));
+  return [...a, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...b].map((h) =>
+    Number.parseInt(h, 16),
+  );
 }
 
 export function isTailnetIPv4(ip: string): boolean {
@@ -68,4 +70,22 @@ export function isMagicDnsName(host: string): boolean {
 export function normalizeRemoteAddress(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return mapped?.[1] ?? ip;
+}
+
+/**
+ * Why a control-plane URL (Tailscale API, Headscale) may not carry an API key, or undefined when it may:
+ * `https:` only, except plain `http:` to this computer's loopback (a local Headscale in development).
+ */
+export function controlPlaneUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  if (url.username || url.password) return 'put credentials in the keychain, not in the URL';
+  if (url.protocol === 'https:') return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol === 'http:' && (host === 'localhost' || isLoopbackAddress(host))) return undefined;
+  return `${url.protocol}//${url.host} would send the API key unencrypted: use https:// (plain http only to this computer's loopback)`;
 }

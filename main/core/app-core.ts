@@ -17,7 +17,7 @@ import { farmOperationHandlers } from './farms/index.ts';
 import { meFromIdentity } from './me.ts';
 import { onboardingCommand } from './onboarding.ts';
 import { isSafeExternalUrl } from './safe-external.ts';
-import type { SecretStore } from './settings/secret-store.ts';
+import type { SecretName, SecretStore } from './settings/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { type SimulatedTailnet, type TailnetSession, startTailnetSession } from './tailnet-session.ts';
 
@@ -116,7 +116,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     return m.user === 'unknown' ? 'unknown' : `${m.user} (${m.nodeName})`;
   };
   const require = (allowed: boolean, what: string) => {
-    if (!allowed) throw new AgromeshError('FORBIDDEN', `Your tailnet role does not allow ${what}. ${me().explanation}`);
+    if (!allowed)
+      throw new AgromeshError('FORBIDDEN', `Your tailnet role does not allow ${what}. ${me().explanation}`);
   };
   const secretsStatus = async () => ({ keychainAvailable: secrets.available, stored: await secrets.list() });
 
@@ -137,13 +138,21 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       }),
     getMe: () => Promise.resolve(me()),
     getSettings: () => Promise.resolve(settings.read()),
-    updateSettings: (patch) => {
+    updateSettings: async (patch) => {
       const before = settings.read();
       const next: Settings = { ...before, ...patch };
+      // A stored key belongs to the control plane it was entered for: pointing the URL elsewhere
+      // discards it (re-enter it to use it there), so no caller can send an existing key to a new origin.
+      const discard: SecretName[] = [];
+      if (before.tailnet.apiUrl !== next.tailnet.apiUrl)
+        discard.push('tailscale-api-key', 'tailscale-oauth-secret');
+      if (before.tailnet.headscaleUrl !== next.tailnet.headscaleUrl) discard.push('headscale-api-key');
+      if (secrets.available) for (const name of discard) await secrets.delete(name);
       settings.write(next);
       events.emit('settingsChanged', next);
-      if (SESSION_KEYS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]))) void startSession();
-      return Promise.resolve(next);
+      if (SESSION_KEYS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k])))
+        void startSession();
+      return next;
     },
     getSecretsStatus: secretsStatus,
     storeSecret: async ({ name, value }) => {
@@ -198,7 +207,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     ...createAlertHandlers(alerts, caller),
     openExternal: async ({ url }) => {
-      if (!isSafeExternalUrl(url)) throw new AgromeshError('VALIDATION', 'Only http and https links can be opened.');
+      if (!isSafeExternalUrl(url))
+        throw new AgromeshError('VALIDATION', 'Only http and https links can be opened.');
       if (!options.openExternal) throw new AgromeshError('UNAVAILABLE', 'Open the link from your browser.');
       await options.openExternal(url);
     },

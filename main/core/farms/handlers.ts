@@ -19,7 +19,10 @@ export interface FarmHandlerDeps {
 }
 
 /** `farms` is looked up per call: the composition root rebuilds its services when the tailnet changes. */
-export function farmOperationHandlers(farms: () => FarmConnections, deps: FarmHandlerDeps): FarmOperationHandlers {
+export function farmOperationHandlers(
+  farms: () => FarmConnections,
+  deps: FarmHandlerDeps,
+): FarmOperationHandlers {
   return {
     getHistory: (input) => farms().history(input),
     async sendCommand(input) {

@@ -5,6 +5,7 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
+import { controlPlaneUrlProblem } from '../../../protocol/tailnet-address.ts';
 import { AgromeshError, type ErrorCode } from '../../../protocol/errors.ts';
 import { type Logger, redact, silentLogger } from '../../../kit/log.ts';
 import { parseLosslessJson } from '../../../kit/tailscale/lossless-json.ts';
@@ -133,6 +134,9 @@ export class ControlHttp {
   constructor(options: ControlHttpOptions) {
     this.#o = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // The edge where the key is attached: never towards plain http off this computer.
+    const problem = controlPlaneUrlProblem(this.baseUrl);
+    if (problem) throw new AgromeshError('VALIDATION', `${options.label}: ${problem}.`);
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     const timeout = options.timeoutMs ?? 15_000;
     this.#ownDispatcher = options.dispatcher === undefined;

@@ -48,7 +48,8 @@ Network and access:
   --host-name NAME          a further name clients may use in Host (repeatable); the node's tailnet
                             addresses and MagicDNS name are always accepted, any other is refused
   --local-api-socket PATH   tailscaled LocalAPI socket
-  --auth-key KEY            join the tailnet with this key if not up (or env TS_AUTHKEY; "file:PATH" works)
+  --auth-key-file PATH      join the tailnet with the key in this file if not up (or env TS_AUTHKEY);
+                            a key itself is refused on the command line (ps and shell history show it)
   --hostname NAME           tailnet hostname when joining (default: the farm id)
   --tailscale-bin PATH      tailscale CLI (default "tailscale")
   --login-server URL        control server when joining (Headscale); default Tailscale's
@@ -72,6 +73,7 @@ const spec = {
   'discovery-url': { type: 'string' },
   'heartbeat-interval': { type: 'string' },
   'auth-key': { type: 'string' },
+  'auth-key-file': { type: 'string' },
   hostname: { type: 'string' },
   'tailscale-bin': { type: 'string' },
   'login-server': { type: 'string' },
@@ -149,7 +151,12 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
       usageError(`--time-zone "${v['time-zone']}" is not a known IANA time zone`);
     }
   }
-  const authKey = v['auth-key'] ?? env.TS_AUTHKEY;
+  const given = v['auth-key'];
+  if (given !== undefined && !given.startsWith('file:'))
+    usageError(
+      'an auth key on the command line is visible to every user of this computer (ps) and stays in shell history: pass it in TS_AUTHKEY or with --auth-key-file PATH',
+    );
+  const authKey = v['auth-key-file'] !== undefined ? `file:${v['auth-key-file']}` : (given ?? env.TS_AUTHKEY);
   const logLevel = v['log-level'];
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel))
     usageError('--log-level must be debug, info, warn or error');

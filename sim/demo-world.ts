@@ -177,14 +177,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       '--local-api-socket',
       joining?.socket ?? sim.localApiSocket,
       ...(joining?.authKey
-        ? [
-            '--auth-key',
-            joining.authKey,
-            '--hostname',
-            joining.hostname ?? farm.id,
-            '--tailscale-bin',
-            FAKE_TAILSCALE_BIN,
-          ]
+        ? ['--hostname', joining.hostname ?? farm.id, '--tailscale-bin', FAKE_TAILSCALE_BIN]
         : []),
       '--discovery-url',
       registry.url,
@@ -211,7 +204,13 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     ];
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AGROMESH_LOG_LEVEL: 'warn', AGROMESH_SIM_NODE: process.execPath },
+      env: {
+        ...process.env,
+        AGROMESH_LOG_LEVEL: 'warn',
+        AGROMESH_SIM_NODE: process.execPath,
+        // The key travels in the environment, never on the command line.
+        ...(joining?.authKey ? { TS_AUTHKEY: joining.authKey } : {}),
+      },
     });
     children.add(child);
     child.once('exit', () => children.delete(child));

@@ -202,7 +202,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return {
         key: key.key,
         expiresAt: key.expires ?? new Date(Date.now() + expiryHours * 3600_000).toISOString(),
-        installCommand: onboardingCommand({ key: key.key, farmName, version: options.version }),
+        installCommand: onboardingCommand({ farmName }),
       };
     },
     ...createAlertHandlers(alerts, caller),

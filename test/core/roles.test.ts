@@ -113,7 +113,10 @@ describe('roles from the tailnet, enforced by the core', () => {
       .get('support')!
       .handlers.createFarmAuthKey({ farmName: 'new-farm', expiryHours: 24 });
     expect(res.key).toMatch(/^tskey-auth-/);
-    expect(res.installCommand).toContain(`--auth-key ${res.key}`);
+    // The key is asked for at a hidden prompt: never in the command (argv, history), no npx by name.
+    expect(res.installCommand).not.toContain(res.key);
+    expect(res.installCommand).not.toMatch(/npx|--auth-key /);
+    expect(res.installCommand).toContain("read -rsp 'One-time auth key: ' TS_AUTHKEY");
     const stored = [...sim.tailnet.keys.values()].find((k) => k.key === res.key);
     expect(stored).toMatchObject({ tags: ['tag:farm'], preauthorized: true, reusable: false });
   });

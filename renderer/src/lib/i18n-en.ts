@@ -275,7 +275,7 @@ export const en = {
   onboardExpiry: 'Key valid for (hours)',
   onboardCreate: 'Create auth key',
   onboardKey: 'Auth key (shown once)',
-  onboardCommand: 'Install command',
+  onboardCommand: 'Install command (run it on the farm computer; paste the key when it asks)',
   onboardShownOnce: 'This key is shown only once. Copy it now; it expires {when}.',
   onboardNameInvalid: 'Use letters, digits and dashes (up to 63).',
 

@@ -267,7 +267,7 @@ export const ru: Record<keyof typeof en, string> = {
   onboardExpiry: 'Срок действия ключа (часов)',
   onboardCreate: 'Создать ключ',
   onboardKey: 'Ключ (показывается один раз)',
-  onboardCommand: 'Команда установки',
+  onboardCommand: 'Команда установки (выполните на компьютере фермы; вставьте ключ, когда она спросит)',
   onboardShownOnce: 'Этот ключ показывается только один раз. Скопируйте его сейчас; он истекает {when}.',
   onboardNameInvalid: 'Латинские буквы, цифры и дефисы (до 63).',
 

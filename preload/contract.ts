@@ -29,7 +29,10 @@ export const Me = z.object({
   displayName: z.string(),
   nodeName: z.string(),
   roles: z.array(Role),
+  /** True when at least one farm may be commanded; per farm, ask `mayCommand(commandFarms, farmId)`. */
   canCommand: z.boolean(),
+  /** Farms this person may command: `'*'` for all, else farm ids or hostnames (protocol/identity.ts). */
+  commandFarms: z.union([z.literal('*'), z.array(z.string())]),
   canEditTags: z.boolean(),
   canOnboard: z.boolean(),
   canEditFarmMetadata: z.boolean(),

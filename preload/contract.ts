@@ -465,6 +465,21 @@ export type AgromeshApi = {
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
 };
 
+/**
+ * One operation's answer as it crosses a transport (IPC or the browser host's bridge): the error is the
+ * envelope's body (`code`, `message`, `details`), never flattened into a string.
+ */
+export type ResultEnvelope =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** What the preload exposes as `window.agromesh`: each operation resolves with its envelope. */
+export type ElectronBridge = {
+  [K in OperationName]: (input?: unknown) => Promise<ResultEnvelope>;
+} & {
+  on: AgromeshApi['on'];
+};
+
 /** The handlers main implements, one per operation; `ctx` says who is calling. */
 export type OperationHandlers = {
   [K in OperationName]: (input: z.output<Operations[K]['input']>) => Promise<OperationOutput<K>>;

@@ -43,7 +43,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   const canCommand = (identity: CallerIdentity) => {
     const perms = permissionsOf(identity, { tagRoles });
-    return options.farmNames().some((name) => perms.canCommand(name));
+    return perms.canCommand(options.farmNames());
   };
 
   return {

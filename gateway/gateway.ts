@@ -45,7 +45,7 @@ import { createStreamHub } from './stream/hub.ts';
 import { attachStreamServer } from './stream/ws-server.ts';
 import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
 import { ensureJoined } from './tailnet/join.ts';
-import { GATEWAY_VERSION } from './version.ts';
+import { AGROMESH_VERSION as GATEWAY_VERSION } from '../kit/version.ts';
 import type { Reading } from '../protocol/farm-api.ts';
 
 export interface SimulateOptions {

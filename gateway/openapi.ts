@@ -54,6 +54,14 @@ const intParam = (name: string, description: string, required: boolean) => ({
   schema: { type: 'integer' },
 });
 
+const timeParam = (name: string, description: string) => ({
+  name,
+  in: 'query',
+  required: true,
+  description,
+  schema: { oneOf: [{ type: 'integer' }, { type: 'string', format: 'date-time' }] },
+});
+
 export function buildOpenApi(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
@@ -101,8 +109,8 @@ export function buildOpenApi(): Record<string, unknown> {
           summary: 'A sensor’s history, downsampled so spikes survive',
           parameters: [
             { name: 'sensor', in: 'query', required: true, schema: { type: 'string' } },
-            intParam('from', 'Start, epoch ms (inclusive).', true),
-            intParam('to', 'End, epoch ms (inclusive); at most 2 years after from.', true),
+            timeParam('from', 'Start (inclusive): epoch ms or an ISO 8601 time with an offset.'),
+            timeParam('to', 'End (inclusive), epoch ms or ISO 8601; at most 2 years after from.'),
             {
               ...intParam(
                 'maxPoints',

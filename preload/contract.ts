@@ -37,7 +37,10 @@ export const Me = z.object({
   displayName: z.string(),
   nodeName: z.string(),
   roles: z.array(Role),
+  /** True when at least one farm may be commanded; per farm, ask `mayCommand(commandFarms, farmId)`. */
   canCommand: z.boolean(),
+  /** Farms this person may command: `'*'` for all, else farm ids or hostnames (protocol/identity.ts). */
+  commandFarms: z.union([z.literal('*'), z.array(z.string())]),
   canEditTags: z.boolean(),
   canOnboard: z.boolean(),
   canEditFarmMetadata: z.boolean(),
@@ -512,6 +515,21 @@ export type AgromeshApi = {
     : (input: OperationInput<K>) => Promise<OperationOutput<K>>;
 } & {
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+};
+
+/**
+ * One operation's answer as it crosses a transport (IPC or the browser host's bridge): the error is the
+ * envelope's body (`code`, `message`, `details`), never flattened into a string.
+ */
+export type ResultEnvelope =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/** What the preload exposes as `window.agromesh`: each operation resolves with its envelope. */
+export type ElectronBridge = {
+  [K in OperationName]: (input?: unknown) => Promise<ResultEnvelope>;
+} & {
+  on: AgromeshApi['on'];
 };
 
 /** The handlers main implements, one per operation; `ctx` says who is calling. */

@@ -3,20 +3,21 @@
  * events — nothing else. Built as a CommonJS bundle (sandboxed preloads cannot load ES modules).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_PREFIX, IPC_PREFIX, eventNames, operationNames, type EventName } from './contract.ts';
-
-type Envelope = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+import {
+  EVENT_PREFIX,
+  IPC_PREFIX,
+  eventNames,
+  operationNames,
+  type EventName,
+  type ResultEnvelope,
+} from './contract.ts';
 
 export function buildApi(): Record<string, unknown> {
   const api: Record<string, unknown> = {};
   for (const name of operationNames) {
-    api[name] = async (input?: unknown) => {
-      const envelope = (await ipcRenderer.invoke(IPC_PREFIX + name, input)) as Envelope;
-      if (envelope.ok) return envelope.value;
-      // contextBridge copies only an Error's message, so the code travels inside it; the renderer's
-      // resolveApi() turns it back into an AgromeshError.
-      throw new Error(`[${envelope.error.code}] ${envelope.error.message}`);
-    };
+    // contextBridge copies only an Error's message, so errors are not thrown here: the envelope (a plain
+    // object, cloned whole) reaches the renderer, which settles it exactly as it settles the bridge's.
+    api[name] = async (input?: unknown) => (await ipcRenderer.invoke(IPC_PREFIX + name, input)) as ResultEnvelope;
   }
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
     if (!eventNames.includes(event) || typeof listener !== 'function') throw new TypeError('unknown event');

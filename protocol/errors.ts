@@ -12,6 +12,7 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, text: 'Method not allowed.' },
   CONFLICT: { status: 409, text: 'Conflict with the current state.' },
   PRECONDITION_FAILED: { status: 412, text: 'The resource changed since it was read.' },
+  REQUEST_TIMEOUT: { status: 408, text: 'The request was not received in time.' },
   BODY_TOO_LARGE: { status: 413, text: 'The body is larger than allowed.' },
   HEADERS_TOO_LARGE: { status: 431, text: 'The request headers are larger than allowed.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, text: 'Send JSON (Content-Type: application/json).' },

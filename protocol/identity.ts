@@ -32,10 +32,40 @@ export const CallerIdentity = z.object({
 });
 export type CallerIdentity = z.infer<typeof CallerIdentity>;
 
+/**
+ * Which farms a person may command: `'*'` for every farm, otherwise the listed farm ids or hostnames.
+ * Derived once from the grants ({@link commandScopeOf}) and decided only by {@link mayCommand}.
+ */
+export type CommandScope = '*' | string[];
+
+/** The one function that decides whether a command to a farm is allowed (UI, core, gateway, registry). */
+export function mayCommand(scope: CommandScope, farm: string | readonly string[]): boolean {
+  if (scope === '*') return true;
+  const names = typeof farm === 'string' ? [farm] : farm;
+  return names.some((name) => scope.includes(name));
+}
+
+/** True when the scope allows commanding at least one farm. */
+export function mayCommandAny(scope: CommandScope): boolean {
+  return scope === '*' || scope.length > 0;
+}
+
+export function commandScopeOf(grants: readonly RoleGrant[]): CommandScope {
+  const farms = new Set<string>();
+  for (const g of grants) {
+    if (g.role !== 'operator') continue;
+    if (g.farms === undefined || g.farms.includes('*')) return '*';
+    for (const f of g.farms) farms.add(f);
+  }
+  return [...farms];
+}
+
 export interface Permissions {
   roles: Role[];
   canRead: boolean;
-  canCommand: (farmId?: string) => boolean;
+  commandScope: CommandScope;
+  /** Whether this farm (id and/or hostnames) may be commanded. */
+  canCommand: (farm: string | readonly string[]) => boolean;
   canEditTags: boolean;
   canOnboard: boolean;
   canEditFarmMetadata: boolean;
@@ -65,12 +95,12 @@ export function permissionsOf(
     if (role) grants.push({ role });
   }
   const roles = [...new Set(grants.map((g) => g.role))];
-  const covers = (g: RoleGrant, farmId?: string) =>
-    g.farms === undefined || g.farms.includes('*') || (farmId !== undefined && g.farms.includes(farmId));
+  const commandScope = commandScopeOf(grants);
   return {
     roles,
     canRead: true,
-    canCommand: (farmId) => grants.some((g) => g.role === 'operator' && covers(g, farmId)),
+    commandScope,
+    canCommand: (farm) => mayCommand(commandScope, farm),
     canEditTags: roles.includes('support'),
     canOnboard: roles.includes('support'),
     canEditFarmMetadata: roles.includes('support') || roles.includes('operator'),

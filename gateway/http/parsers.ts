@@ -31,6 +31,29 @@ function int(params: URLSearchParams, name: string, required: boolean): number |
   return n;
 }
 
+/** An ISO 8601 time with an offset (`2026-03-01T06:00:00Z`), as epoch ms; undefined when it is not one. */
+export function parseIsoInstant(raw: string): number | undefined {
+  return z.iso.datetime({ offset: true }).safeParse(raw).success ? Date.parse(raw) : undefined;
+}
+
+/** A time in a query: epoch milliseconds (a decimal integer) or an ISO 8601 time with an offset. */
+function instant(params: URLSearchParams, name: string): number {
+  const raw = single(params, name);
+  if (raw === undefined) return invalid(`"${name}" is required (epoch milliseconds or an ISO 8601 time)`);
+  if (INT_RE.test(raw)) {
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n)) invalid(`"${name}" is out of range`);
+    return n;
+  }
+  const at = parseIsoInstant(raw);
+  if (at === undefined) {
+    invalid(
+      `"${name}" must be epoch milliseconds or an ISO 8601 time such as 2026-03-01T06:00:00Z, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
+  }
+  return at;
+}
+
 export function isId(value: string): boolean {
   return value.length >= 1 && value.length <= Limits.idLength && ID_RE.test(value);
 }
@@ -40,8 +63,8 @@ export function parseHistoryQuery(params: URLSearchParams): HistoryRequest {
   const sensor = single(params, 'sensor');
   if (sensor === undefined) invalid('"sensor" is required');
   if (!isId(sensor)) invalid('"sensor" is not a valid sensor id');
-  const from = int(params, 'from', true)!;
-  const to = int(params, 'to', true)!;
+  const from = instant(params, 'from');
+  const to = instant(params, 'to');
   if (to < from) invalid('"to" must not be before "from"');
   if (to - from > Limits.historyMaxRangeMs)
     invalid(`the range may be at most ${Limits.historyMaxRangeMs} ms (2 years)`);
@@ -66,9 +89,8 @@ export function parseCommandsQuery(params: URLSearchParams): { cursor: CommandsC
     invalid(`"limit" must be between 1 and ${Limits.commandsPageMax}`);
   if (since === undefined || since === '') return { cursor: { kind: 'latest' }, limit };
   if (/^\d{1,15}$/.test(since)) return { cursor: { kind: 'rev', rev: Number(since) }, limit };
-  if (z.iso.datetime({ offset: true }).safeParse(since).success) {
-    return { cursor: { kind: 'time', at: Date.parse(since) }, limit };
-  }
+  const at = parseIsoInstant(since);
+  if (at !== undefined) return { cursor: { kind: 'time', at }, limit };
   return invalid('"since" must be a cursor from a previous page or an ISO 8601 time');
 }
 

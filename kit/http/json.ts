@@ -80,6 +80,8 @@ export interface HttpServerOptions {
   maxHeaderSize: number;
   /** Request timeout for the whole request (slowloris guard). */
   requestTimeoutMs?: number;
+  /** How often Node checks for timed-out requests (its default: 30 s). */
+  timeoutCheckMs?: number;
 }
 
 /**
@@ -91,7 +93,11 @@ export function createJsonServer(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
 ): Server {
   const server = createServer(
-    { maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs ?? 30_000 },
+    {
+      maxHeaderSize: options.maxHeaderSize,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      ...(options.timeoutCheckMs === undefined ? {} : { connectionsCheckingInterval: options.timeoutCheckMs }),
+    },
     (req, res) => {
       handler(req, res).catch((err: unknown) => {
         sendError(res, err);
@@ -102,12 +108,15 @@ export function createJsonServer(
   );
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify(
-      new AgromeshError(status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST').toBody(),
-    );
+    const [status, code, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ([431, 'HEADERS_TOO_LARGE', 'Request Header Fields Too Large'] as const)
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ([408, 'REQUEST_TIMEOUT', 'Request Timeout'] as const)
+          : ([400, 'BAD_REQUEST', 'Bad Request'] as const);
+    const body = JSON.stringify(new AgromeshError(code).toBody());
     socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\n` +
         `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });

@@ -19,6 +19,7 @@ import { findElectronBinary, NO_ELECTRON } from './electron-runtime.ts';
 import { buildRenderer } from './host.ts';
 import type { CliIO } from './io.ts';
 import { parseListen, projectRoot } from './paths.ts';
+import { AGROMESH_VERSION } from '../../kit/version.ts';
 
 const HELP = `Usage: agromesh demo [--listen ADDR:PORT] [--role operator|agronomist|support] [--farms N]
 
@@ -80,7 +81,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   };
   const core = await createAppCore({
     host: 'browser',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: AGROMESH_VERSION,
     locale: Intl.DateTimeFormat().resolvedOptions().locale,
     platform: process.platform,
     dataDir: join(dir, 'control-room'),

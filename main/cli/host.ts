@@ -13,6 +13,7 @@ import { createUnavailableSecretStore } from '../core/settings/secret-store.ts';
 import { createFileSettingsStore } from '../core/settings/settings-store.ts';
 import type { CliIO } from './io.ts';
 import { parseListen, projectRoot } from './paths.ts';
+import { AGROMESH_VERSION } from '../../kit/version.ts';
 
 const HELP = `Usage: agromesh host [--listen ADDR:PORT] [--allow-remote] [--data-dir DIR]
 
@@ -53,7 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const log = createLogger('host');
   const core = await createAppCore({
     host: 'browser',
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: AGROMESH_VERSION,
     locale: Intl.DateTimeFormat().resolvedOptions().locale,
     platform: process.platform,
     dataDir: values['data-dir'],

@@ -4,6 +4,7 @@
  */
 import { AgromeshError } from '../../protocol/errors.ts';
 import { type CliIO, type Subcommand, processIO } from './io.ts';
+import { AGROMESH_VERSION } from '../../kit/version.ts';
 
 const subcommands: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
   demo: {
@@ -53,8 +54,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
-    io.stdout(`${version}\n`);
+    io.stdout(`${AGROMESH_VERSION}\n`);
     return 0;
   }
   const entry = subcommands[name];

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
+import { mayCommand } from '../../protocol/identity.ts';
 import type { OperationHandlers, Settings } from '../../preload/contract.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
@@ -123,7 +124,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
 
   const farmHandlers = farmOperationHandlers(() => live().farms, {
     whoAmI: caller,
-    canCommand: () => me().canCommand,
+    canCommand: (farmId) => mayCommand(me().commandFarms, farmId),
   });
 
   const handlers: OperationHandlers = {

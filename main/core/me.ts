@@ -1,5 +1,5 @@
 /** What the person at this computer may do, from the tailnet's who-is of this node (never from settings). */
-import { AGROMESH_CAPABILITY, type CallerIdentity, permissionsOf } from '../../protocol/identity.ts';
+import { AGROMESH_CAPABILITY, type CallerIdentity, mayCommandAny, permissionsOf } from '../../protocol/identity.ts';
 import type { Me } from '../../preload/contract.ts';
 
 export function meFromIdentity(self: CallerIdentity | null, backend: string): Me {
@@ -10,6 +10,7 @@ export function meFromIdentity(self: CallerIdentity | null, backend: string): Me
       nodeName: '',
       roles: [],
       canCommand: false,
+      commandFarms: [],
       canEditTags: false,
       canOnboard: false,
       canEditFarmMetadata: false,
@@ -26,13 +27,18 @@ export function meFromIdentity(self: CallerIdentity | null, backend: string): Me
     roles.length === 0
       ? `The tailnet policy grants ${who} no Agromesh role (app capability ${AGROMESH_CAPABILITY}), so you can watch farms but not send commands, edit tags or onboard farms. Ask your tailnet admin for the operator or support role.`
       : `The tailnet policy grants ${who} the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}.` +
-        (p.canCommand() ? '' : ' Commands need the operator role.');
+        (!mayCommandAny(p.commandScope)
+          ? ' Commands need the operator role.'
+          : p.commandScope === '*'
+            ? ''
+            : ` Commands are allowed on ${p.commandScope.join(', ')} only.`);
   return {
     user: self.user,
     displayName: self.userDisplayName || self.user,
     nodeName: self.nodeName,
     roles,
-    canCommand: p.canCommand(),
+    canCommand: mayCommandAny(p.commandScope),
+    commandFarms: p.commandScope,
     canEditTags: p.canEditTags,
     canOnboard: p.canOnboard,
     canEditFarmMetadata: p.canEditFarmMetadata,

@@ -13,7 +13,7 @@ import { createAppCore, type AppCore } from '../core/app-core.ts';
 import { parseStoredSettings, type SettingsStore } from '../core/settings/settings-store.ts';
 import { registerIpc } from './ipc.ts';
 import { createSafeStorageSecretStore } from './secrets.ts';
-import { decideWindowOpen, isAppUrl, mainWindowOptions } from './window-options.ts';
+import { decideWindowOpen, focusExisting, isAppUrl, mainWindowOptions } from './window-options.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
@@ -88,8 +88,8 @@ async function start(): Promise<void> {
   let win = createWindow(bridge);
 
   app.on('second-instance', () => {
-    if (win.isMinimized()) win.restore();
-    win.focus();
+    // On macOS the window may be closed (destroyed) while the app lives on: open a new one then.
+    if (!focusExisting(win)) win = createWindow(bridge);
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow(bridge);

@@ -6,9 +6,21 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { safeStorage } from 'electron';
+import { z } from 'zod';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { registerSecret } from '../../kit/log.ts';
 import type { SecretName, SecretStore } from '../core/settings/secret-store.ts';
+
+const StoredSecrets = z.record(z.string(), z.string());
+
+/** Runs synchronous file work so that its errors reject the promise instead of throwing. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
 
 function keychainProblem(): string | undefined {
   if (!safeStorage.isEncryptionAvailable()) return 'No OS keychain is available on this computer.';
@@ -21,10 +33,35 @@ function keychainProblem(): string | undefined {
 export function createSafeStorageSecretStore(file: string): SecretStore {
   const problem = keychainProblem();
   const load = (): Partial<Record<SecretName, string>> => {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<SecretName, string>>;
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new AgromeshError('SECRETS_UNAVAILABLE', `Could not read the secrets file ${file}: ${String(err)}.`);
+    }
+    try {
+      const parsed = StoredSecrets.parse(JSON.parse(text));
+      return parsed as Partial<Record<SecretName, string>>;
     } catch {
-      return {};
+      // Never read a damaged file as empty: the next save would silently drop the other secrets.
+      // Keep it, moved aside, and say so; the next save starts a fresh file.
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      throw new AgromeshError(
+        'SECRETS_UNAVAILABLE',
+        `The secrets file ${file} is damaged, so it was moved to ${aside}. Enter your secrets again in Settings.`,
+      );
+    }
+  };
+  const decrypt = (name: SecretName, blob: string): string => {
+    try {
+      return safeStorage.decryptString(Buffer.from(blob, 'base64'));
+    } catch {
+      throw new AgromeshError(
+        'SECRETS_UNAVAILABLE',
+        `The stored ${name} could not be decrypted with this computer's keychain. Enter it again in Settings.`,
+      );
     }
   };
   const save = (data: Partial<Record<SecretName, string>>) => {
@@ -37,27 +74,25 @@ export function createSafeStorageSecretStore(file: string): SecretStore {
   };
   return {
     available: problem === undefined,
-    get(name) {
+    get: (name) => settle(() => {
       const blob = load()[name];
-      if (problem || blob === undefined) return Promise.resolve(undefined);
-      const value = safeStorage.decryptString(Buffer.from(blob, 'base64'));
+      if (problem || blob === undefined) return undefined;
+      const value = decrypt(name, blob);
       registerSecret(value);
-      return Promise.resolve(value);
-    },
-    set(name, value) {
-      if (problem) refuse();
-      registerSecret(value);
-      save({ ...load(), [name]: safeStorage.encryptString(value).toString('base64') });
-      return Promise.resolve();
-    },
-    delete(name) {
-      const data = load();
-      delete data[name];
-      save(data);
-      return Promise.resolve();
-    },
-    list() {
-      return Promise.resolve(problem ? [] : (Object.keys(load()) as SecretName[]));
-    },
+      return value;
+    }),
+    set: (name, value) =>
+      settle(() => {
+        if (problem) refuse();
+        registerSecret(value);
+        save({ ...load(), [name]: safeStorage.encryptString(value).toString('base64') });
+      }),
+    delete: (name) =>
+      settle(() => {
+        const data = load();
+        delete data[name];
+        save(data);
+      }),
+    list: () => settle(() => (problem ? [] : (Object.keys(load()) as SecretName[]))),
   };
 }

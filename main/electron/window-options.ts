@@ -2,6 +2,22 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { isSafeExternalUrl } from '../core/safe-external.ts';
 
+/** The part of a BrowserWindow that bringing it to the front needs. */
+export interface FocusableWindow {
+  isDestroyed(): boolean;
+  isMinimized(): boolean;
+  restore(): void;
+  focus(): void;
+}
+
+/** Brings the window forward for a second launch; false when it is gone and a new one must be made. */
+export function focusExisting(win: FocusableWindow | undefined): boolean {
+  if (!win || win.isDestroyed()) return false;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  return true;
+}
+
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
     width: 1400,

@@ -15,15 +15,16 @@ import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.
 
 const dir = mkdtempSync(join(tmpdir(), 'agromesh-roles-'));
 let sim: SimTailnetHandle;
-const cores = new Map<Role | 'none', AppCore>();
+const cores = new Map<Role | 'none' | 'northOperator', AppCore>();
 let farmDeviceId = '';
 
-async function coreFor(who: Role | 'none'): Promise<AppCore> {
+async function coreFor(who: Role | 'none' | 'northOperator'): Promise<AppCore> {
   const node = `${who}-pc`;
+  const grant = who === 'northOperator' ? { role: 'operator', farms: ['north'] } : { role: who };
   const device = sim.tailnet.addDevice({
     name: node,
     user: `${who}@example.com`,
-    capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [{ role: who }] },
+    capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [grant] },
   });
   const socket = join(dir, `${node}.sock`);
   await sim.serveLocalApi(node, socket);
@@ -50,7 +51,7 @@ async function coreFor(who: Role | 'none'): Promise<AppCore> {
 beforeAll(async () => {
   sim = await startSimTailnet({ dir });
   farmDeviceId = sim.tailnet.addDevice({ name: 'farm-a', tags: ['tag:farm'] }).stableId;
-  for (const who of ['agronomist', 'operator', 'support', 'none'] as const)
+  for (const who of ['agronomist', 'operator', 'support', 'none', 'northOperator'] as const)
     cores.set(who, await coreFor(who));
 });
 
@@ -94,6 +95,7 @@ describe('roles from the tailnet, enforced by the core', () => {
       operator: ['allowed', 'forbidden', 'forbidden'],
       support: ['allowed', 'allowed', 'allowed'],
       none: ['allowed', 'forbidden', 'forbidden'],
+      northOperator: ['allowed', 'forbidden', 'forbidden'],
     });
   });
 
@@ -106,6 +108,18 @@ describe('roles from the tailnet, enforced by the core', () => {
       );
       expect(r).toBe('forbidden');
     }
+  });
+
+  it('lets an operator limited to north command north, and refuses south', async () => {
+    const core = cores.get('northOperator')!;
+    const me = await core.handlers.getMe();
+    expect(me).toMatchObject({ canCommand: true, commandFarms: ['north'] });
+    expect(me.explanation).toMatch(/allowed on north only/);
+    const send = (farmId: string) =>
+      outcome(core.handlers.sendCommand({ farmId, action: 'open', target: 'valve-1', params: {} }));
+    expect(await send('south')).toBe('forbidden');
+    // north passes the role guard; it then fails only because no farm called north is on this tailnet.
+    expect(await send('north')).not.toBe('forbidden');
   });
 
   it('gives the onboarding key a tag:farm, pre-authorized, and the one install command', async () => {

@@ -53,13 +53,14 @@ describe('preload surface', () => {
     expect(Object.isFrozen(api)).toBe(true);
   });
 
-  it('sends each operation on its own prefixed channel and turns error envelopes into coded errors', async () => {
+  it('sends each operation on its own prefixed channel and passes error envelopes through whole', async () => {
     const api = exposed.get('agromesh') as Record<string, (i?: unknown) => Promise<unknown>>;
     invoke.mockResolvedValueOnce({ ok: true, value: { theme: 'dark' } });
-    await expect(api.getSettings!()).resolves.toEqual({ theme: 'dark' });
+    await expect(api.getSettings!()).resolves.toEqual({ ok: true, value: { theme: 'dark' } });
     expect(invoke).toHaveBeenLastCalledWith('agromesh:getSettings', undefined);
-    invoke.mockResolvedValueOnce({ ok: false, error: { code: 'FORBIDDEN', message: 'No.' } });
-    await expect(api.sendCommand!({})).rejects.toThrow('[FORBIDDEN] No.');
+    const error = { code: 'INVALID_INPUT', message: 'No.', details: { field: 'params.minutes' } };
+    invoke.mockResolvedValueOnce({ ok: false, error });
+    await expect(api.sendCommand!({})).resolves.toEqual({ ok: false, error });
   });
 
   it('refuses subscriptions to events outside the contract', () => {

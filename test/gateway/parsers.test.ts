@@ -269,3 +269,25 @@ describe('downsampling (property-based)', () => {
     );
   });
 });
+
+describe('history times', () => {
+  it('takes from/to as ISO 8601 (what a person with curl writes first) or epoch ms, and the same instant either way', () => {
+    const iso = parseHistoryQuery(
+      new URLSearchParams({ sensor: 's1', from: '2026-03-01T00:00:00Z', to: '2026-03-01T02:00:00+02:00' }),
+    );
+    const ms = Date.UTC(2026, 2, 1);
+    expect(iso).toMatchObject({ from: ms, to: ms });
+    const mixed = parseHistoryQuery(
+      new URLSearchParams({ sensor: 's1', from: String(ms), to: '2026-03-02T00:00:00.500Z' }),
+    );
+    expect(mixed).toMatchObject({ from: ms, to: ms + 86_400_000 + 500 });
+  });
+
+  it('says both accepted forms when a time is neither', () => {
+    const r = total(() =>
+      parseHistoryQuery(new URLSearchParams({ sensor: 's1', from: 'yesterday', to: '1' })),
+    );
+    expect(r).toBeInstanceOf(AgromeshError);
+    expect((r as AgromeshError).message).toMatch(/epoch milliseconds or an ISO 8601 time/);
+  });
+});

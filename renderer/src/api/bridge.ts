@@ -3,8 +3,10 @@
  * browser the same API is built over the browser host's WebSocket bridge. Both follow preload/contract.ts.
  */
 import { fromErrorBody } from '../../../protocol/errors.ts';
+import { settle, wrapElectronApi } from './envelope.ts';
 import {
   type AgromeshApi,
+  type ElectronBridge,
   type EventName,
   type EventPayload,
   operationNames,
@@ -12,7 +14,7 @@ import {
 
 declare global {
   interface Window {
-    agromesh?: AgromeshApi;
+    agromesh?: ElectronBridge;
   }
 }
 
@@ -60,8 +62,11 @@ export function createWebSocketApi(
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
       if (!p || msg.id === undefined) return;
       pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.value);
-      else p.reject(fromErrorBody({ error: msg.error }));
+      try {
+        p.resolve(settle(msg));
+      } catch (err) {
+        p.reject(err);
+      }
     };
     socket.onclose = () => {
       onState?.('closed');
@@ -117,24 +122,6 @@ export async function signIn(location: Location, history: History): Promise<void
     body: JSON.stringify({ token: m[1] }),
     credentials: 'same-origin',
   }).catch(() => undefined);
-}
-
-/** Errors from the Electron preload carry their code as `[CODE] message`. */
-function fromPreloadError(err: unknown): unknown {
-  const m =
-    err instanceof Error
-      ? /^(?:Error invoking remote method '[^']*': )?(?:Error: )?\[([A-Z_]+)\] (.*)$/s.exec(err.message)
-      : null;
-  return m ? fromErrorBody({ error: { code: m[1], message: m[2] } }) : err;
-}
-
-function wrapElectronApi(raw: AgromeshApi): AgromeshApi {
-  const api: Record<string, unknown> = { on: raw.on.bind(raw) };
-  for (const name of operationNames) {
-    const fn = raw[name] as (input?: unknown) => Promise<unknown>;
-    api[name] = (input?: unknown) => fn(input).catch((err: unknown) => Promise.reject(fromPreloadError(err)));
-  }
-  return api as AgromeshApi;
 }
 
 export function resolveApi(onState?: (s: BridgeState) => void): AgromeshApi {

@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { LedgerCommand } from '../../../preload/contract.ts';
 import type { Actuator } from '../../../protocol/farm-api.ts';
+import { mayCommand } from '../../../protocol/identity.ts';
 import { useApp } from '../app/context.tsx';
 import { CommandForm } from './CommandForm.tsx';
 import { CommandProgress } from './CommandProgress.tsx';
@@ -28,7 +29,7 @@ export function CommandPanel({
   const { busy, error, run } = useAction();
   const [sent, setSent] = useState<LedgerCommand | undefined>(undefined);
 
-  if (!me?.canCommand) {
+  if (!me || !mayCommand(me.commandFarms, farmId)) {
     return (
       <Stack spacing={1}>
         <RoleNotice message="commandsHidden" />

@@ -6,6 +6,7 @@ import type { AppCore } from '../../../main/core/app-core.ts';
 import type { FarmSummary, LedgerCommand, Me } from '../../../preload/contract.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
+import { mayCommand } from '../../../protocol/identity.ts';
 import { makeDetail, makeHistory } from '../../renderer/fixtures.ts';
 
 export interface FakeFarms {
@@ -98,7 +99,7 @@ export function installFakeFarms(
   };
   h.sendCommand = async ({ farmId, action, target, params }) => {
     const f = farm(farmId);
-    if (!fake.me.canCommand)
+    if (!mayCommand(fake.me.commandFarms, farmId))
       throw new AgromeshError('FORBIDDEN', 'Your tailnet role does not allow commands.');
     const at = new Date().toISOString();
     const cmd: LedgerCommand = {

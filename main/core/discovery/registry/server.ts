@@ -13,6 +13,7 @@ import { hostPort, parseListen } from './address.ts';
 import type { IdentityResolver } from './auth.ts';
 import { createRegistryHandler, RegistryLimits } from './routes.ts';
 import { openRegistryStore } from './store.ts';
+import { AGROMESH_VERSION } from '../../../../kit/version.ts';
 
 export const DEFAULT_OFFLINE_AFTER_MS = 90_000;
 
@@ -82,7 +83,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     rolePolicy: options.rolePolicy ?? {},
     offlineAfterMs,
     startedAt: now(),
-    version: options.version ?? '0.1.0',
+    version: options.version ?? AGROMESH_VERSION,
     now,
     logger,
   });

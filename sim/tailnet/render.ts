@@ -145,10 +145,7 @@ export function tailcfgNodeJson(t: SimTailnet, d: SimDevice): Record<string, unk
   out.Online = d.online;
   out.MachineAuthorized = d.authorized;
   out.Expired =
-    !d.keyExpiryDisabled &&
-    d.keyExpiry !== null &&
-    d.keyExpiry !== '' &&
-    Date.parse(d.keyExpiry) < Date.now();
+    !d.keyExpiryDisabled && d.keyExpiry !== null && d.keyExpiry !== '' && Date.parse(d.keyExpiry) < t.now();
   out.ComputedName = d.name;
   out.ComputedNameWithHost = d.name;
   return out;

@@ -81,6 +81,18 @@ function table(header: string[], rows: string[][]): string {
   );
 }
 
+/** Record one authorization check in a fragment; passed when no unauthorized action succeeded. */
+export function authRow(
+  f: Fragment,
+  check: string,
+  attempts: number,
+  unauthorizedSucceeded: number,
+): AuthRow {
+  const r = { check, attempts, unauthorizedSucceeded, passed: unauthorizedSucceeded === 0 };
+  f.auth.push(r);
+  return r;
+}
+
 const mark = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
 
 export function saveFragment(f: Fragment): void {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { permissionsOf } from '../../protocol/identity.ts';
-import { type AuthRow, newFragment, saveFragment } from './report.ts';
+import { authRow, newFragment, saveFragment } from './report.ts';
 import type { HttpAnswer } from './scenarios/http.ts';
 import { GATEWAY, HTTP, REGISTRY, commandBody, netbedSkipReason, waitFor } from './support.ts';
 import { type CallerRole, type World, createWorld } from './world.ts';
@@ -18,11 +18,8 @@ const report = newFragment(
   'Authorization over the real tunnel',
   'netbed: WireGuard between namespaces, who-is by tunnel source address',
 );
-const row = (check: string, attempts: number, unauthorizedSucceeded: number): AuthRow => {
-  const r = { check, attempts, unauthorizedSucceeded, passed: unauthorizedSucceeded === 0 };
-  report.auth.push(r);
-  return r;
-};
+const row = (check: string, attempts: number, unauthorizedSucceeded: number) =>
+  authRow(report, check, attempts, unauthorizedSucceeded);
 
 describe.skipIf(skip !== undefined)(
   `authorization over the tunnel${skip ? ` — skipped: ${skip}` : ''}`,

@@ -174,6 +174,25 @@ async function must(
   return r.stdout;
 }
 
+/** A veth pair created straight into two namespaces (nothing left in the root namespace). */
+function vethPair(name: string, ns: string, peer: string, peerNs: string): Promise<string> {
+  return must([
+    'ip',
+    'link',
+    'add',
+    name,
+    'netns',
+    ns,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    peer,
+    'netns',
+    peerNs,
+  ]);
+}
+
 function wgKeyPair(): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
   const d = privateKey.export({ format: 'jwk' }).d!;
@@ -500,21 +519,7 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
       const veth = `${prefix}u${h.index}`;
       const brPort = `${prefix}b${h.index}`;
       await must(['ip', 'netns', 'add', h.ns]);
-      await must([
-        'ip',
-        'link',
-        'add',
-        veth,
-        'netns',
-        h.ns,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        brPort,
-        'netns',
-        brNs,
-      ]);
+      await vethPair(veth, h.ns, brPort, brNs);
       await must(['ip', '-n', brNs, 'link', 'set', brPort, 'master', 'br0', 'up']);
       await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
       await must(['ip', '-n', h.ns, 'addr', 'add', `${h.underlay}/24`, 'dev', veth]);
@@ -523,21 +528,7 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
         // A veth whose far end sits in a sink namespace: the kernel must send at least an ARP/ND packet
         // for any destination it routes there, and the host-side counter sees it.
         const trap = `${prefix}t${h.index}`;
-        await must([
-          'ip',
-          'link',
-          'add',
-          trap,
-          'netns',
-          h.ns,
-          'type',
-          'veth',
-          'peer',
-          'name',
-          `${prefix}o${h.index}`,
-          'netns',
-          outNs,
-        ]);
+        await vethPair(trap, h.ns, `${prefix}o${h.index}`, outNs);
         await must(['ip', '-n', h.ns, 'link', 'set', trap, 'name', 'trap0', 'addrgenmode', 'none']);
         await must(['ip', '-n', outNs, 'link', 'set', `${prefix}o${h.index}`, 'addrgenmode', 'none', 'up']);
         await must(['ip', '-n', h.ns, 'link', 'set', 'trap0', 'up']);

@@ -8,7 +8,7 @@
  * CLI socket without entering a namespace.
  */
 import { type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ExecResult, type Testbed, createTestbed, testbedUnavailableReason } from '../netbed/testbed.ts';
@@ -378,9 +378,4 @@ export async function createRealTailnet(options: {
     await dispose();
     throw new Error(`${(err as Error).message}${detail}`, { cause: err });
   }
-}
-
-/** Read a node's tailscaled state dir file (tests that check what the daemon persisted). */
-export function readNodeFile(node: RealNode, file: string): string {
-  return readFileSync(join(node.stateDir, file), 'utf8');
 }

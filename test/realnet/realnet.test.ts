@@ -13,7 +13,7 @@ import { createTailscaleManager } from '../../main/core/tailnet/factory.ts';
 import type { DeviceChange, TailscaleManager } from '../../main/core/tailnet/manager.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
-import { type AuthRow, newFragment, saveFragment } from '../netbed/report.ts';
+import { authRow, newFragment, saveFragment } from '../netbed/report.ts';
 import type { HttpAnswer } from '../netbed/scenarios/http.ts';
 import { GATEWAY, HTTP, commandBody, waitFor } from '../netbed/support.ts';
 import { PEOPLE, FARM_API_PORT, seedPolicy } from './policy.ts';
@@ -27,11 +27,8 @@ const report = newFragment(
   'On the real tailnet (Headscale + tailscaled)',
   'realnet: real Headscale 0.29.2 and tailscaled 1.102.5 in namespaces, who-is from the real daemon',
 );
-const row = (check: string, attempts: number, unauthorizedSucceeded: number): AuthRow => {
-  const r = { check, attempts, unauthorizedSucceeded, passed: unauthorizedSucceeded === 0 };
-  report.auth.push(r);
-  return r;
-};
+const row = (check: string, attempts: number, unauthorizedSucceeded: number) =>
+  authRow(report, check, attempts, unauthorizedSucceeded);
 
 /** Hosts: people's PCs are user-owned nodes; the control room and farms join with tags-only keys. */
 const PERSON_PC = {

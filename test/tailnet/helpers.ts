@@ -1,6 +1,12 @@
 /** Shared test helpers for the tailnet suite: temp dirs, fixtures, event waits, fixture-serving servers. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -92,4 +98,34 @@ export function send(
     ...headers,
   });
   res.end(text);
+}
+
+/**
+ * GET on a LocalAPI socket, framed as tailscaled wants it. watch-ipn-bus never ends: the answer stops
+ * after `lines` complete lines (default 1 for the watch, the whole body otherwise).
+ */
+export function localGet(
+  socketPath: string,
+  path: string,
+  lines = path.includes('watch-ipn-bus') ? 1 : 0,
+  /** Called with the number of complete lines received so far (to act once a stream has begun). */
+  onLines?: (complete: number) => void,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, path, headers: { host: 'local-tailscaled.sock' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+        onLines?.(text.split('\n').length - 1);
+        if (lines > 0 && text.split('\n').length > lines) {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text });
+        }
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -1,35 +1,14 @@
 /** The simulator answers with the same fields as the real servers (key sets checked against the fixtures). */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLosslessJson } from '../../kit/tailscale/lossless-json.ts';
 import { startSimTailnet, type SimTailnetHandle } from '../../sim/tailnet/index.ts';
-import { fixtureJson, fixtureText, tempDir } from './helpers.ts';
+import { fixtureJson, fixtureText, localGet, tempDir } from './helpers.ts';
 
 type Obj = Record<string, unknown>;
 const keys = (o: unknown) => Object.keys(o as Obj).sort();
 function expectKeysCover(actual: unknown, expected: unknown, except: string[] = []) {
   const missing = keys(expected).filter((k) => !except.includes(k) && !keys(actual).includes(k));
   expect(missing, `missing keys`).toEqual([]);
-}
-
-function localGet(socketPath: string, path: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ socketPath, path, headers: { host: 'local-tailscaled.sock' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-        // watch-ipn-bus never ends: stop after the first line
-        if (path.includes('watch-ipn-bus') && text.includes('\n')) {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, text });
-        }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('simulated tailnet payloads match the fixtures', () => {

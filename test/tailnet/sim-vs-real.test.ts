@@ -5,12 +5,11 @@
  * follows the real message sequence. Differences the simulator keeps on purpose are listed with a reason.
  */
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { DELTA_MASK } from '../../main/core/tailnet/localapi-backend.ts';
 import { startSimTailnet, type SimTailnetHandle } from '../../sim/tailnet/index.ts';
-import { tempDir } from './helpers.ts';
+import { localGet, tempDir } from './helpers.ts';
 
 const REAL = new URL('../fixtures/real-tailnet/', import.meta.url);
 // Plain JSON.parse on both sides: only shapes and JSON types are compared, not int64 precision.
@@ -72,25 +71,6 @@ const LOCALAPI_ALLOWED = [
 /** The node's own attributes (nodeAttrs) differ per control plane and policy. */
 const SELF_ALLOWED = [...LOCALAPI_ALLOWED, /^(Capabilities|CapMap)(\.|$)/];
 
-function localGet(socketPath: string, path: string, lines = 0): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ socketPath, path, headers: { host: 'local-tailscaled.sock' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-        if (lines > 0 && text.split('\n').length > lines) {
-          req.destroy();
-          resolve(text);
-        }
-      });
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('the simulator matches the real programs (recorded)', () => {
   let tmp: ReturnType<typeof tempDir>;
   let sim: SimTailnetHandle;
@@ -115,7 +95,10 @@ describe('the simulator matches the real programs (recorded)', () => {
 
   it('LocalAPI status: every real key path, same types', async () => {
     const r = real('localapi-status.json') as Record<string, Json>;
-    const s = JSON.parse(await localGet(sim.localApiSocket, '/localapi/v0/status')) as Record<string, Json>;
+    const s = JSON.parse((await localGet(sim.localApiSocket, '/localapi/v0/status')).text) as Record<
+      string,
+      Json
+    >;
     expect(drift(r, s, [...LOCALAPI_ALLOWED, /^Self\.(Capabilities|CapMap)/], 2)).toEqual([]);
     const realPeer = Object.values(r.Peer as Record<string, Json>)[0];
     const simPeer = Object.values(s.Peer as Record<string, Json>).find(
@@ -131,7 +114,7 @@ describe('the simulator matches the real programs (recorded)', () => {
       ['localapi-whois-tagged.json', 'farm-1'],
     ] as const) {
       const d = sim.tailnet.device(name)!;
-      const s = JSON.parse(await localGet(sim.localApiSocket, `/localapi/v0/whois?addr=${d.ipv4}`));
+      const s = JSON.parse((await localGet(sim.localApiSocket, `/localapi/v0/whois?addr=${d.ipv4}`)).text);
       expect(drift(real(file), s, LOCALAPI_ALLOWED), file).toEqual([]);
     }
   });
@@ -147,11 +130,16 @@ describe('the simulator matches the real programs (recorded)', () => {
         (m.PeerChangedPatch as { Online?: boolean }[])[0]?.Online === false,
     )!;
     // What the simulator streams for the same events: a farm joins, then goes offline.
-    const text = localGet(sim.localApiSocket, `/localapi/v0/watch-ipn-bus?mask=${DELTA_MASK}`, 3);
-    await new Promise((r) => setTimeout(r, 50));
+    // The changes are made once the initial message has arrived, so they can only come as deltas.
+    let begun!: () => void;
+    const initial = new Promise<void>((r) => (begun = r));
+    const text = localGet(sim.localApiSocket, `/localapi/v0/watch-ipn-bus?mask=${DELTA_MASK}`, 3, (n) => {
+      if (n >= 1) begun();
+    });
+    await initial;
     const late = sim.tailnet.addDevice({ name: 'farm-late', tags: ['tag:farm'] });
     sim.tailnet.setOnline(late.name, false);
-    const simLines = (await text)
+    const simLines = (await text).text
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, Json>);

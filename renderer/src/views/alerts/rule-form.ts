@@ -4,7 +4,7 @@
  */
 import {
   type AlertCondition,
-  type AlertKind,
+  AlertKind,
   type AlertRule,
   AlertRuleInput,
   type AlertSeverity,
@@ -46,15 +46,7 @@ export interface RuleForm {
 }
 
 export const SENSOR_KINDS = SensorKind.options;
-export const ALERT_KINDS: readonly AlertKind[] = [
-  'threshold',
-  'setpoint',
-  'range',
-  'offline',
-  'stale',
-  'command',
-  'keyExpiry',
-];
+export const ALERT_KINDS: readonly AlertKind[] = AlertKind.options;
 export const COMMAND_STATES: readonly CommandAlertState[] = ['failed', 'rejected', 'expired', 'unknown'];
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));

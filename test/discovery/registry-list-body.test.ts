@@ -5,9 +5,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startRegistry } from '../../main/core/discovery/registry/server.ts';
 import { ListBodyCache } from '../../main/core/discovery/registry/list-body.ts';
 import type { RegistryStore } from '../../main/core/discovery/registry/store.ts';
-import { call, fakeWhois, farmIdentity, heartbeatBody, loopbackOf, tempDir } from './helpers.ts';
+import {
+  call,
+  fakeWhois,
+  farmIdentity,
+  heartbeatBody,
+  loopbackOf,
+  personIdentity,
+  tempDir,
+} from './helpers.ts';
 
 const farmA = farmIdentity(2);
+const alice = personIdentity(1, 'alice@example.com', 'operator');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -20,7 +29,7 @@ async function registryWithFarm() {
   const handle = await startRegistry({
     listen: '127.0.0.1:0',
     dbFile: join(dir.path, 'registry.db'),
-    resolveIdentity: fakeWhois([farmA]).resolve,
+    resolveIdentity: fakeWhois([farmA, alice]).resolve,
     offlineAfterMs: 60_000,
   });
   cleanups.push(() => handle.dispose());
@@ -83,6 +92,18 @@ describe('registry farm list: bytes on the wire', () => {
 });
 
 describe('registry farm list: cache', () => {
+  it("shows a person's edit in the very next list, within the rebuild interval", async () => {
+    const handle = await registryWithFarm();
+    expect((await call(handle.url, '/api/farms', { from: alice })).status).toBe(200); // cached now
+    const edit = await call(handle.url, '/api/farms/100.64.0.2', {
+      from: alice,
+      body: { displayName: 'North field', ifVersion: 1 },
+    });
+    expect(edit.status).toBe(200);
+    const list = await call(handle.url, '/api/farms', { from: alice });
+    expect(list.text).toContain('North field');
+  });
+
   it('rebuilds at most once a second while every heartbeat changes the store', () => {
     let t = 0;
     let version = 0;

@@ -19,6 +19,7 @@ import { createUnavailableSecretStore } from '../../main/core/settings/secret-st
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 import { type BadInputRow, newFragment, saveFragment } from './report.ts';
 import { type HttpAnswer, http, raw, wsFrame } from './scenarios/http.ts';
+import { sessionCookie } from '../support/host-session.ts';
 import { commandBody } from './support.ts';
 
 const report = newFragment(
@@ -31,6 +32,9 @@ let gateway: GatewayHandle;
 let registry: RegistryHandle;
 let core: AppCore;
 let host: BrowserHost;
+let hostCookie = '';
+/** The browser host bridge needs a signed-in session (cookie), as its own page has. */
+const signedIn = () => ({ cookie: hostCookie });
 let rssStart = 0;
 
 type Target = 'gateway' | 'registry' | 'browser host';
@@ -134,6 +138,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET-OUTSIDE-ROOT');
   host = await startBrowserHost({ core, rendererDir, log: silentLogger });
+  hostCookie = await sessionCookie(host);
   rssStart = process.memoryUsage().rss;
 });
 
@@ -336,13 +341,13 @@ describe('bad input: every endpoint answers clearly, never crashes, and serves t
       async () => closedClearly(await wsFrame(gws, 4 * 1024 * 1024)),
     ]);
     const row2 = await kind('browser host', 'oversized / unexpected WebSocket frames', [
-      async () => closedClearly(await wsFrame(hws, 256 * 1024 + 1)),
-      async () => closedClearly(await wsFrame(hws, 4 * 1024 * 1024)),
+      async () => closedClearly(await wsFrame(hws, 256 * 1024 + 1, undefined, 5_000, signedIn())),
+      async () => closedClearly(await wsFrame(hws, 4 * 1024 * 1024, undefined, 5_000, signedIn())),
     ]);
     // Garbage that fits: the bridge answers with an error message or closes; it never crashes.
     const garbage = await kind('browser host', 'malformed bridge messages', [
       async () => {
-        const r = await wsFrame(hws, 100);
+        const r = await wsFrame(hws, 100, undefined, 5_000, signedIn());
         return r.opened && r.error === null;
       },
     ]);

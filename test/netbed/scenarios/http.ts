@@ -112,11 +112,13 @@ export function wsFrame(
   frameBytes: number,
   localAddress?: string,
   timeoutMs = 5_000,
+  headers: Record<string, string> = {},
 ): Promise<{ opened: boolean; closeCode: number | null; error: string | null; messages: number }> {
   return new Promise((resolve) => {
     let opened = false;
     let messages = 0;
     const ws = new WebSocket(url, {
+      headers,
       ...(localAddress ? { localAddress } : {}),
       handshakeTimeout: timeoutMs,
       maxPayload: 8 << 20,

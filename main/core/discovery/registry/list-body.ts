@@ -34,6 +34,11 @@ export class ListBodyCache {
     this.#minRebuildMs = minRebuildMs;
   }
 
+  /** A person's edit must show in their next GET at once; only heartbeat churn may lag (≤ minRebuildMs). */
+  invalidate(): void {
+    this.#entries.clear();
+  }
+
   get(filter: ListFilter = {}): ListBody {
     const cacheKey = `${filter.tag ?? ''}\u0000${filter.status ?? ''}`;
     const now = this.#now();

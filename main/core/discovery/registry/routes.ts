@@ -116,6 +116,7 @@ export function createRegistryHandler(ctx: RouteContext) {
           'farm metadata',
         );
         const record = ctx.store.updateMetadata(address, patch, writerOf(identity));
+        listBodyCache(ctx.store, ctx.now).invalidate();
         ctx.logger.info('farm metadata updated', { address, by: record.updatedBy, version: record.version });
         return sendJson(res, 200, record);
       }

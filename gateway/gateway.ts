@@ -160,6 +160,9 @@ function sourceAddressFor(listenHost: string, url: URL): string | undefined {
   return undefined;
 }
 
+/** How much simulated past a fresh simulated gateway starts with (its sensors report at most once a minute). */
+const SIM_WARMUP_MS = 15 * 60_000;
+
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const log = options.log ?? createLogger('gateway');
   const clock = options.clock ?? systemClock;
@@ -318,7 +321,8 @@ async function start(
   if (simulator) {
     const now = clock.now();
     const lastTs = Math.max(0, ...layout.sensors.map((s) => readings.latest(s.id)?.ts ?? 0));
-    const backfillFrom = now - (sim?.backfillHours ?? 0) * 3_600_000;
+    // At least a short warm-up, so a fresh simulated farm has current readings and some history at once.
+    const backfillFrom = now - Math.max((sim?.backfillHours ?? 0) * 3_600_000, SIM_WARMUP_MS);
     simulator.startAt(Math.max(backfillFrom, lastTs + 1, now - retention.rawMs + 60_000));
     for (let t = Math.max(backfillFrom, lastTs + 1); t < now; t += 3_600_000) {
       ingest.ingest(simulator.advanceTo(Math.min(t + 3_600_000, now)), { publish: false });

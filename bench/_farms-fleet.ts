@@ -41,7 +41,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const ports = await new Promise<number[]>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('fleet did not start')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += String(d);
       const line = out.split('\n').find((l) => l.startsWith('{"ports"'));
       if (line) {
@@ -57,7 +57,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     farmId: farmIdOf,
     child,
     async stop() {
-      child.stdin!.end(); // the child exits when its stdin closes
+      child.stdin.end(); // the child exits when its stdin closes
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FarmSummary } from '../preload/contract.ts';
+import type { FarmSummary } from '../protocol/app/index.ts';
 import type { FarmInfo, Reading } from '../protocol/farm-api.ts';
 import { createAlertService } from '../main/core/alerts/service.ts';
 

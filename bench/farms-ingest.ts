@@ -6,6 +6,7 @@
  *
  *   npx node bench/farms-ingest.ts [--farms 20] [--sensors 10] [--seconds 5]
  */
+import { wsText } from '../kit/ws-text.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ async function bareRound() {
   const sockets = fleet.ports.map((port) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/stream`, { perMessageDeflate: false });
     ws.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { type: string; readings?: unknown[] };
+      const msg = JSON.parse(wsText(data)) as { type: string; readings?: unknown[] };
       if (msg.type === 'readings') bare += msg.readings!.length;
     });
     ws.on('error', () => {});

@@ -6,6 +6,7 @@
  *
  *   npx node bench/farms-scale.ts [--farms 1000] [--sensors 10] [--seconds 15]
  */
+import { wsText } from '../kit/ws-text.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,7 +91,7 @@ async function barePhase(ports: number[]): Promise<PhaseResult> {
       new Promise<WebSocket>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/api/stream`, { perMessageDeflate: false });
         ws.on('message', (data) => {
-          const msg = JSON.parse(String(data)) as { type: string; readings?: unknown[] };
+          const msg = JSON.parse(wsText(data)) as { type: string; readings?: unknown[] };
           if (msg.type === 'readings') n += msg.readings!.length;
         });
         ws.on('error', () => {});
@@ -156,7 +157,7 @@ async function runPhaseInChild(phase: 'bare' | 'core', ports: number[]): Promise
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += String(d)));
+  child.stdout.on('data', (d: Buffer) => (out += String(d)));
   const timer = setTimeout(() => child.kill('SIGKILL'), (warmupMs / 1000 + seconds + 90) * 1000);
   await new Promise((resolve) => child.once('exit', resolve));
   clearTimeout(timer);

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { AGROMESH_CAPABILITY } from '../protocol/identity.ts';
-import { openRegistryStore } from '../main/core/discovery/registry/store.ts';
-import { startRegistry } from '../main/core/discovery/registry/server.ts';
+import { openRegistryStore } from '../registry/store.ts';
+import { startRegistry } from '../registry/server.ts';
 
 const FARMS = 1_000;
 const CONNECTIONS = 16;

@@ -23,7 +23,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function time(fn: () => unknown | Promise<unknown>, rounds = ROUNDS): Promise<number> {
+async function time(fn: () => unknown, rounds = ROUNDS): Promise<number> {
   for (let i = 0; i < 3; i++) await fn();
   const samples: number[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -2,6 +2,7 @@
  * `agromesh gateway …`: parse the command line, start the gateway, print one line when listening, and
  * stop cleanly on Ctrl-C / SIGTERM.
  */
+import { splitHostPort } from '../protocol/host-port.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,16 +115,12 @@ function num(
 
 /** `ADDR:PORT`, `[v6]:PORT` or `:PORT` (host then comes from the tailnet). */
 export function parseListen(value: string, name = 'listen'): { host?: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
-  const port = Number(m?.[3]);
-  const host = m?.[1] ?? m?.[2];
-  if (
-    !m ||
-    port > 65535 ||
-    (host !== undefined && host !== '' && ipVersion(host) === 0 && host !== 'localhost')
-  ) {
+  const parts = splitHostPort(value);
+  const host = parts?.host;
+  if (!parts || (host !== '' && ipVersion(host ?? '') === 0 && host !== 'localhost')) {
     usageError(`--${name} must be ADDR:PORT, e.g. 100.64.0.5:8080 or 127.0.0.1:0`);
   }
+  const { port } = parts;
   return host ? { host: host === 'localhost' ? '127.0.0.1' : host, port } : { port };
 }
 

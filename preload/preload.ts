@@ -10,14 +10,15 @@ import {
   operationNames,
   type EventName,
   type ResultEnvelope,
-} from './contract.ts';
+} from '../protocol/app/index.ts';
 
 export function buildApi(): Record<string, unknown> {
   const api: Record<string, unknown> = {};
   for (const name of operationNames) {
     // contextBridge copies only an Error's message, so errors are not thrown here: the envelope (a plain
     // object, cloned whole) reaches the renderer, which settles it exactly as it settles the bridge's.
-    api[name] = async (input?: unknown) => (await ipcRenderer.invoke(IPC_PREFIX + name, input)) as ResultEnvelope;
+    api[name] = async (input?: unknown) =>
+      (await ipcRenderer.invoke(IPC_PREFIX + name, input)) as ResultEnvelope;
   }
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
     if (!eventNames.includes(event) || typeof listener !== 'function') throw new TypeError('unknown event');

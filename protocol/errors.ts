@@ -95,7 +95,7 @@ export function toAgromeshError(err: unknown): AgromeshError {
 /** Rebuild an error from a wire body (HTTP or IPC), keeping its code. */
 export function fromErrorBody(body: unknown, fallback: ErrorCode = 'INTERNAL'): AgromeshError {
   if (typeof body === 'object' && body !== null && 'error' in body) {
-    const e = (body as { error: unknown }).error;
+    const e = body.error;
     if (typeof e === 'object' && e !== null) {
       const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
       return new AgromeshError(

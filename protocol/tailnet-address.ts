@@ -89,3 +89,19 @@ export function controlPlaneUrlProblem(value: string): string | undefined {
   if (url.protocol === 'http:' && (host === 'localhost' || isLoopbackAddress(host))) return undefined;
   return `${url.protocol}//${url.host} would send the API key unencrypted: use https:// (plain http only to this computer's loopback)`;
 }
+
+/**
+ * The canonical form of a tailnet address (IPv4 dotted quad, IPv6 compressed lowercase), or null when it is
+ * not one: records are keyed by one spelling, so `fd7a:…:0::4` and `fd7a:…::4` are the same farm.
+ */
+export function canonicalTailnetAddress(raw: string): string | null {
+  const ip = normalizeRemoteAddress(raw.trim());
+  if (!isTailnetAddress(ip)) return null;
+  if (ipVersion(ip) === 4) return ip;
+  try {
+    // WHATWG URL serialises IPv6 hosts canonically (RFC 5952).
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+}

@@ -13,7 +13,7 @@ import { FARM_HTTP_PORT } from '../protocol/farm-api.ts';
 import { REGISTRY_HTTP_PORT } from '../protocol/discovery-api.ts';
 import { createLocalApiClient, type LocalApiClient } from '../kit/tailscale/localapi.ts';
 import { type Logger, silentLogger } from '../kit/log.ts';
-import { startRegistry } from '../main/core/discovery/registry/server.ts';
+import { startRegistry } from '../registry/server.ts';
 import {
   type SimLocalApi,
   type SimTailnetHandle,

@@ -55,8 +55,8 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
         log.warn('sensor command printed an over-long line; skipped');
       },
     );
-    proc.stdout!.on('data', onLine);
-    proc.stderr!.on('data', (d: Buffer) =>
+    proc.stdout.on('data', onLine);
+    proc.stderr.on('data', (d: Buffer) =>
       log.debug('sensor command stderr', { text: d.toString().slice(0, 500) }),
     );
     proc.on('error', (err) => log.error('sensor command failed to start', { err }));

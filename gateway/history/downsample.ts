@@ -24,7 +24,7 @@ export function seriesFromPoints(points: readonly Point[]): Series {
 
 export function pointsOf(series: Series, indices?: ArrayLike<number>): Point[] {
   const n = indices ? indices.length : series.ts.length;
-  const out: Point[] = new Array(n);
+  const out = new Array<Point>(n);
   for (let k = 0; k < n; k++) {
     const i = indices ? indices[k]! : k;
     const v = series.values[i]!;

@@ -2,6 +2,7 @@
  * Small HTTP helpers shared by the gateway, the registry and the browser host: bounded JSON bodies,
  * JSON error replies with stable codes, and servers with header limits.
  */
+import { hostPort } from '../../protocol/host-port.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -96,7 +97,9 @@ export function createJsonServer(
     {
       maxHeaderSize: options.maxHeaderSize,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
-      ...(options.timeoutCheckMs === undefined ? {} : { connectionsCheckingInterval: options.timeoutCheckMs }),
+      ...(options.timeoutCheckMs === undefined
+        ? {}
+        : { connectionsCheckingInterval: options.timeoutCheckMs }),
     },
     (req, res) => {
       handler(req, res).catch((err: unknown) => {
@@ -126,7 +129,7 @@ export function createJsonServer(
 export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const where = hostPort(host, port);
       if (err.code === 'EADDRINUSE') {
         reject(
           new AgromeshError(

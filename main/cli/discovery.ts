@@ -10,8 +10,8 @@ import { AgromeshError } from '../../protocol/errors.ts';
 import { isTailnetIPv4 } from '../../protocol/tailnet-address.ts';
 import { createLogger, type LogLevel } from '../../kit/log.ts';
 import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
-import { hostPort } from '../core/discovery/registry/address.ts';
-import { DEFAULT_OFFLINE_AFTER_MS, startRegistry } from '../core/discovery/registry/server.ts';
+import { hostPort } from '../../protocol/host-port.ts';
+import { DEFAULT_OFFLINE_AFTER_MS, startRegistry } from '../../registry/server.ts';
 import type { CliIO } from './io.ts';
 
 export const USAGE = `Usage: agromesh discovery serve [options]

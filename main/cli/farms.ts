@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
-import type { FarmSummary, HealthLayer } from '../../preload/contract.ts';
+import type { FarmSummary, HealthLayer } from '../../protocol/app/index.ts';
 import { isTailnetIPv4 } from '../../protocol/tailnet-address.ts';
 import { createLogger } from '../../kit/log.ts';
 import { createHttpFarmInfoFetcher } from '../core/discovery/farm-info-http.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import { mayCommand } from '../../protocol/identity.ts';
-import type { OperationHandlers, Settings } from '../../preload/contract.ts';
+import type { OperationHandlers, Settings } from '../../protocol/app/index.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
 import { createAlertHandlers } from './alerts/handlers.ts';

@@ -1,5 +1,5 @@
 /** Typed push events of the contract, fanned out to every window (Electron) or socket (browser host). */
-import type { EventName, EventPayload } from '../../preload/contract.ts';
+import type { EventName, EventPayload } from '../../protocol/app/index.ts';
 
 type Listener = (name: EventName, payload: unknown) => void;
 

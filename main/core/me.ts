@@ -1,6 +1,11 @@
 /** What the person at this computer may do, from the tailnet's who-is of this node (never from settings). */
-import { AGROMESH_CAPABILITY, type CallerIdentity, mayCommandAny, permissionsOf } from '../../protocol/identity.ts';
-import type { Me } from '../../preload/contract.ts';
+import {
+  AGROMESH_CAPABILITY,
+  type CallerIdentity,
+  mayCommandAny,
+  permissionsOf,
+} from '../../protocol/identity.ts';
+import type { Me } from '../../protocol/app/index.ts';
 
 export function meFromIdentity(self: CallerIdentity | null, backend: string): Me {
   if (!self) {

@@ -9,13 +9,13 @@ import { AgromeshError } from '../../protocol/errors.ts';
 import { REGISTRY_HTTP_PORT } from '../../protocol/discovery-api.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import type { CallerIdentity } from '../../protocol/identity.ts';
-import type { FarmSummary, Settings } from '../../preload/contract.ts';
+import type { FarmSummary, Settings } from '../../protocol/app/index.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { AlertService } from './alerts/service.ts';
 import { createCoalescer } from './coalesce.ts';
 import { createHttpFarmInfoFetcher } from './discovery/farm-info-http.ts';
-import { startRegistry } from './discovery/registry/server.ts';
+import { startRegistry } from '../../registry/server.ts';
 import { createFarmDiscoveryService, type FarmDiscoveryService } from './discovery/service.ts';
 import type { CoreEvents } from './events.ts';
 import {

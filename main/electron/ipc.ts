@@ -4,19 +4,20 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { AgromeshError } from '../../protocol/errors.ts';
-import { EVENT_PREFIX, IPC_PREFIX, operationNames } from '../../preload/contract.ts';
+import { EVENT_PREFIX, IPC_PREFIX, operationNames } from '../../protocol/app/index.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { AppCore } from '../core/app-core.ts';
 import { dispatch } from '../core/rpc/dispatch.ts';
 import { isAppUrl } from './window-options.ts';
 
-export function isTrustedSender(event: IpcMainInvokeEvent, trusted: ReadonlySet<number>, appUrl: string): boolean {
+export function isTrustedSender(
+  event: IpcMainInvokeEvent,
+  trusted: ReadonlySet<number>,
+  appUrl: string,
+): boolean {
   const frame = event.senderFrame;
   return (
-    trusted.has(event.sender.id) &&
-    frame !== null &&
-    frame.parent === null &&
-    isAppUrl(frame.url, appUrl)
+    trusted.has(event.sender.id) && frame !== null && frame.parent === null && isAppUrl(frame.url, appUrl)
   );
 }
 
@@ -28,7 +29,10 @@ export function registerIpc(core: AppCore, appUrl: string, log: Logger) {
     ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown) => {
       if (!isTrustedSender(event, trusted, appUrl)) {
         log.warn('refused IPC from an untrusted sender', { operation: name, url: event.senderFrame?.url });
-        return { ok: false, error: new AgromeshError('FORBIDDEN', 'Refused: unexpected sender.').toBody().error };
+        return {
+          ok: false,
+          error: new AgromeshError('FORBIDDEN', 'Refused: unexpected sender.').toBody().error,
+        };
       }
       return dispatch(core.handlers, name, input, log);
     });

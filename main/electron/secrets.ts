@@ -38,11 +38,14 @@ export function createSafeStorageSecretStore(file: string): SecretStore {
       text = readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new AgromeshError('SECRETS_UNAVAILABLE', `Could not read the secrets file ${file}: ${String(err)}.`);
+      throw new AgromeshError(
+        'SECRETS_UNAVAILABLE',
+        `Could not read the secrets file ${file}: ${String(err)}.`,
+      );
     }
     try {
       const parsed = StoredSecrets.parse(JSON.parse(text));
-      return parsed as Partial<Record<SecretName, string>>;
+      return parsed;
     } catch {
       // Never read a damaged file as empty: the next save would silently drop the other secrets.
       // Keep it, moved aside, and say so; the next save starts a fresh file.
@@ -70,17 +73,21 @@ export function createSafeStorageSecretStore(file: string): SecretStore {
     renameSync(`${file}.tmp`, file);
   };
   const refuse = () => {
-    throw new AgromeshError('SECRETS_UNAVAILABLE', `${problem} Use environment variables instead (see docs/tailnet.md).`);
+    throw new AgromeshError(
+      'SECRETS_UNAVAILABLE',
+      `${problem} Use environment variables instead (see docs/tailnet.md).`,
+    );
   };
   return {
     available: problem === undefined,
-    get: (name) => settle(() => {
-      const blob = load()[name];
-      if (problem || blob === undefined) return undefined;
-      const value = decrypt(name, blob);
-      registerSecret(value);
-      return value;
-    }),
+    get: (name) =>
+      settle(() => {
+        const blob = load()[name];
+        if (problem || blob === undefined) return undefined;
+        const value = decrypt(name, blob);
+        registerSecret(value);
+        return value;
+      }),
     set: (name, value) =>
       settle(() => {
         if (problem) refuse();

@@ -5,7 +5,7 @@ import { ThemeProvider } from '@mui/material/styles';
 import Toolbar from '@mui/material/Toolbar';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { type AppInfo, DEFAULT_SETTINGS, type Me, type Settings } from '../../preload/contract.ts';
+import { type AppInfo, DEFAULT_SETTINGS, type Me, type Settings } from '../../protocol/app/index.ts';
 import { AppContext, type AppContextValue, useApp } from './app/context.tsx';
 import type { BridgeStore } from './app/bridge-store.ts';
 import { FarmsProvider } from './app/farms-store.tsx';

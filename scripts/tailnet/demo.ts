@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SETTINGS } from '../../preload/contract.ts';
+import { DEFAULT_SETTINGS } from '../../protocol/app/index.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import { GATEWAY } from '../../test/netbed/support.ts';
 import { seedPolicy } from '../../test/realnet/policy.ts';

@@ -390,7 +390,7 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
           if (fixed !== undefined && fixed !== type)
             throw fail(400, `attribute "${key}" has type ${fixed}, not ${type}`);
           postureTypes.set(key, type);
-          tailnet.setPosture(d.stableId, key, v as PostureValue);
+          tailnet.setPosture(d.stableId, key, v);
           return reply(res, 200, {});
         }
       }

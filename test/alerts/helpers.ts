@@ -8,7 +8,7 @@ import type {
   FarmSummary,
   HealthLayer,
   LedgerCommand,
-} from '../../preload/contract.ts';
+} from '../../protocol/app/index.ts';
 import type { FarmInfo, Reading, Sensor } from '../../protocol/farm-api.ts';
 import type { Notifier } from '../../main/core/alerts/notifier.ts';
 import {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertRuleInput } from '../../preload/contract.ts';
+import type { AlertRuleInput } from '../../protocol/app/index.ts';
 import { openDatabase } from '../../kit/sqlite.ts';
 import { createAlertService } from '../../main/core/alerts/service.ts';
 import { type Harness, harness, MIN, summary } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlertRuleInput } from '../../preload/contract.ts';
+import type { AlertRuleInput } from '../../protocol/app/index.ts';
 import { farmInfo, type Harness, harness, MIN, reading, sensor, summary } from './helpers.ts';
 
 let h: Harness;

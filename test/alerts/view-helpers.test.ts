@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../preload/contract.ts';
+import type { Alert } from '../../protocol/app/index.ts';
 import { BUILTIN_RULES } from '../../main/core/alerts/defaults.ts';
 import { alertBands } from '../../renderer/src/views/alerts/alert-bands.ts';
 import { filterFor } from '../../renderer/src/views/alerts/alert-filters.ts';

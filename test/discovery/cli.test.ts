@@ -1,7 +1,7 @@
 /** `agromesh discovery serve` and `agromesh farms` against the simulated tailnet with real gateways. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FarmSummary } from '../../preload/contract.ts';
+import { FarmSummary } from '../../protocol/app/index.ts';
 import { FARM_HTTP_PORT } from '../../protocol/farm-api.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { silentLogger } from '../../kit/log.ts';

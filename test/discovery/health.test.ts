@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FarmHealth } from '../../preload/contract.ts';
+import { FarmHealth } from '../../protocol/app/index.ts';
 import { computeHealth, formatAge, type HealthInput } from '../../main/core/discovery/health.ts';
 
 const NOW = Date.parse('2026-05-01T12:00:00Z');

@@ -2,9 +2,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRegistry } from '../../main/core/discovery/registry/server.ts';
-import { ListBodyCache } from '../../main/core/discovery/registry/list-body.ts';
-import type { RegistryStore } from '../../main/core/discovery/registry/store.ts';
+import { startRegistry } from '../../registry/server.ts';
+import { ListBodyCache } from '../../registry/list-body.ts';
+import type { RegistryStore } from '../../registry/store.ts';
 import {
   call,
   fakeWhois,

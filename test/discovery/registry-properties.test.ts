@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FarmRecord } from '../../protocol/discovery-api.ts';
-import { startRegistry, type RegistryHandle } from '../../main/core/discovery/registry/server.ts';
+import { startRegistry, type RegistryHandle } from '../../registry/server.ts';
 import { call, fakeWhois, farmIdentity, heartbeatBody, personIdentity, tempDir } from './helpers.ts';
 import { assertDocumented } from './openapi.ts';
 

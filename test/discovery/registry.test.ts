@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FarmRecord, type FarmList } from '../../protocol/discovery-api.ts';
-import { startRegistry, type RegistryHandle } from '../../main/core/discovery/registry/server.ts';
+import { startRegistry, type RegistryHandle } from '../../registry/server.ts';
 import {
   call,
   fakeWhois,

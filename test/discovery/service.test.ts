@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FarmSummary } from '../../preload/contract.ts';
+import type { FarmSummary } from '../../protocol/app/index.ts';
 import { AGROMESH_CAPABILITY, type CallerIdentity } from '../../protocol/identity.ts';
 import { createHttpFarmInfoFetcher } from '../../main/core/discovery/farm-info-http.ts';
-import { startRegistry, type RegistryHandle } from '../../main/core/discovery/registry/server.ts';
+import { startRegistry, type RegistryHandle } from '../../registry/server.ts';
 import {
   createFarmDiscoveryService,
   type FarmDiscoveryOptions,

@@ -13,7 +13,7 @@ import { silentLogger } from '../../kit/log.ts';
 import { createLocalApiClient, type LocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { createTailnetDialer } from '../../main/core/farms/dialer.ts';
 import { createHttpFarmInfoFetcher } from '../../main/core/discovery/farm-info-http.ts';
-import { startRegistry, type RegistryHandle } from '../../main/core/discovery/registry/server.ts';
+import { startRegistry, type RegistryHandle } from '../../registry/server.ts';
 import {
   createFarmDiscoveryService,
   type FarmDiscoveryService,

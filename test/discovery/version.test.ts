@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { AGROMESH_VERSION } from '../../kit/version.ts';
-import { startRegistry } from '../../main/core/discovery/registry/server.ts';
+import { startRegistry } from '../../registry/server.ts';
 import { call, fakeWhois, tempDir } from './helpers.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -28,12 +28,7 @@ describe('one version', () => {
 
   it('host, demo, registry and gateway take it from kit/version.ts, with no hard-coded fallback', () => {
     expect(AGROMESH_VERSION).toBe(pkg.version);
-    for (const file of [
-      'main/cli/host.ts',
-      'main/cli/demo.ts',
-      'main/core/discovery/registry/server.ts',
-      'gateway/gateway.ts',
-    ]) {
+    for (const file of ['main/cli/host.ts', 'main/cli/demo.ts', 'registry/server.ts', 'gateway/gateway.ts']) {
       const src = readFileSync(join(root, file), 'utf8');
       expect(src, file).toContain('kit/version.ts');
       expect(src, file).not.toMatch(/['"]\d+\.\d+\.\d+['"]/);

@@ -18,7 +18,7 @@ import { silentLogger } from '../../kit/log.ts';
 import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
 import { type BrowserHost, startBrowserHost } from '../../main/core/host/browser-host.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
-import { DEFAULT_SETTINGS } from '../../preload/contract.ts';
+import { DEFAULT_SETTINGS } from '../../protocol/app/index.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 import { type ControlRoomSeat, DEMO_FARMS, type DemoWorld, startDemoWorld } from '../../sim/demo-world.ts';
 import { simLoopbackFor } from '../../sim/tailnet/index.ts';

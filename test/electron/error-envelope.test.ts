@@ -1,7 +1,7 @@
 /** The same error reaches the page identically through the Electron preload and the browser-host bridge. */
 import { describe, expect, it, vi } from 'vitest';
 import { AgromeshError } from '../../protocol/errors.ts';
-import { operationNames, type ElectronBridge, type ResultEnvelope } from '../../preload/contract.ts';
+import { operationNames, type ElectronBridge, type ResultEnvelope } from '../../protocol/app/index.ts';
 import { settle, wrapElectronApi } from '../../renderer/src/api/envelope.ts';
 
 const envelope: ResultEnvelope = {

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
-import { operationNames } from '../../preload/contract.ts';
+import { operationNames } from '../../protocol/app/index.ts';
 import { createAppCore } from '../../main/core/app-core.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 
-type Handler = (event: unknown, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
+type Handler = (
+  event: unknown,
+  input: unknown,
+) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
 const handlers = new Map<string, Handler>();
 vi.mock('electron', () => ({
   ipcMain: {
@@ -16,7 +19,10 @@ vi.mock('electron', () => ({
 
 const APP_URL = 'file:///opt/agromesh/dist/renderer/index.html';
 const mainFrame = (url = APP_URL) => ({ url, parent: null });
-const event = (senderId: number, frame: { url: string; parent: unknown } | null) => ({ sender: { id: senderId }, senderFrame: frame });
+const event = (senderId: number, frame: { url: string; parent: unknown } | null) => ({
+  sender: { id: senderId },
+  senderFrame: frame,
+});
 
 describe('IPC bridge', () => {
   let trust: (wc: unknown) => void;
@@ -46,7 +52,9 @@ describe('IPC bridge', () => {
     expect((await call(event(7, mainFrame()), undefined)).ok).toBe(true);
     expect((await call(event(8, mainFrame()), undefined)).error?.code).toBe('FORBIDDEN');
     expect((await call(event(7, { url: APP_URL, parent: {} }), undefined)).error?.code).toBe('FORBIDDEN');
-    expect((await call(event(7, mainFrame('https://evil.example/')), undefined)).error?.code).toBe('FORBIDDEN');
+    expect((await call(event(7, mainFrame('https://evil.example/')), undefined)).error?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await call(event(7, null), undefined)).error?.code).toBe('FORBIDDEN');
   });
 

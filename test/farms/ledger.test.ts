@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LedgerCommand } from '../../preload/contract.ts';
+import { LedgerCommand } from '../../protocol/app/index.ts';
 import { dispatch } from '../../main/core/rpc/dispatch.ts';
 import { commandsToCsv, csvCell } from '../../main/core/farms/csv.ts';
 import { farmOperationHandlers } from '../../main/core/farms/handlers.ts';
-import type { OperationHandlers } from '../../preload/contract.ts';
+import type { OperationHandlers } from '../../protocol/app/index.ts';
 import { startFakeGateway } from './support/fake-gateway.ts';
 import { tempDir, waitFor } from './support/helpers.ts';
 import { fastTuning, recordedFarms } from './support/setup.ts';

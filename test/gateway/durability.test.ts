@@ -50,9 +50,9 @@ function startChild(): Promise<Child> {
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let out = '';
   let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
+  proc.stderr.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d) => {
+    proc.stdout.on('data', (d) => {
       out += d;
       const api = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       const push = /accepting readings on (http:\/\/[^/\s]+)/.exec(out)?.[1];

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { wsText } from '../../kit/ws-text.ts';
 import { WebSocket } from 'ws';
 import { StreamMessage } from '../../protocol/farm-api.ts';
 import {
@@ -35,7 +36,7 @@ function connect(query = '', options: { from?: string; autoPong?: boolean } = {}
   sockets.push(ws);
   const messages: StreamMessage[] = [];
   ws.on('message', (data) => {
-    const json = JSON.parse(String(data)) as unknown;
+    const json = JSON.parse(wsText(data)) as unknown;
     expect(schemaErrors('#/components/schemas/StreamMessage', json)).toBeNull();
     messages.push(StreamMessage.parse(json));
   });

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { wsText } from '../../kit/ws-text.ts';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ function openBridge(headers: Record<string, string> = {}, target = host): Promis
 function call(ws: WebSocket, id: number, op: string, input?: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const msg = JSON.parse(String(data)) as Record<string, unknown>;
+      const msg = JSON.parse(wsText(data)) as Record<string, unknown>;
       if (msg.id === id) {
         ws.off('message', onMessage);
         resolve(msg);
@@ -131,7 +132,7 @@ describe('browser host', () => {
     const ws = await openBridge();
     const pushed = new Promise<Record<string, unknown>>((resolve) =>
       ws.on('message', (d) => {
-        const m = JSON.parse(String(d)) as Record<string, unknown>;
+        const m = JSON.parse(wsText(d)) as Record<string, unknown>;
         if (m.event === 'settingsChanged') resolve(m);
       }),
     );

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
 import { type GatewayHandle, startGateway } from '../../gateway/gateway.ts';
 import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
-import { type RegistryHandle, startRegistry } from '../../main/core/discovery/registry/server.ts';
+import { type RegistryHandle, startRegistry } from '../../registry/server.ts';
 import { type BrowserHost, startBrowserHost } from '../../main/core/host/browser-host.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerCommand } from '../../preload/contract.ts';
+import type { LedgerCommand } from '../../protocol/app/index.ts';
 import { newFragment, saveFragment } from './report.ts';
 import type { HttpAnswer } from './scenarios/http.ts';
 import type { Agent } from './testbed.ts';

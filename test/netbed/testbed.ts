@@ -351,8 +351,7 @@ function ipcChild(child: ChildProcess, what: string): IpcChild {
     pending.delete(raw.id);
     if (raw.ok) p.resolve(raw.value);
     else {
-      const e = raw.error as
-        string | { message: string; code?: string; status?: number; name?: string; stack?: string };
+      const e = raw.error;
       const err = new Error(typeof e === 'string' ? e : e.message) as Error & {
         code?: string;
         status?: number;
@@ -608,7 +607,7 @@ export async function createTestbed(options: CreateTestbedOptions): Promise<Test
 
   const relayRequest = <T>(msg: RelayCommand): Promise<T> => {
     if (!relay) throw new Error('netbed: no relay');
-    return relay.request<T>(msg as Record<string, unknown>);
+    return relay.request<T>(msg);
   };
 
   const startAgent = async (hostName: string, key: string): Promise<Agent> => {

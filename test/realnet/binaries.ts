@@ -38,7 +38,7 @@ export function tailnetBinaries(): TailnetBinaries | { reason: string } {
       versions,
     };
   } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
+    const stderr = ((err as { stderr?: Buffer | string }).stderr ?? '').toString().trim();
     cached = { reason: stderr || (err as Error).message };
   }
   return cached;

@@ -155,7 +155,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
     }
     if (Date.now() > deadline)
       throw new Error(
-        `realnet: ${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`,
+        `realnet: ${what} did not happen within ${timeoutMs} ms${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
       );
     await new Promise((r) => setTimeout(r, delay));
   }

@@ -152,7 +152,7 @@ describe.skipIf(skip !== undefined)(`the real tailnet${skip ? ` — skipped: ${s
           body: commandBody(`${caller}-${farm}`),
         });
         tries += 1;
-        seen[caller]![farm] = r.status;
+        seen[caller][farm] = r.status;
         if (r.status !== want) mismatches += 1;
         if (want === 403 && r.status < 300) unauthorized += 1;
       }

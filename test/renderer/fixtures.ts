@@ -2,7 +2,7 @@
  * Synthetic control-room data for renderer tests and benchmarks. Everything is built through the contract's
  * zod schemas (parse), so a fixture that drifts from the real wire format fails loudly.
  */
-import { FarmDetail, FarmSummary, LedgerCommand, Me } from '../../preload/contract.ts';
+import { FarmDetail, FarmSummary, LedgerCommand, Me } from '../../protocol/app/index.ts';
 import { TailnetDevice } from '../../protocol/device.ts';
 import { FarmInfo, HistoryResponse } from '../../protocol/farm-api.ts';
 import { minMaxDownsample } from '../../renderer/src/lib/downsample.ts';

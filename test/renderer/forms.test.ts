@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Settings } from '../../preload/contract.ts';
+import { Settings } from '../../protocol/app/index.ts';
 import { metadataDraftOf, metadataPatch } from '../../renderer/src/lib/farm-metadata.ts';
 import { describeParams, fieldsOf, validateParams } from '../../renderer/src/lib/params.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FarmSummary } from '../../preload/contract.ts';
+import { FarmSummary } from '../../protocol/app/index.ts';
 import { isFinal, mergeCommand } from '../../renderer/src/lib/commands.ts';
 import { allTags, filterDevices, keyStatus, parseTags } from '../../renderer/src/lib/devices.ts';
 import { filterFarms, keyFigures, sortFarms } from '../../renderer/src/lib/farm-table.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BASEMAP_COARSE, BASEMAP_DETAILED } from '../../renderer/src/map/basemap-data.ts';
 import { decodeBasemap, ringsToPath, splitAntimeridian } from '../../renderer/src/lib/basemap.ts';
-import { clusterPoints } from '../../renderer/src/lib/cluster.ts';
+import { clusterPoints, type ClusterInput } from '../../renderer/src/lib/cluster.ts';
 import { worstHealth } from '../../renderer/src/lib/health.ts';
 import {
   clampView,
@@ -101,10 +101,10 @@ describe('Web Mercator projection', () => {
 });
 
 describe('clustering', () => {
-  const farms = Array.from({ length: 1000 }, (_, i) => ({
+  const farms = Array.from({ length: 1000 }, (_, i): ClusterInput => ({
     id: `f${i}`,
     p: project(30 + (i % 40) * 0.5, 45 + Math.floor(i / 40) * 0.4),
-    health: (i === 517 ? 'offline' : i % 7 === 0 ? 'degraded' : 'ok') as 'ok' | 'degraded' | 'offline',
+    health: i === 517 ? 'offline' : i % 7 === 0 ? 'degraded' : 'ok',
   }));
 
   it('keeps every farm exactly once and shows the worst health', () => {

@@ -163,7 +163,7 @@ describe('the simulator matches the real programs (recorded)', () => {
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-      return (await res.json()) as Json;
+      return await res.json();
     };
     const nodes = (await api('GET', '/api/v1/node')) as { nodes: { id: string; name: string }[] };
     // Real: a tagged node's preAuthKey.user is null; lastSeen of an online node is set.

@@ -5,7 +5,7 @@
  * announced, and collected for the next `alertsChanged` event.
  */
 import { randomUUID } from 'node:crypto';
-import type { AlertCounts, AlertFacts, AlertResolution, AlertRule } from '../../../preload/contract.ts';
+import type { AlertCounts, AlertFacts, AlertResolution, AlertRule } from '../../../protocol/app/index.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { alertTitle } from './messages.ts';

@@ -3,7 +3,7 @@
  * farms), so an operator edits them once for every farm, or overrides one farm or one sensor with a more
  * specific rule of the same kind (see rules.ts). Built-ins can be disabled, not deleted.
  */
-import type { AlertRule } from '../../../preload/contract.ts';
+import type { AlertRule } from '../../../protocol/app/index.ts';
 
 type Builtin = Omit<AlertRule, 'updatedAt' | 'updatedBy'>;
 

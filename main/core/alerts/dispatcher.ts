@@ -9,7 +9,7 @@
  * The same notices go to the desktop notifier and the `alertsChanged` event; each webhook URL gets one POST
  * per window with the notices and the alerts behind them.
  */
-import type { AlertNotice, AlertRule, AlertSeverity, HealthLayerName } from '../../../preload/contract.ts';
+import type { AlertNotice, AlertRule, AlertSeverity } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { clockTime, formatDuration, listNames, resolvedTitle, stormTitle } from './messages.ts';
 import type { Notifier } from './notifier.ts';
@@ -157,14 +157,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       );
       notices.push({
         id: noticeId(),
-        title: stormTitle(
-          type,
-          first.kind,
-          first.facts.layer as HealthLayerName | undefined,
-          farms.size,
-          list[0]!.rule.name,
-          at(when),
-        ),
+        title: stormTitle(type, first.kind, first.facts.layer, farms.size, list[0]!.rule.name, at(when)),
         body: listNames(alerts.map((a) => a.farmName)),
         severity: type === 'fired' ? worst(alerts) : 'info',
         type: 'summary',

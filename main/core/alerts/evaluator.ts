@@ -15,7 +15,7 @@ import type {
   FarmSummary,
   HealthLayerName,
   LedgerCommand,
-} from '../../../preload/contract.ts';
+} from '../../../protocol/app/index.ts';
 import type { FarmInfo, Reading, Sensor } from '../../../protocol/farm-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { type AlertBook, SYSTEM } from './book.ts';

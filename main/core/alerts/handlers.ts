@@ -2,7 +2,7 @@
  * The contract's alert operations over an AlertService, for the composition root to spread into its
  * handlers. `caller` names who is asking (the tailnet login), recorded on rule edits and acknowledgements.
  */
-import type { OperationHandlers } from '../../../preload/contract.ts';
+import type { OperationHandlers } from '../../../protocol/app/index.ts';
 import type { AlertService } from './service.ts';
 
 export type AlertOperation =

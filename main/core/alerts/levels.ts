@@ -3,7 +3,7 @@
  * past `above`/`below`, but an alert clears only once the value is back by `hysteresis`, so a reading that
  * hovers at the limit neither flaps nor re-fires.
  */
-import type { AlertCondition } from '../../../preload/contract.ts';
+import type { AlertCondition } from '../../../protocol/app/index.ts';
 import type { Sensor } from '../../../protocol/farm-api.ts';
 
 export interface Levels {

@@ -3,7 +3,7 @@
  * the Alerts view words alerts itself from `kind` and `facts`). Storm summaries read like a person would
  * say them: "20 farms went offline at 10:42".
  */
-import type { AlertFacts, AlertKind, HealthLayerName } from '../../../preload/contract.ts';
+import type { AlertFacts, AlertKind, HealthLayerName } from '../../../protocol/app/index.ts';
 
 export function formatValue(value: number | null | undefined, unit: string | undefined): string {
   if (value === null || value === undefined) return 'no value';

@@ -3,7 +3,7 @@
  * callback that shows an OS `Notification`; the browser host has none (its renderer gets the same notices
  * through the `alertsChanged` event and shows them with the browser's Notification API).
  */
-import type { AlertNotice } from '../../../preload/contract.ts';
+import type { AlertNotice } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 
 export interface Notifier {

@@ -5,7 +5,7 @@
  * this farm" or a disabled copy ("never for this sensor") beats the all-farms default. Threshold and
  * setpoint rules are the operator's own and simply add up.
  */
-import type { AlertCondition, AlertRule, AlertRuleInput } from '../../../preload/contract.ts';
+import type { AlertCondition, AlertRule, AlertRuleInput } from '../../../protocol/app/index.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 
 export function chainOf(condition: AlertCondition): string | null {

@@ -21,7 +21,7 @@ import {
   type EventPayload,
   type FarmSummary,
   type LedgerCommand,
-} from '../../../preload/contract.ts';
+} from '../../../protocol/app/index.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { FarmInfo, Reading } from '../../../protocol/farm-api.ts';
 import { type Logger, silentLogger } from '../../../kit/log.ts';
@@ -305,7 +305,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
           failure = err;
         }
       });
-      if (failure !== undefined || !result) throw failure ?? new AgromeshError('INTERNAL');
+      if (failure !== undefined || !result)
+        throw failure instanceof Error ? failure : new AgromeshError('INTERNAL');
       return result;
     },
     testWebhook: (url) =>

@@ -14,7 +14,7 @@ import {
   type AlertRule,
   type AlertSeverity,
   type AlertState,
-} from '../../../preload/contract.ts';
+} from '../../../protocol/app/index.ts';
 import { type Migration, openDatabase, transaction } from '../../../kit/sqlite.ts';
 import { BUILTIN_RULES } from './defaults.ts';
 import { iso } from './time.ts';
@@ -131,8 +131,10 @@ const migrations: Migration[] = [
 
 type Row = Record<string, SQLInputValue>;
 
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** Columns read back from SQLite hold text or numbers; anything else is a corrupt row and reads as ''. */
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function ruleFromRow(row: Row): AlertRule {

@@ -5,7 +5,7 @@
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { FarmInfo } from '../../../protocol/farm-api.ts';
 import { isTailnetAddress } from '../../../protocol/tailnet-address.ts';
-import { hostPort } from './registry/address.ts';
+import { hostPort } from '../../../protocol/host-port.ts';
 import type { FetchLike } from './registry-client.ts';
 
 export type FetchFarmInfo = (address: string, port: number, signal?: AbortSignal) => Promise<FarmInfo>;

@@ -2,7 +2,7 @@
  * What discovery knows about one farm node, and the pure steps over it: one /api/info read, the merged
  * FarmSummary, and unique farm ids across nodes.
  */
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';

@@ -3,7 +3,7 @@
  * data (how fresh is the newest reading) — summed into ok / degraded / stale / offline with the reason in
  * plain words. Pure: every time comes in as epoch ms, so tests can walk the clock.
  */
-import type { FarmHealth, HealthLayer, OverallHealth } from '../../../preload/contract.ts';
+import type { FarmHealth, HealthLayer, OverallHealth } from '../../../protocol/app/index.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 
 export interface HealthInput {

@@ -8,8 +8,8 @@
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import type { FarmInfo, Location } from '../../../protocol/farm-api.ts';
-import type { SensorBrief } from '../../../preload/contract.ts';
-import { canonicalTailnetAddress } from './registry/address.ts';
+import type { SensorBrief } from '../../../protocol/app/index.ts';
+import { canonicalTailnetAddress } from '../../../protocol/tailnet-address.ts';
 
 export interface MergedFields {
   /** The farm id before de-duplication across nodes. */

@@ -12,7 +12,7 @@ import { REGISTRY_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { deviceAddress, deviceAddresses } from './merge.ts';
-import { hostPort } from './registry/address.ts';
+import { hostPort } from '../../../protocol/host-port.ts';
 import { createRegistryClient, type FetchLike, type RegistryClient } from './registry-client.ts';
 import type { RegistryStatus } from './types.ts';
 

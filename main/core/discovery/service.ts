@@ -4,7 +4,7 @@
  * registry's records (see merge.ts for who wins a conflict). Health comes in three layers (health.ts).
  * Without a registry it keeps working from the tailnet alone. No Electron: the app and the CLI both use it.
  */
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import type { FarmMetadataUpdate, FarmRecord } from '../../../protocol/discovery-api.ts';
 import { FARM_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
@@ -16,7 +16,7 @@ import type { DeviceChange } from '../tailnet/manager.ts';
 import { assignFarmIds, newFarmState, readGatewayInfo, summarizeFarm, type FarmState } from './farm-state.ts';
 import type { HealthThresholds } from './health.ts';
 import { deviceAddress, mergeFarm } from './merge.ts';
-import { canonicalTailnetAddress } from './registry/address.ts';
+import { canonicalTailnetAddress } from '../../../protocol/tailnet-address.ts';
 import { RegistryTracker } from './registry-tracker.ts';
 import { createTailnetSource, type TailnetSource } from './tailnet-source.ts';
 import type {

@@ -1,5 +1,5 @@
 /** Options, events and views of the FarmDiscoveryService (service.ts). */
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import type { FarmInfo, Location } from '../../../protocol/farm-api.ts';

@@ -6,7 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { type FarmInfo, type HistoryResponse, Limits } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { type BackoffPolicy, defaultBackoff } from './backoff.ts';
 import { createReadingCache, type ReadingCache } from './cache.ts';

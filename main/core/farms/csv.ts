@@ -3,7 +3,7 @@
  * Cells that a spreadsheet would run as a formula (starting with = + - @, or a tab/CR that some apps strip
  * first) get a leading apostrophe (OWASP "CSV Injection").
  */
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);

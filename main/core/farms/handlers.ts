@@ -1,9 +1,9 @@
 /**
- * Contract handlers (preload/contract.ts) backed by FarmConnections: getHistory, sendCommand, getCommand,
+ * Contract handlers (protocol/app/index.ts) backed by FarmConnections: getHistory, sendCommand, getCommand,
  * listCommands, exportCommandsCsv. Inputs arrive already parsed by the dispatcher.
  */
 import { AgromeshError } from '../../../protocol/errors.ts';
-import type { OperationHandlers } from '../../../preload/contract.ts';
+import type { OperationHandlers } from '../../../protocol/app/index.ts';
 import type { FarmConnections } from './connections.ts';
 
 export type FarmOperationHandlers = Pick<

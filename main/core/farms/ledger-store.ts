@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { TERMINAL_COMMAND_STATES } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand, LedgerState } from '../../../preload/contract.ts';
+import type { LedgerCommand, LedgerState } from '../../../protocol/app/index.ts';
 import { transaction } from '../../../kit/sqlite.ts';
 
 export type ParamValue = number | string | boolean;

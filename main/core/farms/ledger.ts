@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { CommandRecord, CommandRequestInput } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { type BackoffPolicy, fullJitterDelay } from './backoff.ts';
 import { commandsToCsv, csvFilename } from './csv.ts';

@@ -8,6 +8,7 @@
  * Reconnection: exponential backoff with full jitter; the attempt counter resets only after the link stayed
  * up for `minUptimeMs`.
  */
+import { wsText } from '../../../kit/ws-text.ts';
 import WebSocket from 'ws';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { Limits, StreamMessage } from '../../../protocol/farm-api.ts';
@@ -183,7 +184,7 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
       if (isBinary) return;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(String(data));
+        parsed = JSON.parse(wsText(data));
       } catch {
         log.warn('stream frame is not JSON', { farmId: options.farmId });
         return;

@@ -9,6 +9,7 @@
  * Every bridge connection — loopback included — needs that cookie; Host must be a name we listen
  * under and Origin our own (DNS rebinding: a rebound page keeps its own name in both).
  */
+import { wsText } from '../../../kit/ws-text.ts';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
@@ -202,7 +203,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (isBinary) return ws.close(1003, 'text frames only');
       let parsed: z.infer<typeof BridgeRequest>;
       try {
-        parsed = BridgeRequest.parse(JSON.parse(String(data)));
+        parsed = BridgeRequest.parse(JSON.parse(wsText(data)));
       } catch {
         return ws.close(1007, 'malformed request');
       }

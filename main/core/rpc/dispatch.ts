@@ -9,7 +9,7 @@ import {
   type OperationHandlers,
   type OperationName,
   operations,
-} from '../../../preload/contract.ts';
+} from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 
 export function isOperationName(name: unknown): name is OperationName {

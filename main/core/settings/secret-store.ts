@@ -4,7 +4,7 @@
  * credentials come from the environment instead (TS_API_KEY, TS_OAUTH_CLIENT_SECRET, HEADSCALE_API_KEY).
  */
 import { AgromeshError } from '../../../protocol/errors.ts';
-import type { SecretsStatus } from '../../../preload/contract.ts';
+import type { SecretsStatus } from '../../../protocol/app/index.ts';
 
 export type SecretName = SecretsStatus['stored'][number];
 

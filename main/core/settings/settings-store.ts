@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_SETTINGS, Settings } from '../../../preload/contract.ts';
+import { DEFAULT_SETTINGS, Settings } from '../../../protocol/app/index.ts';
 
 export interface SettingsStore {
   read(): Settings;

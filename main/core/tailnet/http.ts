@@ -177,7 +177,7 @@ export class ControlHttp {
       let res: ControlResponse;
       try {
         const r = await request(url, {
-          method: method as Dispatcher.HttpMethod,
+          method,
           headers,
           body,
           dispatcher: this.#dispatcher,

@@ -1,6 +1,6 @@
 /**
  * The renderer's only door to the core. Under Electron the preload exposes `window.agromesh`; in a plain
- * browser the same API is built over the browser host's WebSocket bridge. Both follow preload/contract.ts.
+ * browser the same API is built over the browser host's WebSocket bridge. Both follow protocol/app/index.ts.
  */
 import { fromErrorBody } from '../../../protocol/errors.ts';
 import { settle, wrapElectronApi } from './envelope.ts';
@@ -10,7 +10,7 @@ import {
   type EventName,
   type EventPayload,
   operationNames,
-} from '../../../preload/contract.ts';
+} from '../../../protocol/app/index.ts';
 
 declare global {
   interface Window {

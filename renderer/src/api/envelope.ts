@@ -4,7 +4,7 @@
  * No DOM here: tests in the node project import it.
  */
 import { fromErrorBody } from '../../../protocol/errors.ts';
-import { type AgromeshApi, type ElectronBridge, operationNames } from '../../../preload/contract.ts';
+import { type AgromeshApi, type ElectronBridge, operationNames } from '../../../protocol/app/index.ts';
 
 /** Both transports settle an answer here, so the page sees the same AgromeshError (with details) from either. */
 export function settle(envelope: { ok?: boolean; value?: unknown; error?: unknown }): unknown {

@@ -1,11 +1,11 @@
 /** Holds the one API instance and its connection state for useSyncExternalStore. */
 import { type BridgeState, resolveApi } from '../api/bridge.ts';
-import type { AgromeshApi } from '../../../preload/contract.ts';
+import type { AgromeshApi } from '../../../protocol/app/index.ts';
 
 export interface BridgeStore {
   api: AgromeshApi;
-  getState(): BridgeState;
-  subscribe(listener: () => void): () => void;
+  getState: () => BridgeState;
+  subscribe: (listener: () => void) => () => void;
 }
 
 export function createBridgeStore(): BridgeStore {

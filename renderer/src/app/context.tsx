@@ -1,7 +1,7 @@
 /** What every view needs: the API, who I am, the settings, the language and a translate function. */
 import { createContext, useContext } from 'react';
 import type { BridgeState } from '../api/bridge.ts';
-import type { AgromeshApi, AppInfo, Me, Settings } from '../../../preload/contract.ts';
+import type { AgromeshApi, AppInfo, Me, Settings } from '../../../protocol/app/index.ts';
 import type { Lang, MessageKey, Vars } from '../lib/i18n.ts';
 
 export interface AppContextValue {

@@ -1,6 +1,6 @@
 /** The farm list, loaded once and kept live from `farmsChanged`; shared by the map, table and alerts. */
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { applyFarmsChanged, farmsByName } from '../lib/farms-merge.ts';
 import { useLiveLoad } from '../hooks/useLiveLoad.ts';
 import { useApp } from './context.tsx';

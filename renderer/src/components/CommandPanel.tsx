@@ -4,7 +4,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Actuator } from '../../../protocol/farm-api.ts';
 import { mayCommand } from '../../../protocol/identity.ts';
 import { useApp } from '../app/context.tsx';

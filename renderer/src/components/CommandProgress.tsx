@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { isFinal, STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';

@@ -1,5 +1,5 @@
 import Chip from '@mui/material/Chip';
-import type { LedgerState } from '../../../preload/contract.ts';
+import type { LedgerState } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { STATE_COLOR, STATE_LABEL } from '../lib/commands.ts';
 

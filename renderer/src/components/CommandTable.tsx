@@ -7,7 +7,7 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Link from '@mui/material/Link';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { describeParams } from '../lib/params.ts';

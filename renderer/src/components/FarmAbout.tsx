@@ -12,7 +12,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { metadataDraftOf, metadataPatch } from '../lib/farm-metadata.ts';
 import { formatNumber } from '../lib/format.ts';

@@ -1,6 +1,6 @@
 /** Health as colour AND word (never colour alone). */
 import Chip from '@mui/material/Chip';
-import type { OverallHealth } from '../../../preload/contract.ts';
+import type { OverallHealth } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { HEALTH_COLOR, HEALTH_LABEL } from '../lib/health.ts';
 

@@ -2,7 +2,7 @@
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import type { FarmHealth, HealthLayer } from '../../../preload/contract.ts';
+import type { FarmHealth, HealthLayer } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatRelative } from '../lib/format.ts';
 import { LAYER_LABEL } from '../lib/health.ts';

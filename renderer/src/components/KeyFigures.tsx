@@ -1,6 +1,6 @@
 /** A farm's key figures (label: value unit), shared by the farm table and the map's tooltip. */
 import Box from '@mui/material/Box';
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { keyFigures } from '../lib/farm-table.ts';
 import { ReadingValue } from './ReadingValue.tsx';

@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { OperationOutput } from '../../../preload/contract.ts';
+import type { OperationOutput } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { CopyButton } from './CopyButton.tsx';

@@ -6,7 +6,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { SecretsStatus } from '../../../preload/contract.ts';
+import type { SecretsStatus } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useAsync } from '../hooks/useAsync.ts';
 import type { MessageKey } from '../lib/i18n.ts';

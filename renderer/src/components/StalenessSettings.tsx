@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useEffect, useState } from 'react';
-import { Settings } from '../../../preload/contract.ts';
+import { Settings } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useSaver } from '../hooks/useSaver.ts';
 import { SaveStatus } from './SaveStatus.tsx';

@@ -3,7 +3,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { useApp } from '../app/context.tsx';
 import { formatRelative } from '../lib/format.ts';

@@ -8,7 +8,7 @@ import Paper from '@mui/material/Paper';
 import { useTheme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { FarmSummary } from '../../../preload/contract.ts';
+import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useElementSize } from '../hooks/useElementSize.ts';
 import { type Cluster, clusterPoints } from '../lib/cluster.ts';

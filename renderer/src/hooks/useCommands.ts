@@ -1,5 +1,5 @@
 /** The command audit log for a filter, kept live from `commandChanged`. */
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { mergeCommand } from '../lib/commands.ts';
 import { useLiveLoad } from './useLiveLoad.ts';

@@ -1,6 +1,6 @@
 /** Saving a settings patch with honest feedback: busy, saved, or the core's error. */
 import { useCallback, useState } from 'react';
-import type { Settings } from '../../../preload/contract.ts';
+import type { Settings } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useAction } from './useAction.ts';
 

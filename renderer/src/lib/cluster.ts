@@ -3,7 +3,7 @@
  * showing the count and the worst health. It depends only on the scale (not on panning), so panning
  * never re-clusters. O(n) per zoom level.
  */
-import type { OverallHealth } from '../../../preload/contract.ts';
+import type { OverallHealth } from '../../../protocol/app/index.ts';
 import { HEALTH_RANK } from './health.ts';
 import type { Point } from './projection.ts';
 

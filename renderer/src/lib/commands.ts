@@ -1,5 +1,5 @@
 /** Command states in words and colours, and merging of live `commandChanged` updates into a list. */
-import type { LedgerCommand, LedgerState } from '../../../preload/contract.ts';
+import type { LedgerCommand, LedgerState } from '../../../protocol/app/index.ts';
 import type { MessageKey } from './i18n.ts';
 
 export const STATE_LABEL: Record<LedgerState, MessageKey> = {

@@ -22,7 +22,7 @@ export function historyCsv(
   for (const s of series) {
     for (const [ts, v] of s.points) {
       let row = byTs.get(ts);
-      if (!row) byTs.set(ts, (row = new Map()));
+      if (!row) byTs.set(ts, (row = new Map<string, number | null>()));
       row.set(s.sensorId, v);
     }
   }

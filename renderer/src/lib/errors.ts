@@ -11,10 +11,10 @@ export function toShownError(err: unknown): ShownError {
     const { code, message } = err as { code?: unknown; message?: unknown };
     return {
       code: typeof code === 'string' ? code : 'INTERNAL',
-      message: typeof message === 'string' && message !== '' ? message : String(err),
+      message: typeof message === 'string' && message !== '' ? message : 'Unexpected error',
     };
   }
-  return { code: 'INTERNAL', message: String(err) };
+  return { code: 'INTERNAL', message: typeof err === 'string' && err !== '' ? err : 'Unexpected error' };
 }
 
 const ADVICE: Record<string, MessageKey> = {

@@ -1,5 +1,5 @@
 /** The farm details form (name, notes, location): draft from a summary, and the minimal validated patch. */
-import type { FarmSummary, OperationInput } from '../../../preload/contract.ts';
+import type { FarmSummary, OperationInput } from '../../../protocol/app/index.ts';
 
 export interface MetadataDraft {
   displayName: string;

@@ -1,5 +1,5 @@
 /** Filtering and sorting of the farm table: pure so it is unit-tested and fast for a thousand farms. */
-import type { FarmSummary, OverallHealth } from '../../../preload/contract.ts';
+import type { FarmSummary, OverallHealth } from '../../../protocol/app/index.ts';
 import type { Reading, SensorKind } from '../../../protocol/farm-api.ts';
 import { HEALTH_RANK } from './health.ts';
 

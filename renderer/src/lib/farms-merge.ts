@@ -1,5 +1,5 @@
 /** Applies a farmsChanged batch to the known farms, keeping the list ordered by display name. */
-import type { EventPayload, FarmSummary } from '../../../preload/contract.ts';
+import type { EventPayload, FarmSummary } from '../../../protocol/app/index.ts';
 
 export function applyFarmsChanged(
   current: ReadonlyMap<string, FarmSummary>,

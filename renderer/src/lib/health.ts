@@ -1,5 +1,5 @@
 /** One ordering and one palette for farm health, shared by the map, the table and the alerts. */
-import type { OverallHealth } from '../../../preload/contract.ts';
+import type { OverallHealth } from '../../../protocol/app/index.ts';
 import type { MessageKey } from './i18n.ts';
 
 /** Worse is larger: a cluster shows its worst member. */

@@ -1,5 +1,5 @@
 /** Dictionary keys for enum values shown in the top bar (shared with tests). */
-import type { AppInfo, Me } from '../../../preload/contract.ts';
+import type { AppInfo, Me } from '../../../protocol/app/index.ts';
 import type { MessageKey } from './i18n.ts';
 
 export const TAILNET_LABEL: Record<AppInfo['tailnet'], MessageKey> = {

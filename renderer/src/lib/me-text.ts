@@ -3,7 +3,7 @@
  * English (Me.explanation); this rebuilds them from the roles so a Russian screen does not switch language
  * mid-sentence. When the core could not say who you are, its own words (which name the cause) are kept.
  */
-import type { Me } from '../../../preload/contract.ts';
+import type { Me } from '../../../protocol/app/index.ts';
 import { AGROMESH_CAPABILITY } from '../../../protocol/identity.ts';
 import type { MessageKey, Vars } from './i18n.ts';
 import { ROLE_LABEL } from './labels.ts';

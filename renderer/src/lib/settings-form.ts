@@ -1,5 +1,5 @@
 /** Turns the tailnet/registry/map form drafts into settings patches, validated by the contract's schema. */
-import { Settings } from '../../../preload/contract.ts';
+import { Settings } from '../../../protocol/app/index.ts';
 import { isValidTileTemplate } from './tiles.ts';
 
 export type TailnetDraft = {

@@ -1,5 +1,5 @@
 /** Health is shape AND colour: circle ok, hollow circle stale, diamond degraded, square offline. */
-import type { OverallHealth } from '../../../preload/contract.ts';
+import type { OverallHealth } from '../../../protocol/app/index.ts';
 import { HEALTH_COLOR } from '../lib/health.ts';
 
 export function MarkerShape({ health, r = 7 }: { health: OverallHealth; r?: number }) {

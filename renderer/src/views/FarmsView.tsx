@@ -15,7 +15,7 @@ import TableRow from '@mui/material/TableRow';
 import TableSortLabel from '@mui/material/TableSortLabel';
 import TextField from '@mui/material/TextField';
 import { useMemo, useState } from 'react';
-import type { OverallHealth } from '../../../preload/contract.ts';
+import type { OverallHealth } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useFarms } from '../app/farms-store.tsx';
 import { HealthChip } from '../components/HealthChip.tsx';

@@ -43,7 +43,7 @@ export async function spawnGateway(options: SpawnOptions): Promise<GatewayProces
   ];
   const child = spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(String(d)));
+  child.stderr.on('data', (d: Buffer) => stderr.push(String(d)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -51,7 +51,7 @@ export async function spawnGateway(options: SpawnOptions): Promise<GatewayProces
       child.kill('SIGKILL');
       reject(new Error(`gateway did not start in time: ${stderr.join('')}`));
     }, options.startTimeoutMs ?? 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += String(d);
       const m = /gateway (\S+) listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {

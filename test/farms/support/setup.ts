@@ -8,7 +8,7 @@ import {
 } from '../../../main/core/farms/connections.ts';
 import type { Clock, FarmHealthSink, LinkStateEvent } from '../../../main/core/farms/types.ts';
 import type { Reading } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 
 export interface Recorded {
   farms: FarmConnections;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createLogger } from '../../../kit/log.ts';
-import type { LedgerCommand } from '../../../preload/contract.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import {
   type FarmConnections,
   type FarmConnectionsTuning,

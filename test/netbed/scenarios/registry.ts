@@ -1,6 +1,6 @@
 /** The discovery registry inside the `registry` namespace (ns-agent), with who-is from its node's LocalAPI. */
 import { createLocalApiClient } from '../../../kit/tailscale/localapi.ts';
-import { type RegistryHandle, startRegistry } from '../../../main/core/discovery/registry/server.ts';
+import { type RegistryHandle, startRegistry } from '../../../registry/server.ts';
 
 const registries = new Map<string, { handle: RegistryHandle; close: () => Promise<void> }>();
 

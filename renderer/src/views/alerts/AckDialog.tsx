@@ -7,7 +7,7 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import { useState } from 'react';
-import type { Alert } from '../../../../preload/contract.ts';
+import type { Alert } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState } from '../../components/StateViews.tsx';
 import { alertsT } from './alerts-i18n.ts';

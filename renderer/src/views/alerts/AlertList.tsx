@@ -6,7 +6,7 @@ import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { Alert } from '../../../../preload/contract.ts';
+import type { Alert } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { formatAge, formatDateTime, formatNumber } from '../../lib/format.ts';

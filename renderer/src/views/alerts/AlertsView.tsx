@@ -11,7 +11,7 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import { useMemo, useState } from 'react';
-import type { Alert, AlertSeverity } from '../../../../preload/contract.ts';
+import type { Alert, AlertSeverity } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { useFarms } from '../../app/farms-store.tsx';
 import { EmptyState, ErrorState, Loading } from '../../components/StateViews.tsx';

@@ -15,7 +15,7 @@ import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { type ReactNode, useEffect, useState } from 'react';
-import type { AlertRule, FarmSummary } from '../../../../preload/contract.ts';
+import type { AlertRule, FarmSummary } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState } from '../../components/StateViews.tsx';
 import { type AlertsKey, alertsT } from './alerts-i18n.ts';

@@ -15,7 +15,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { AlertRule, FarmSummary } from '../../../../preload/contract.ts';
+import type { AlertRule, FarmSummary } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState, Loading } from '../../components/StateViews.tsx';
 import { useAsync } from '../../hooks/useAsync.ts';

@@ -1,6 +1,6 @@
 /** Severity as colour AND word (never colour alone). */
 import Chip from '@mui/material/Chip';
-import type { AlertSeverity } from '../../../../preload/contract.ts';
+import type { AlertSeverity } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { severityText } from './alert-text.ts';
 

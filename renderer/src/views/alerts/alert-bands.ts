@@ -3,7 +3,7 @@
  * when its condition began to when it cleared (or `now` while open), clipped to the visible range.
  * Overlapping bands of the same severity merge, so a chart never stacks shades of one colour.
  */
-import type { Alert, AlertSeverity } from '../../../../preload/contract.ts';
+import type { Alert, AlertSeverity } from '../../../../protocol/app/index.ts';
 
 export interface AlertBand {
   from: number;

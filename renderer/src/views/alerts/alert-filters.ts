@@ -1,5 +1,5 @@
 /** Tabs and filters of the Alerts view as plain data, turned into a `listAlerts` filter. */
-import type { AlertFilter, AlertSeverity, AlertState } from '../../../../preload/contract.ts';
+import type { AlertFilter, AlertSeverity, AlertState } from '../../../../protocol/app/index.ts';
 
 export type AlertTab = 'firing' | 'acknowledged' | 'history' | 'rules';
 export type TimePreset = '24h' | '7d' | '30d' | 'all';

@@ -2,7 +2,7 @@
  * Alerts and rules in the reader's language, from the structured `kind` + `facts` the core sends (its
  * English `title` is for notifications and webhooks). Pure: the tests run it without a DOM.
  */
-import type { Alert, AlertResolution, AlertRule, AlertSeverity } from '../../../../preload/contract.ts';
+import type { Alert, AlertResolution, AlertRule, AlertSeverity } from '../../../../protocol/app/index.ts';
 import { formatAge, formatNumber, formatRelative } from '../../lib/format.ts';
 import type { Lang } from '../../lib/i18n.ts';
 import { alertsT } from './alerts-i18n.ts';

@@ -4,7 +4,7 @@
  * permission, and only outside Electron (where the main process shows them natively).
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { AlertNotice } from '../../../../preload/contract.ts';
+import type { AlertNotice } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 
 export type NoticePermission = 'granted' | 'denied' | 'default' | 'unsupported';

@@ -9,7 +9,7 @@ import {
   AlertRuleInput,
   type AlertSeverity,
   type HealthLayerName,
-} from '../../../../preload/contract.ts';
+} from '../../../../protocol/app/index.ts';
 import { SensorKind } from '../../../../protocol/farm-api.ts';
 
 export type CommandAlertState = Extract<AlertCondition, { kind: 'command' }>['states'][number];

@@ -3,7 +3,7 @@
  * `alertsChanged`, and reloaded after the bridge reconnects (events may have been missed meanwhile).
  */
 import { useCallback } from 'react';
-import type { Alert, AlertCounts, AlertFilter } from '../../../../preload/contract.ts';
+import type { Alert, AlertCounts, AlertFilter } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { useLiveLoad } from '../../hooks/useLiveLoad.ts';
 

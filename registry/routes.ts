@@ -8,12 +8,12 @@ import {
   FarmMetadataUpdate,
   Heartbeat,
   type RegistryHealth,
-} from '../../../../protocol/discovery-api.ts';
-import { AgromeshError } from '../../../../protocol/errors.ts';
-import type { RolePolicy } from '../../../../protocol/identity.ts';
-import { parseInput, readJsonBody, sendJson } from '../../../../kit/http/json.ts';
-import type { Logger } from '../../../../kit/log.ts';
-import { canonicalTailnetAddress } from './address.ts';
+} from '../protocol/discovery-api.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import type { RolePolicy } from '../protocol/identity.ts';
+import { parseInput, readJsonBody, sendJson } from '../kit/http/json.ts';
+import type { Logger } from '../kit/log.ts';
+import { canonicalTailnetAddress } from '../protocol/tailnet-address.ts';
 import { listBodyCache, sendListBody } from './list-body.ts';
 import { assertMayEdit, identify, isFarmNode, writerOf, type IdentityResolver } from './auth.ts';
 import type { RegistryStore } from './store.ts';

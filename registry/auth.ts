@@ -3,15 +3,15 @@
  * connection's remote address); headers and bodies a client sends are never consulted.
  */
 import type { IncomingMessage } from 'node:http';
-import { AgromeshError } from '../../../../protocol/errors.ts';
-import { FARM_TAG } from '../../../../protocol/device.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import { FARM_TAG } from '../protocol/device.ts';
 import {
   AGROMESH_CAPABILITY,
   permissionsOf,
   type CallerIdentity,
   type RolePolicy,
-} from '../../../../protocol/identity.ts';
-import { normalizeRemoteAddress } from '../../../../protocol/tailnet-address.ts';
+} from '../protocol/identity.ts';
+import { normalizeRemoteAddress } from '../protocol/tailnet-address.ts';
 import type { Writer } from './store.ts';
 
 export type IdentityResolver = (address: string) => Promise<CallerIdentity | null>;

@@ -3,17 +3,18 @@
  * tailnet address) and `agromesh discovery serve` runs it standalone; both call `startRegistry`.
  * It binds only to a tailnet address or loopback, and `insecureNoAuth` only to loopback.
  */
-import { closeServer, createJsonServer, listen } from '../../../../kit/http/json.ts';
-import { LOOPBACK_NAMES, refusal } from '../../../../kit/http/host-guard.ts';
-import { silentLogger, type Logger } from '../../../../kit/log.ts';
-import { AgromeshError } from '../../../../protocol/errors.ts';
-import type { RolePolicy } from '../../../../protocol/identity.ts';
-import { isLoopbackAddress, isTailnetAddress } from '../../../../protocol/tailnet-address.ts';
-import { hostPort, parseListen } from './address.ts';
+import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
+import { LOOPBACK_NAMES, refusal } from '../kit/http/host-guard.ts';
+import { silentLogger, type Logger } from '../kit/log.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import type { RolePolicy } from '../protocol/identity.ts';
+import { isLoopbackAddress, isTailnetAddress } from '../protocol/tailnet-address.ts';
+import { hostPort } from '../protocol/host-port.ts';
+import { parseListen } from './address.ts';
 import type { IdentityResolver } from './auth.ts';
 import { createRegistryHandler, RegistryLimits } from './routes.ts';
 import { openRegistryStore } from './store.ts';
-import { AGROMESH_VERSION } from '../../../../kit/version.ts';
+import { AGROMESH_VERSION } from '../kit/version.ts';
 
 export const DEFAULT_OFFLINE_AFTER_MS = 90_000;
 
@@ -51,7 +52,7 @@ export interface RegistryHandle {
 function resolveListen(listenOpt: RegistryOptions['listen']): { host: string; port: number } {
   const parsed = typeof listenOpt === 'string' ? parseListen(listenOpt) : listenOpt;
   if (!parsed)
-    throw new AgromeshError('BAD_REQUEST', `--listen must be ADDR:PORT, got "${String(listenOpt)}".`);
+    throw new AgromeshError('BAD_REQUEST', `--listen must be ADDR:PORT, got "${JSON.stringify(listenOpt)}".`);
   return parsed;
 }
 

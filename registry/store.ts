@@ -5,10 +5,10 @@
  * heartbeats write only gateway/tailnet fields, people write only displayName/locationOverride/notes.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { FarmMetadataUpdate, FarmRecord, Heartbeat } from '../../../../protocol/discovery-api.ts';
-import { AgromeshError } from '../../../../protocol/errors.ts';
-import type { Location } from '../../../../protocol/farm-api.ts';
-import { openDatabase, transaction, type Migration } from '../../../../kit/sqlite.ts';
+import type { FarmMetadataUpdate, FarmRecord, Heartbeat } from '../protocol/discovery-api.ts';
+import { AgromeshError } from '../protocol/errors.ts';
+import type { Location } from '../protocol/farm-api.ts';
+import { openDatabase, transaction, type Migration } from '../kit/sqlite.ts';
 
 const migrations: readonly Migration[] = [
   (db) =>

@@ -5,6 +5,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
+import type { DatabaseSync } from 'node:sqlite';
 import {
   FARM_API_VERSION,
   FARM_HTTP_PORT,
@@ -22,6 +23,7 @@ import {
   isTailnetIPv4,
 } from '../protocol/tailnet-address.ts';
 import { DisposableStack } from '../kit/disposable.ts';
+import { isStorageFull } from '../kit/sqlite.ts';
 import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
 import { type HostGuard, LOOPBACK_NAMES, refusal } from '../kit/http/host-guard.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
@@ -39,7 +41,7 @@ import { type FarmLayout, emptyLayout, publicActuators } from './layout.ts';
 import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
 import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
-import { getMeta, openGatewayDatabase, setMeta } from './store/db.ts';
+import { getMeta, onStorageChange, openGatewayDatabase, setMeta, storageStatus } from './store/db.ts';
 import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
 import { createStreamHub } from './stream/hub.ts';
 import { attachStreamServer } from './stream/ws-server.ts';
@@ -107,6 +109,8 @@ export interface GatewayOptions {
   /** How often the simulator and the expiry sweep run (real ms). */
   tickMs?: number;
   log?: Logger;
+  /** Test hook: called with the open database (e.g. to cap its size with PRAGMA max_page_count). */
+  onDatabase?: (db: DatabaseSync) => void;
 }
 
 export interface GatewayHandle {
@@ -172,6 +176,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     return await start(options, log, clock, retention, stack);
   } catch (err) {
     await stack.dispose().catch(() => {});
+    if (isStorageFull(err) && !(err instanceof AgromeshError && err.code === 'STORAGE_FULL')) {
+      // A write at start (farm id, recovering commands) hit a full disk: one plain sentence, no stack.
+      throw new AgromeshError(
+        'STORAGE_FULL',
+        `The disk holding ${options.dataDir ?? 'the database'} is full (or failing): free some space there, then start again.`,
+        { cause: err },
+      );
+    }
     throw err;
   }
 }
@@ -252,6 +264,13 @@ async function start(
   // Storage and farm identity.
   const db = openGatewayDatabase(options.dataDir);
   stack.defer(() => db.close());
+  options.onDatabase?.(db);
+  stack.defer(
+    onStorageChange(db, (full, err) => {
+      if (full) log.warn('disk full: refusing new readings and commands, still serving reads', { err });
+      else log.info('disk space is back: storing readings and commands again');
+    }),
+  );
   const farmId = farmIdFrom(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
   setMeta(db, 'farm_id', farmId);
   const farmName = options.farmName ?? getMeta(db, 'farm_name') ?? farmId;
@@ -295,7 +314,13 @@ async function start(
         : noActuators);
   if (driver.dispose) stack.defer(() => driver.dispose!());
 
-  const hub = createStreamHub({ db, farmId, clock, bufferSize: options.streamBufferSize ?? 10_000 });
+  const hub = createStreamHub({
+    db,
+    farmId,
+    clock,
+    bufferSize: options.streamBufferSize ?? 10_000,
+    log: log.child('stream'),
+  });
   const commands = createCommandService({
     store: commandStore,
     layout,
@@ -339,7 +364,8 @@ async function start(
     try {
       tick();
     } catch (err) {
-      log.error('tick failed', { err });
+      // A full disk is reported once, when it fills (onStorageChange), not at every tick.
+      if (!isStorageFull(err)) log.error('tick failed', { err });
     }
   }, tickMs);
   stack.defer(() => clearInterval(ticker));
@@ -351,7 +377,13 @@ async function start(
       clock,
       log: log.child('sensor-command'),
       onReadings: (rs) => {
-        const r = ingest.ingest(rs);
+        let r: IngestResult;
+        try {
+          r = ingest.ingest(rs);
+        } catch (err) {
+          if (isStorageFull(err)) return; // reported once when the disk filled; not a bad line
+          throw err;
+        }
         if (r.rejected.length > 0)
           log.warn('sensor command readings refused', { first: r.rejected[0], count: r.rejected.length });
       },
@@ -402,6 +434,7 @@ async function start(
     } catch (err) {
       checks.database = { ok: false, detail: (err as Error).message };
     }
+    checks.storage = storageStatus(db);
     const minInterval = Math.min(...layout.sensors.map((s) => s.intervalMs));
     const last = ingest.lastIngestAt();
     if (layout.sensors.length > 0) {

@@ -61,6 +61,8 @@ Network and access:
   --operator-tags TAGS      comma-separated tags whose nodes may send commands (e.g. tag:ops)
   --insecure-no-auth        no who-is; every loopback caller is an operator (loopback --listen only)
   --log-level LEVEL         debug, info, warn, error
+  --accept-clock-jump       the clock is right although it is days past the stored data (the gateway was
+                            off that long): let retention run instead of holding old data
 
 Exit codes: 0 stopped, 1 could not start, 2 bad options, 75 the disk is full (free space, start again).
 `;
@@ -95,6 +97,7 @@ const spec = {
   'operator-tags': { type: 'string' },
   'insecure-no-auth': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'accept-clock-jump': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -201,6 +204,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
       .filter((t) => t !== '')
       .map((t) => (t.startsWith('tag:') ? t : `tag:${t}`)),
     insecureNoAuth: v['insecure-no-auth'] ?? false,
+    ...(v['accept-clock-jump'] ? { acceptClockJump: true } : {}),
     tailnet: authKey
       ? {
           authKey,

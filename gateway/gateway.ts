@@ -42,7 +42,13 @@ import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts
 import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
 import { getMeta, onStorageChange, openGatewayDatabase, setMeta, storageStatus } from './store/db.ts';
-import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
+import {
+  RETENTION_LAST_RUN,
+  type Retention,
+  createReadingStore,
+  defaultRetention,
+  retentionHold,
+} from './store/readings.ts';
 import { createStreamHub } from './stream/hub.ts';
 import { attachStreamServer } from './stream/ws-server.ts';
 import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
@@ -104,6 +110,11 @@ export interface GatewayOptions {
   clock?: Clock;
   retention?: Retention;
   retentionIntervalMs?: number;
+  /**
+   * The clock is right even though it is far ahead of the stored data (the gateway was off that long):
+   * let the next retention run go ahead instead of holding.
+   */
+  acceptClockJump?: boolean;
   streamBufferSize?: number;
   pingIntervalMs?: number;
   /** How often the simulator and the expiry sweep run (real ms). */
@@ -426,6 +437,8 @@ async function start(
       ...(simulator ? ['simulated'] : []),
     ],
   });
+  /** Why retention is holding back (a clock far ahead), or undefined. */
+  let retentionHeld: string | undefined;
   const health = (): Health => {
     const checks: Health['checks'] = {};
     try {
@@ -435,6 +448,7 @@ async function start(
       checks.database = { ok: false, detail: (err as Error).message };
     }
     checks.storage = storageStatus(db);
+    if (retentionHeld) checks.retention = { ok: false, detail: `held: ${retentionHeld}` };
     const minInterval = Math.min(...layout.sensors.map((s) => s.intervalMs));
     const last = ingest.lastIngestAt();
     if (layout.sensors.length > 0) {
@@ -548,10 +562,33 @@ async function start(
     stack.defer(() => hb.dispose());
   }
 
-  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start).
+  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start). A clock that
+  // jumped ahead would make it delete history that is not old at all, so it holds while "now" is far
+  // ahead of the newest stored reading or of its own last run, and says so (log and health).
   let pruning: Promise<number> | null = null;
+  let acceptJump = options.acceptClockJump ?? false;
   const prune = () => {
-    pruning ??= readings.applyRetention(clock.now(), retention).finally(() => (pruning = null));
+    pruning ??= (async () => {
+      const now = clock.now();
+      const held = acceptJump
+        ? null
+        : retentionHold(now, {
+            newestReading: Math.max(
+              ...readings.sensorIds().map((id) => readings.latest(id)?.ts ?? -Infinity),
+            ),
+            lastRun: Number(getMeta(db, RETENTION_LAST_RUN) ?? NaN),
+          });
+      if (held) {
+        if (retentionHeld !== held) log.warn(`retention held: ${held}`);
+        retentionHeld = held;
+        return 0;
+      }
+      const removed = await readings.applyRetention(now, retention);
+      setMeta(db, RETENTION_LAST_RUN, String(now));
+      retentionHeld = undefined;
+      acceptJump = false;
+      return removed;
+    })().finally(() => (pruning = null));
     return pruning;
   };
   const pruneTimer = setInterval(

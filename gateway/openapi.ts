@@ -175,7 +175,7 @@ export function buildOpenApi(): Record<string, unknown> {
               'VALIDATION: unknown target or action, params out of bounds, or the id was used for a different command.',
             ),
             '507': error(
-              'STORAGE_FULL: the gateway\'s disk is full; the command was not stored and will not run (retry once space is freed).',
+              "STORAGE_FULL: the gateway's disk is full; the command was not stored and will not run (retry once space is freed).",
             ),
             ...common,
           },

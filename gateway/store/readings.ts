@@ -19,6 +19,34 @@ export interface Retention {
 
 export const defaultRetention: Retention = { rawMs: 30 * DAY, rollupMs: 731 * DAY };
 
+/** Meta key: when retention last ran (ms). */
+export const RETENTION_LAST_RUN = 'retention_last_run';
+/** How far "now" may be ahead of the newest reading or the last retention run before retention holds. */
+export const MAX_CLOCK_AHEAD_MS = 2 * DAY;
+
+/**
+ * Why retention must not run now (the clock looks like it jumped ahead), or null. Readings come in
+ * continuously and retention runs hourly, so a "now" days past both means the clock is wrong (or the
+ * gateway was off that long, which only an operator can tell: `acceptClockJump`).
+ */
+export function retentionHold(
+  now: number,
+  seen: { newestReading: number; lastRun: number },
+  maxAheadMs = MAX_CLOCK_AHEAD_MS,
+): string | null {
+  const days = (ms: number) => `${Math.round(ms / DAY)} days`;
+  const at = (ms: number) => new Date(ms).toISOString();
+  for (const [what, t] of [
+    ['the newest stored reading', seen.newestReading],
+    ['the last retention run', seen.lastRun],
+  ] as const) {
+    if (Number.isFinite(t) && now - t > maxAheadMs) {
+      return `the clock (${at(now)}) is ${days(now - t)} ahead of ${what} (${at(t)}); old data is kept until the clock is checked. If the clock is right (the gateway was off that long), start it once with --accept-clock-jump.`;
+    }
+  }
+  return null;
+}
+
 export interface RollupRow {
   bucket: number;
   n: number;

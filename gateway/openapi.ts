@@ -93,7 +93,13 @@ export function buildOpenApi(): Record<string, unknown> {
         get: {
           operationId: 'getHealth',
           summary: 'Gateway health',
-          responses: { '200': json('Health', 'Health (status says ok or degraded).'), ...common },
+          responses: {
+            '200': json(
+              'Health',
+              'Health (status says ok or degraded). While who-is is down it still answers: degraded, with only the identity check.',
+            ),
+            '401': common['401'],
+          },
         },
       },
       '/api/data/current': {

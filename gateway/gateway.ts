@@ -83,6 +83,8 @@ export interface GatewayOptions {
   sensorCommand?: string;
   actuatorCommand?: string;
   actuatorTimeoutMs?: number;
+  /** On shutdown, how long a running actuator handler has after SIGTERM before SIGKILL (default 2 s). */
+  actuatorStopGraceMs?: number;
   /** Replaces the actuator driver (tests). */
   actuatorDriver?: ActuatorDriver;
   /** Local push endpoint for readings (loopback only); off when absent. */
@@ -319,6 +321,7 @@ async function start(
           command: options.actuatorCommand,
           log: log.child('actuator'),
           ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}),
+          ...(options.actuatorStopGraceMs !== undefined ? { stopGraceMs: options.actuatorStopGraceMs } : {}),
         })
       : simulator
         ? simActuatorDriver(simulator, clock)

@@ -1,13 +1,14 @@
 /**
  * Commands: accept (validate, deduplicate by id, persist), execute one at a time per actuator, expire
  * what waited too long, and attach the reading that confirms the effect. A command is persisted as
- * `running` before its driver is called, so after a crash it is reported as interrupted — never run twice.
+ * `running` before its driver is called, so after a crash it is reported as `interrupted` — never run twice.
  */
 import {
   type CommandRecord,
   type CommandRequest,
   type CommandState,
   type Reading,
+  INTERRUPTED_REASON,
   TERMINAL_COMMAND_STATES,
 } from '../../protocol/farm-api.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
@@ -40,7 +41,7 @@ export interface Submission {
 export interface CommandService {
   submit(request: CommandRequest, requestedBy: string): Submission;
   get(id: string): CommandRecord | undefined;
-  /** Resume after a restart: interrupted commands fail, waiting ones run or expire. */
+  /** Resume after a restart: commands that were running become `interrupted`, waiting ones run or expire. */
   recover(): void;
   /** Expire waiting commands whose time is up and drop stale confirmation watches. */
   sweep(): void;
@@ -280,12 +281,10 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     },
     get: (id) => store.get(id)?.record,
     recover() {
+      // Running when the gateway stopped (killed, crashed, power cut): the handler may even have gone on
+      // and finished. Never re-run it; say it was interrupted so someone checks the device.
       for (const { record } of store.inStates(['running'])) {
-        transition(
-          record.id,
-          'failed',
-          'the gateway stopped while this command was running; check the actuator before retrying',
-        );
+        transition(record.id, 'interrupted', INTERRUPTED_REASON);
       }
       for (const { record } of store.inStates(['queued'])) enqueue(record);
     },

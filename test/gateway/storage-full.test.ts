@@ -44,9 +44,11 @@ describe('a full disk', () => {
 
     db!.exec('PRAGMA max_page_count = 1'); // capped at the pages it has now: the disk is full
     let refused;
+    let storedAfterCap = 0;
     for (let i = 0; i < 50 && !refused; i++) {
       const r = await call(push, 'POST', '/api/readings', { from: '127.0.0.1', body: batch(500) });
       if (r.status !== 200) refused = r;
+      else storedAfterCap += 500;
     }
     expect(refused?.status).toBe(507);
     expect(refused?.body).toMatchObject({ error: { code: 'STORAGE_FULL' } });
@@ -69,6 +71,9 @@ describe('a full disk', () => {
       else refusedCommand = { id: `full-${i}`, status: r.status, body: r.body };
     }
     expect(refusedCommand).toMatchObject({ status: 507, body: { error: { code: 'STORAGE_FULL' } } });
+    console.log(
+      `storage-full: ${storedAfterCap} more readings and ${accepted.length} commands fitted after the cap before the first 507`,
+    );
     // A refusal means nothing was stored and nothing will run.
     expect((await call(gw.url, 'GET', `/api/commands/${refusedCommand!.id}`)).status).toBe(404);
 

@@ -97,7 +97,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       );
     },
     status: () =>
-      lastError === undefined ? { ok: true } : { ok: false, detail: `who-is failed: ${lastError}` },
+      lastError === undefined
+        ? { ok: true }
+        : { ok: false, detail: `identity unavailable: who-is failed: ${lastError}` },
   };
 }
 

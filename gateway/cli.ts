@@ -21,6 +21,9 @@ export interface GatewayIO {
   stopSignal: Promise<void>;
 }
 
+/** Exit code when the gateway cannot start because its disk is full (EX_TEMPFAIL: retry once space is freed). */
+export const EXIT_STORAGE_FULL = 75;
+
 export const USAGE = `Usage: agromesh gateway [options]
 
 Runs the farm gateway: Farm API v1 and the live stream on the tailnet address (port 8080).
@@ -59,6 +62,10 @@ Network and access:
   --operator-tags TAGS      comma-separated tags whose nodes may send commands (e.g. tag:ops)
   --insecure-no-auth        no who-is; every loopback caller is an operator (loopback --listen only)
   --log-level LEVEL         debug, info, warn, error
+  --accept-clock-jump       the clock is right although it is days past the stored data (the gateway was
+                            off that long): let retention run instead of holding old data
+
+Exit codes: 0 stopped, 1 could not start, 2 bad options, 75 the disk is full (free space, start again).
 `;
 
 const spec = {
@@ -91,6 +98,7 @@ const spec = {
   'operator-tags': { type: 'string' },
   'insecure-no-auth': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'accept-clock-jump': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -193,6 +201,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
       .filter((t) => t !== '')
       .map((t) => (t.startsWith('tag:') ? t : `tag:${t}`)),
     insecureNoAuth: v['insecure-no-auth'] ?? false,
+    ...(v['accept-clock-jump'] ? { acceptClockJump: true } : {}),
     tailnet: authKey
       ? {
           authKey,
@@ -237,7 +246,16 @@ export async function run(argv: string[], io: GatewayIO): Promise<number> {
     }
     throw err;
   }
-  const gateway = await startGateway(options);
+  let gateway;
+  try {
+    gateway = await startGateway(options);
+  } catch (err) {
+    if (err instanceof AgromeshError && err.code === 'STORAGE_FULL') {
+      io.stderr(`agromesh gateway: ${err.message} [${err.code}]\n`);
+      return EXIT_STORAGE_FULL;
+    }
+    throw err;
+  }
   io.stdout(`gateway ${gateway.farmId} listening on ${gateway.url}\n`);
   if (gateway.pushPort !== null) {
     io.stdout(

@@ -5,6 +5,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
+import type { DatabaseSync } from 'node:sqlite';
 import {
   FARM_API_VERSION,
   FARM_HTTP_PORT,
@@ -22,6 +23,7 @@ import {
   isTailnetIPv4,
 } from '../protocol/tailnet-address.ts';
 import { DisposableStack } from '../kit/disposable.ts';
+import { isStorageFull } from '../kit/sqlite.ts';
 import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
 import { type HostGuard, LOOPBACK_NAMES, refusal } from '../kit/http/host-guard.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
@@ -39,8 +41,14 @@ import { type FarmLayout, emptyLayout, publicActuators } from './layout.ts';
 import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
 import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
-import { getMeta, openGatewayDatabase, setMeta } from './store/db.ts';
-import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
+import { getMeta, onStorageChange, openGatewayDatabase, setMeta, storageStatus } from './store/db.ts';
+import {
+  RETENTION_LAST_RUN,
+  type Retention,
+  createReadingStore,
+  defaultRetention,
+  retentionHold,
+} from './store/readings.ts';
 import { createStreamHub } from './stream/hub.ts';
 import { attachStreamServer } from './stream/ws-server.ts';
 import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
@@ -75,6 +83,8 @@ export interface GatewayOptions {
   sensorCommand?: string;
   actuatorCommand?: string;
   actuatorTimeoutMs?: number;
+  /** On shutdown, how long a running actuator handler has after SIGTERM before SIGKILL (default 2 s). */
+  actuatorStopGraceMs?: number;
   /** Replaces the actuator driver (tests). */
   actuatorDriver?: ActuatorDriver;
   /** Local push endpoint for readings (loopback only); off when absent. */
@@ -102,11 +112,18 @@ export interface GatewayOptions {
   clock?: Clock;
   retention?: Retention;
   retentionIntervalMs?: number;
+  /**
+   * The clock is right even though it is far ahead of the stored data (the gateway was off that long):
+   * let the next retention run go ahead instead of holding.
+   */
+  acceptClockJump?: boolean;
   streamBufferSize?: number;
   pingIntervalMs?: number;
   /** How often the simulator and the expiry sweep run (real ms). */
   tickMs?: number;
   log?: Logger;
+  /** Test hook: called with the open database (e.g. to cap its size with PRAGMA max_page_count). */
+  onDatabase?: (db: DatabaseSync) => void;
 }
 
 export interface GatewayHandle {
@@ -172,6 +189,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     return await start(options, log, clock, retention, stack);
   } catch (err) {
     await stack.dispose().catch(() => {});
+    if (isStorageFull(err) && !(err instanceof AgromeshError && err.code === 'STORAGE_FULL')) {
+      // A write at start (farm id, recovering commands) hit a full disk: one plain sentence, no stack.
+      throw new AgromeshError(
+        'STORAGE_FULL',
+        `The disk holding ${options.dataDir ?? 'the database'} is full (or failing): free some space there, then start again.`,
+        { cause: err },
+      );
+    }
     throw err;
   }
 }
@@ -252,6 +277,13 @@ async function start(
   // Storage and farm identity.
   const db = openGatewayDatabase(options.dataDir);
   stack.defer(() => db.close());
+  options.onDatabase?.(db);
+  stack.defer(
+    onStorageChange(db, (full, err) => {
+      if (full) log.warn('disk full: refusing new readings and commands, still serving reads', { err });
+      else log.info('disk space is back: storing readings and commands again');
+    }),
+  );
   const farmId = farmIdFrom(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
   setMeta(db, 'farm_id', farmId);
   const farmName = options.farmName ?? getMeta(db, 'farm_name') ?? farmId;
@@ -289,13 +321,20 @@ async function start(
           command: options.actuatorCommand,
           log: log.child('actuator'),
           ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}),
+          ...(options.actuatorStopGraceMs !== undefined ? { stopGraceMs: options.actuatorStopGraceMs } : {}),
         })
       : simulator
         ? simActuatorDriver(simulator, clock)
         : noActuators);
   if (driver.dispose) stack.defer(() => driver.dispose!());
 
-  const hub = createStreamHub({ db, farmId, clock, bufferSize: options.streamBufferSize ?? 10_000 });
+  const hub = createStreamHub({
+    db,
+    farmId,
+    clock,
+    bufferSize: options.streamBufferSize ?? 10_000,
+    log: log.child('stream'),
+  });
   const commands = createCommandService({
     store: commandStore,
     layout,
@@ -339,7 +378,8 @@ async function start(
     try {
       tick();
     } catch (err) {
-      log.error('tick failed', { err });
+      // A full disk is reported once, when it fills (onStorageChange), not at every tick.
+      if (!isStorageFull(err)) log.error('tick failed', { err });
     }
   }, tickMs);
   stack.defer(() => clearInterval(ticker));
@@ -351,7 +391,13 @@ async function start(
       clock,
       log: log.child('sensor-command'),
       onReadings: (rs) => {
-        const r = ingest.ingest(rs);
+        let r: IngestResult;
+        try {
+          r = ingest.ingest(rs);
+        } catch (err) {
+          if (isStorageFull(err)) return; // reported once when the disk filled; not a bad line
+          throw err;
+        }
         if (r.rejected.length > 0)
           log.warn('sensor command readings refused', { first: r.rejected[0], count: r.rejected.length });
       },
@@ -394,6 +440,8 @@ async function start(
       ...(simulator ? ['simulated'] : []),
     ],
   });
+  /** Why retention is holding back (a clock far ahead), or undefined. */
+  let retentionHeld: string | undefined;
   const health = (): Health => {
     const checks: Health['checks'] = {};
     try {
@@ -402,6 +450,8 @@ async function start(
     } catch (err) {
       checks.database = { ok: false, detail: (err as Error).message };
     }
+    checks.storage = storageStatus(db);
+    if (retentionHeld) checks.retention = { ok: false, detail: `held: ${retentionHeld}` };
     const minInterval = Math.min(...layout.sensors.map((s) => s.intervalMs));
     const last = ingest.lastIngestAt();
     if (layout.sensors.length > 0) {
@@ -515,10 +565,33 @@ async function start(
     stack.defer(() => hb.dispose());
   }
 
-  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start).
+  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start). A clock that
+  // jumped ahead would make it delete history that is not old at all, so it holds while "now" is far
+  // ahead of the newest stored reading or of its own last run, and says so (log and health).
   let pruning: Promise<number> | null = null;
+  let acceptJump = options.acceptClockJump ?? false;
   const prune = () => {
-    pruning ??= readings.applyRetention(clock.now(), retention).finally(() => (pruning = null));
+    pruning ??= (async () => {
+      const now = clock.now();
+      const held = acceptJump
+        ? null
+        : retentionHold(now, {
+            newestReading: Math.max(
+              ...readings.sensorIds().map((id) => readings.latest(id)?.ts ?? -Infinity),
+            ),
+            lastRun: Number(getMeta(db, RETENTION_LAST_RUN) ?? NaN),
+          });
+      if (held) {
+        if (retentionHeld !== held) log.warn(`retention held: ${held}`);
+        retentionHeld = held;
+        return 0;
+      }
+      const removed = await readings.applyRetention(now, retention);
+      setMeta(db, RETENTION_LAST_RUN, String(now));
+      retentionHeld = undefined;
+      acceptJump = false;
+      return removed;
+    })().finally(() => (pruning = null));
     return pruning;
   };
   const pruneTimer = setInterval(

@@ -93,7 +93,13 @@ export function buildOpenApi(): Record<string, unknown> {
         get: {
           operationId: 'getHealth',
           summary: 'Gateway health',
-          responses: { '200': json('Health', 'Health (status says ok or degraded).'), ...common },
+          responses: {
+            '200': json(
+              'Health',
+              'Health (status says ok or degraded). While who-is is down it still answers: degraded, with only the identity check.',
+            ),
+            '401': common['401'],
+          },
         },
       },
       '/api/data/current': {
@@ -173,6 +179,9 @@ export function buildOpenApi(): Record<string, unknown> {
             '415': error('UNSUPPORTED_MEDIA_TYPE: send application/json.'),
             '422': error(
               'VALIDATION: unknown target or action, params out of bounds, or the id was used for a different command.',
+            ),
+            '507': error(
+              "STORAGE_FULL: the gateway's disk is full; the command was not stored and will not run (retry once space is freed).",
             ),
             ...common,
           },

@@ -18,14 +18,35 @@ export interface OpenOptions {
   synchronous?: 'NORMAL' | 'FULL';
 }
 
-/** True for SQLite's "database or disk is full" and the I/O errors a full disk causes. */
+/**
+ * True for SQLite's "database or disk is full" and the I/O errors a full disk causes (a write past the
+ * end of the disk or of a file-size limit, a shared-memory file that cannot grow): SQLITE_FULL (13) and
+ * SQLITE_IOERR (10) with their extended codes.
+ */
 export function isStorageFull(err: unknown): boolean {
-  const e = err as { errcode?: number; message?: string };
-  // SQLITE_FULL = 13; SQLITE_IOERR (10) with its extended codes is what a full disk gives on open.
-  return (
-    e?.errcode === 13 ||
-    (typeof e?.message === 'string' && /database or disk is full|disk I\/O error/.test(e.message))
+  if (err instanceof AgromeshError) return err.code === 'STORAGE_FULL';
+  const e = err as { errcode?: unknown; message?: unknown };
+  if (typeof e?.errcode === 'number' && [10, 13].includes(e.errcode & 0xff)) return true;
+  return typeof e?.message === 'string' && /database or disk is full|disk I\/O error/.test(e.message);
+}
+
+/** The stable STORAGE_FULL error for a write SQLite refused for lack of space (507). */
+export function storageFullError(err: unknown, what = 'the database'): AgromeshError {
+  if (err instanceof AgromeshError && err.code === 'STORAGE_FULL') return err;
+  return new AgromeshError(
+    'STORAGE_FULL',
+    `The disk holding ${what} is full (or failing): nothing new can be stored until space is freed; what is already stored can still be read.`,
+    { cause: err },
   );
+}
+
+/** Run a write; a full disk becomes STORAGE_FULL, anything else is rethrown as it is. */
+export function storageWrite<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw isStorageFull(err) ? storageFullError(err) : err;
+  }
 }
 
 /** One plain sentence, with the path and what to do, for a database that cannot be opened. */
@@ -33,7 +54,7 @@ function openProblem(file: string, err: unknown): AgromeshError {
   const message = (err as Error)?.message ?? String(err);
   if (isStorageFull(err)) {
     return new AgromeshError(
-      'UNAVAILABLE',
+      'STORAGE_FULL',
       `The disk holding ${file} is full (or failing): free some space there, then start again.`,
       { cause: err },
     );
@@ -85,15 +106,22 @@ function prepare(db: DatabaseSync, options: OpenOptions): DatabaseSync {
   return db;
 }
 
-/** Run `fn` in one transaction: all of it is written, or none. */
+/**
+ * Run `fn` in one transaction: all of it is written, or none. A full disk is reported as STORAGE_FULL;
+ * SQLite may already have rolled the transaction back then, so a failing ROLLBACK does not hide it.
+ */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+  storageWrite(() => db.exec('BEGIN IMMEDIATE'));
   try {
     const result = fn();
     db.exec('COMMIT');
     return result;
   } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+    try {
+      if (db.isTransaction) db.exec('ROLLBACK');
+    } catch {
+      // SQLite rolled back by itself (it does after SQLITE_FULL and some I/O errors)
+    }
+    throw isStorageFull(err) ? storageFullError(err) : err;
   }
 }

@@ -44,6 +44,10 @@ export const ErrorCodes = {
   SECRETS_UNAVAILABLE: { status: 503, text: 'No OS keychain is available to store secrets safely.' },
   TIMEOUT: { status: 504, text: 'The operation timed out.' },
   UNAVAILABLE: { status: 503, text: 'The service is not available.' },
+  STORAGE_FULL: {
+    status: 507,
+    text: 'The disk is full: nothing new can be stored until space is freed (what is stored can still be read).',
+  },
   INTERNAL: { status: 500, text: 'Something went wrong inside Agromesh.' },
 } as const satisfies Record<string, { status: number; text: string }>;
 

@@ -156,11 +156,26 @@ export const HistoryResponse = z.object({
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
-export const CommandState = z.enum(['queued', 'running', 'succeeded', 'failed', 'expired', 'rejected']);
+/**
+ * `interrupted`: the gateway stopped (crashed, was killed, or shut down) while the actuator was being
+ * driven, so whether it acted is not known — someone has to check the device before retrying.
+ */
+export const CommandState = z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'interrupted',
+  'expired',
+  'rejected',
+]);
 export type CommandState = z.infer<typeof CommandState>;
+/** The reason recorded for an interrupted command. */
+export const INTERRUPTED_REASON = 'interrupted: the actuator may have acted — check it';
 export const TERMINAL_COMMAND_STATES: readonly CommandState[] = [
   'succeeded',
   'failed',
+  'interrupted',
   'expired',
   'rejected',
 ];

@@ -14,7 +14,9 @@ export interface ActuationRequest {
 export type ActuationOutcome =
   | { outcome: 'succeeded'; reason?: string }
   | { outcome: 'failed'; reason: string }
-  | { outcome: 'rejected'; reason: string };
+  | { outcome: 'rejected'; reason: string }
+  /** Stopped part-way (the gateway shut down): the device may have acted. */
+  | { outcome: 'interrupted'; reason: string };
 
 export interface ActuatorDriver {
   /** Carry out one command. `signal` aborts when the gateway shuts down. Never throws for a device failure. */

@@ -1,17 +1,19 @@
 /**
  * Commands: accept (validate, deduplicate by id, persist), execute one at a time per actuator, expire
  * what waited too long, and attach the reading that confirms the effect. A command is persisted as
- * `running` before its driver is called, so after a crash it is reported as interrupted — never run twice.
+ * `running` before its driver is called, so after a crash it is reported as `interrupted` — never run twice.
  */
 import {
   type CommandRecord,
   type CommandRequest,
   type CommandState,
   type Reading,
+  INTERRUPTED_REASON,
   TERMINAL_COMMAND_STATES,
 } from '../../protocol/farm-api.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
 import type { Logger } from '../../kit/log.ts';
+import { isStorageFull } from '../../kit/sqlite.ts';
 import { type Clock, iso } from '../clock.ts';
 import { type FarmLayout, type ConfirmRule, findCommand } from '../layout.ts';
 import type { CommandStore, StoredCommand } from '../store/commands.ts';
@@ -39,7 +41,7 @@ export interface Submission {
 export interface CommandService {
   submit(request: CommandRequest, requestedBy: string): Submission;
   get(id: string): CommandRecord | undefined;
-  /** Resume after a restart: interrupted commands fail, waiting ones run or expire. */
+  /** Resume after a restart: commands that were running become `interrupted`, waiting ones run or expire. */
   recover(): void;
   /** Expire waiting commands whose time is up and drop stale confirmation watches. */
   sweep(): void;
@@ -71,6 +73,8 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   const watches: Watch[] = [];
   const abort = new AbortController();
   const idleWaiters: (() => void)[] = [];
+  /** Outcomes the driver reported that could not be stored yet (disk full); retried at each sweep. */
+  const unsaved = new Map<string, { state: CommandState; reason: string | undefined }>();
   let disposed = false;
 
   function transition(
@@ -108,8 +112,18 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     try {
       const q = queues.get(target) ?? [];
       while (q.length > 0 && !disposed) {
-        const id = q.shift()!;
-        await runOne(id);
+        const id = q[0]!;
+        try {
+          await runOne(id);
+        } catch (err) {
+          // A step before the actuator could not be stored (disk full): the command stays queued, in
+          // front, and the next sweep tries again. The actuator is never driven without a record.
+          if (isStorageFull(err)) log.warn('command waits: its next state cannot be stored', { id, err });
+          else log.error('command step failed', { id, err });
+          break;
+        }
+        const i = q.indexOf(id);
+        if (i >= 0) q.splice(i, 1);
       }
     } finally {
       busy.delete(target);
@@ -159,7 +173,14 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
         reason: `the actuator driver failed: ${err instanceof Error ? err.message : String(err)}`,
       };
     }
-    transition(id, outcome.outcome, outcome.reason);
+    try {
+      transition(id, outcome.outcome, outcome.reason);
+    } catch (err) {
+      // The actuator has acted; only the record is behind. Keep the outcome and store it when space returns.
+      if (!isStorageFull(err)) throw err;
+      log.warn('command outcome cannot be stored yet (disk full); retrying', { id, state: outcome.outcome });
+      unsaved.set(id, { state: outcome.outcome, reason: outcome.reason });
+    }
     if (outcome.outcome === 'succeeded' && spec.confirm && spec.confirmedBy) {
       watches.push({
         id,
@@ -260,26 +281,40 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     },
     get: (id) => store.get(id)?.record,
     recover() {
+      // Running when the gateway stopped (killed, crashed, power cut): the handler may even have gone on
+      // and finished. Never re-run it; say it was interrupted so someone checks the device.
       for (const { record } of store.inStates(['running'])) {
-        transition(
-          record.id,
-          'failed',
-          'the gateway stopped while this command was running; check the actuator before retrying',
-        );
+        transition(record.id, 'interrupted', INTERRUPTED_REASON);
       }
       for (const { record } of store.inStates(['queued'])) enqueue(record);
     },
     sweep() {
       const now = clock.now();
+      for (const [id, o] of unsaved) {
+        try {
+          transition(id, o.state, o.reason);
+          unsaved.delete(id);
+        } catch (err) {
+          if (!isStorageFull(err)) throw err;
+          break; // still full: try again next sweep
+        }
+      }
       for (const [target, q] of queues) {
         for (const id of [...q]) {
           const rec = store.get(id)?.record;
           if (rec?.state === 'queued' && now >= Date.parse(rec.expiresAt)) {
+            try {
+              transition(id, 'expired', 'expired while waiting for the actuator');
+            } catch (err) {
+              if (!isStorageFull(err)) throw err;
+              continue; // still queued; expired at a later sweep
+            }
             q.splice(q.indexOf(id), 1);
-            transition(id, 'expired', 'expired while waiting for the actuator');
           }
         }
         if (q.length === 0) queues.delete(target);
+        // A queue that stopped on a full disk starts again.
+        else if (!busy.has(target) && !disposed) void pump(target);
       }
       for (let i = watches.length - 1; i >= 0; i--) if (watches[i]!.deadline < now) watches.splice(i, 1);
       notifyIdle();
@@ -292,10 +327,19 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
           (r) => r.sensorId === w.sensor && r.ts >= w.after && r.value !== null && confirms(w.rule, r.value),
         );
         if (!hit) continue;
-        watches.splice(i, 1);
         const rec = store.get(w.id)?.record;
-        if (!rec || rec.confirmation) continue;
-        const saved = store.update({ ...rec, confirmation: hit, updatedAt: iso(clock.now()) }).record;
+        if (!rec || rec.confirmation) {
+          watches.splice(i, 1);
+          continue;
+        }
+        let saved: CommandRecord;
+        try {
+          saved = store.update({ ...rec, confirmation: hit, updatedAt: iso(clock.now()) }).record;
+        } catch (err) {
+          if (!isStorageFull(err)) throw err;
+          continue; // keep watching: a later reading confirms it once space is back
+        }
+        watches.splice(i, 1);
         options.onChange(saved);
       }
     },

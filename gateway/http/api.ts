@@ -35,6 +35,23 @@ export interface ApiDeps {
   log: Logger;
 }
 
+/** What an unidentified caller may see when who-is is down: that identity is the failing layer, nothing more. */
+function reducedHealth(full: Health): Health {
+  return {
+    status: 'degraded',
+    farmId: full.farmId,
+    version: full.version,
+    uptimeS: full.uptimeS,
+    checks: {
+      identity: {
+        ok: false,
+        detail:
+          'identity unavailable: the local tailscaled is not answering who-is, so callers cannot be identified (the other checks are shown to identified callers)',
+      },
+    },
+  };
+}
+
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray) => Promise<void>;
 
 export function createApiHandler(
@@ -44,7 +61,22 @@ export function createApiHandler(
 
   const routes: { pattern: RegExp; methods: Record<string, Route> }[] = [
     { pattern: /^\/api\/info$/, methods: { GET: async (_q, res) => sendJson(res, 200, deps.info()) } },
-    { pattern: /^\/api\/health$/, methods: { GET: async (_q, res) => sendJson(res, 200, deps.health()) } },
+    {
+      pattern: /^\/api\/health$/,
+      methods: {
+        GET: async (req, res) => {
+          // Health must answer most when something is wrong, including who-is itself: a caller that
+          // cannot be identified because tailscaled is down gets a reduced body naming that layer only.
+          try {
+            await auth.identify(req);
+          } catch (err) {
+            if (!(err instanceof AgromeshError && err.code === 'LOCALAPI_UNAVAILABLE')) throw err;
+            return sendJson(res, 200, reducedHealth(deps.health()));
+          }
+          sendJson(res, 200, deps.health());
+        },
+      },
+    },
     { pattern: /^\/api\/data\/current$/, methods: { GET: async (_q, res) => sendJson(res, 200, current()) } },
     {
       pattern: /^\/api\/data\/history$/,
@@ -154,8 +186,10 @@ export function createApiHandler(
       res.setHeader('allow', Object.keys(route.methods).join(', '));
       throw new AgromeshError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`);
     }
-    // Every caller is identified, for reads too; commands additionally check the role in their handler.
-    if (!(method === 'POST' && url.pathname === '/api/commands')) await auth.identify(req);
+    // Every caller is identified, for reads too; commands additionally check the role in their handler,
+    // and health in its own (it still answers when who-is is down).
+    if (!(method === 'POST' && url.pathname === '/api/commands') && url.pathname !== '/api/health')
+      await auth.identify(req);
     await handler(req, res, url, route.pattern.exec(url.pathname)!);
   };
 }

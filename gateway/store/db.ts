@@ -6,7 +6,13 @@
  */
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { type Migration, openDatabase, transaction } from '../../kit/sqlite.ts';
+import {
+  type Migration,
+  isStorageFull,
+  openDatabase,
+  storageFullError,
+  transaction,
+} from '../../kit/sqlite.ts';
 
 const migrations: Migration[] = [
   (db) => {
@@ -58,22 +64,80 @@ export function openGatewayDatabase(dataDir: string | null): DatabaseSync {
   return openDatabase({ file: dataDir === null ? ':memory:' : join(dataDir, 'gateway.sqlite'), migrations });
 }
 
+/**
+ * Whether the last write to this database was refused for lack of space. Every gateway write goes
+ * through `write`, so the state clears by itself with the first write that succeeds once space is back.
+ */
+interface StorageState {
+  full: boolean;
+  listeners: Set<(full: boolean, err?: Error) => void>;
+}
+const storage = new WeakMap<DatabaseSync, StorageState>();
+
+function stateOf(db: DatabaseSync): StorageState {
+  let s = storage.get(db);
+  if (!s) storage.set(db, (s = { full: false, listeners: new Set() }));
+  return s;
+}
+
+/** Run a write: a full disk becomes STORAGE_FULL (507) and marks the store full until a write succeeds. */
+export function write<T>(db: DatabaseSync, fn: () => T): T {
+  const s = stateOf(db);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    if (!isStorageFull(err)) throw err;
+    const e = storageFullError(err);
+    if (!s.full) {
+      s.full = true;
+      for (const l of s.listeners) l(true, e);
+    }
+    throw e;
+  }
+  if (s.full) {
+    s.full = false;
+    for (const l of s.listeners) l(false);
+  }
+  return result;
+}
+
+/** Told when the store becomes full and when writes succeed again. */
+export function onStorageChange(db: DatabaseSync, fn: (full: boolean, err?: Error) => void): () => void {
+  const s = stateOf(db);
+  s.listeners.add(fn);
+  return () => s.listeners.delete(fn);
+}
+
+export function storageStatus(db: DatabaseSync): { ok: boolean; detail?: string } {
+  return stateOf(db).full
+    ? {
+        ok: false,
+        detail: 'disk full: new readings and commands are refused until space is freed; reads still work',
+      }
+    : { ok: true };
+}
+
 export function getMeta(db: DatabaseSync, key: string): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
 }
 
 export function setMeta(db: DatabaseSync, key: string, value: string): void {
-  db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  ).run(key, value);
+  write(db, () =>
+    db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value),
+  );
 }
 
 /** Run `fn` in a transaction committed with synchronous=FULL (for writes that must survive power loss). */
 export function durably<T>(db: DatabaseSync, fn: () => T): T {
   db.exec('PRAGMA synchronous = FULL');
   try {
-    return transaction(db, fn);
+    return write(db, () => transaction(db, fn));
   } finally {
     db.exec('PRAGMA synchronous = NORMAL');
   }

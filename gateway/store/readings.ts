@@ -6,6 +6,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Reading } from '../../protocol/farm-api.ts';
 import { transaction } from '../../kit/sqlite.ts';
+import { write } from './db.ts';
 import type { Point, Series } from '../history/downsample.ts';
 
 export const MINUTE = 60_000;
@@ -17,6 +18,34 @@ export interface Retention {
 }
 
 export const defaultRetention: Retention = { rawMs: 30 * DAY, rollupMs: 731 * DAY };
+
+/** Meta key: when retention last ran (ms). */
+export const RETENTION_LAST_RUN = 'retention_last_run';
+/** How far "now" may be ahead of the newest reading or the last retention run before retention holds. */
+export const MAX_CLOCK_AHEAD_MS = 2 * DAY;
+
+/**
+ * Why retention must not run now (the clock looks like it jumped ahead), or null. Readings come in
+ * continuously and retention runs hourly, so a "now" days past both means the clock is wrong (or the
+ * gateway was off that long, which only an operator can tell: `acceptClockJump`).
+ */
+export function retentionHold(
+  now: number,
+  seen: { newestReading: number; lastRun: number },
+  maxAheadMs = MAX_CLOCK_AHEAD_MS,
+): string | null {
+  const days = (ms: number) => `${Math.round(ms / DAY)} days`;
+  const at = (ms: number) => new Date(ms).toISOString();
+  for (const [what, t] of [
+    ['the newest stored reading', seen.newestReading],
+    ['the last retention run', seen.lastRun],
+  ] as const) {
+    if (Number.isFinite(t) && now - t > maxAheadMs) {
+      return `the clock (${at(now)}) is ${days(now - t)} ahead of ${what} (${at(t)}); old data is kept until the clock is checked. If the clock is right (the gateway was off that long), start it once with --accept-clock-jump.`;
+    }
+  }
+  return null;
+}
 
 export interface RollupRow {
   bucket: number;
@@ -126,29 +155,34 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
   return {
     insert(readings, extra) {
       const added: Reading[] = [];
-      transaction(db, () => {
-        for (const r of readings) {
-          if (insertRaw.run(r.sensorId, r.ts, r.value, r.quality).changes === 0) continue;
-          added.push(r);
-          const v = r.value;
-          upsertRollup.run(
-            r.sensorId,
-            Math.floor(r.ts / MINUTE) * MINUTE,
-            v === null ? 0 : 1,
-            v === null ? 1 : 0,
-            v ?? 0,
-            v,
-            v === null ? null : r.ts,
-            v,
-            v === null ? null : r.ts,
-          );
-          if (!seen.has(r.sensorId)) {
-            insertSeen.run(r.sensorId);
-            seen.add(r.sensorId);
+      const newlySeen: string[] = [];
+      write(db, () =>
+        transaction(db, () => {
+          for (const r of readings) {
+            if (insertRaw.run(r.sensorId, r.ts, r.value, r.quality).changes === 0) continue;
+            added.push(r);
+            const v = r.value;
+            upsertRollup.run(
+              r.sensorId,
+              Math.floor(r.ts / MINUTE) * MINUTE,
+              v === null ? 0 : 1,
+              v === null ? 1 : 0,
+              v ?? 0,
+              v,
+              v === null ? null : r.ts,
+              v,
+              v === null ? null : r.ts,
+            );
+            if (!seen.has(r.sensorId) && !newlySeen.includes(r.sensorId)) {
+              insertSeen.run(r.sensorId);
+              newlySeen.push(r.sensorId);
+            }
           }
-        }
-        extra?.();
-      });
+          extra?.();
+        }),
+      );
+      // Only after the commit: a refused write (disk full) leaves nothing behind in memory either.
+      for (const id of newlySeen) seen.add(id);
       for (const r of added) {
         const prev = latest.get(r.sensorId);
         if (!prev || prev.ts <= r.ts) latest.set(r.sensorId, r);
@@ -201,12 +235,13 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
           // Small slices keep each transaction short so ingest and queries are not held up.
           while (t !== null && t < cutoff) {
             t = Math.min(t + slice, cutoff);
-            removed += Number(stmt.run(id, t).changes);
+            const upTo = t;
+            removed += Number(write(db, () => stmt.run(id, upTo)).changes);
             await yieldFn();
           }
         }
       }
-      db.prepare('DELETE FROM stream_marks WHERE ts < ?').run(now - retention.rawMs);
+      write(db, () => db.prepare('DELETE FROM stream_marks WHERE ts < ?').run(now - retention.rawMs));
       return removed;
     },
   };

@@ -5,8 +5,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { CommandRecord, Reading, StreamMessage } from '../../protocol/farm-api.ts';
+import { AgromeshError } from '../../protocol/errors.ts';
 import type { Clock } from '../clock.ts';
-import { getMeta, setMeta } from '../store/db.ts';
+import type { Logger } from '../../kit/log.ts';
+import { getMeta, setMeta, write } from '../store/db.ts';
 
 export interface BufferedMessage {
   seq: number;
@@ -43,6 +45,7 @@ export interface StreamHubOptions {
   bufferSize: number;
   /** Most bytes kept for replay (a few huge batches must not pin memory). */
   bufferBytes?: number;
+  log?: Logger;
 }
 
 export function createStreamHub(options: StreamHubOptions): StreamHub {
@@ -59,11 +62,18 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
 
   function publish(ts: number, build: (seq: number) => StreamMessage): void {
     seq += 1;
-    // Persist the counter before anyone sees the number, so a restart never reuses it.
-    setMeta(db, 'stream_seq', String(seq));
-    if (ts - lastMarkAt >= MARK_EVERY_MS || ts < lastMarkAt) {
-      insertMark.run(seq, ts);
-      lastMarkAt = ts;
+    // Persist the counter before anyone sees the number, so a restart never reuses it. On a full disk
+    // the message still goes out: what it reports is already stored (or refused to its sender), and a
+    // client that saw numbers a restarted gateway reissues is told to resync (replay, `since > seq`).
+    try {
+      setMeta(db, 'stream_seq', String(seq));
+      if (ts - lastMarkAt >= MARK_EVERY_MS || ts < lastMarkAt) {
+        write(db, () => insertMark.run(seq, ts));
+        lastMarkAt = ts;
+      }
+    } catch (err) {
+      if (!(err instanceof AgromeshError && err.code === 'STORAGE_FULL')) throw err;
+      options.log?.debug('stream counter not persisted (disk full)', { seq });
     }
     const message: BufferedMessage = { seq, ts, text: JSON.stringify(build(seq)) };
     ring.push(message);

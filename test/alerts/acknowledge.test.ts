@@ -74,6 +74,26 @@ describe('acknowledging', () => {
 });
 
 describe('commands, stale sensors and keys', () => {
+  it('alerts on an interrupted command under the failed-command rule, with its check-the-device reason', async () => {
+    h = await harness();
+    h.alerts.onCommand(
+      command(
+        'north',
+        'cmd-3',
+        'interrupted',
+        h.time.now,
+        'interrupted: the actuator may have acted — check it',
+      ),
+    );
+    expect(h.alerts.listAlerts({ state: ['firing'] }).alerts).toMatchObject([
+      {
+        kind: 'command',
+        subject: 'cmd-3',
+        facts: { reason: 'interrupted: the actuator may have acted — check it' },
+      },
+    ]);
+  });
+
   it('alerts on a command whose outcome stays unknown, and closes it when the gateway reports success', async () => {
     h = await harness();
     h.alerts.onCommand(command('north', 'cmd-2', 'unknown', h.time.now));

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CommandRecord } from '../../protocol/farm-api.ts';
+import { CommandRecord, Health } from '../../protocol/farm-api.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { silentLogger } from '../../kit/log.ts';
 import { type SimTailnetHandle, simLoopbackFor, startSimTailnet } from '../../sim/tailnet/index.ts';
@@ -112,6 +112,41 @@ describe('authorization with an injected who-is', () => {
     expect(failed.body).toMatchObject({ error: { code: 'LOCALAPI_UNAVAILABLE' } });
     down = false;
     expect((await call(gw.url, 'GET', '/api/info', { from: OPERATOR })).status).toBe(200);
+  });
+});
+
+describe('health while who-is is down', () => {
+  let gw: TestGateway | undefined;
+  afterEach(async () => {
+    await gw?.dispose();
+    gw = undefined;
+  });
+
+  it('still answers 200, degraded, naming identity as the failing layer, and nothing else to the unidentified', async () => {
+    let down = false;
+    gw = await startTestGateway({
+      resolveIdentity: async (a) => {
+        if (down) throw new Error('connect ENOENT /var/run/tailscale/tailscaled.sock');
+        return (await import('./helpers.ts')).people[a] ?? null;
+      },
+      identityCacheMs: 0,
+    });
+    down = true;
+    const reply = await call(gw.url, 'GET', '/api/health', { from: OPERATOR });
+    expect(reply.status).toBe(200);
+    const health = Health.parse(reply.body);
+    expect(health).toMatchObject({ status: 'degraded', farmId: 'test-farm' });
+    expect(health.checks).toEqual({
+      identity: { ok: false, detail: expect.stringMatching(/identity unavailable/) },
+    });
+    // Everything else still needs an identified caller.
+    expect((await call(gw.url, 'GET', '/api/data/current', { from: OPERATOR })).status).toBe(503);
+    // Unknown callers are still refused while who-is works.
+    down = false;
+    expect((await call(gw.url, 'GET', '/api/health', { from: STRANGER })).status).toBe(401);
+    const back = Health.parse((await call(gw.url, 'GET', '/api/health', { from: OPERATOR })).body);
+    expect(back.checks.identity).toEqual({ ok: true });
+    expect(back.checks.database).toEqual({ ok: true });
   });
 });
 

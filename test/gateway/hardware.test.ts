@@ -1,7 +1,9 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CommandRecord, CurrentData, HistoryResponse } from '../../protocol/farm-api.ts';
+import { CommandRecord, CurrentData, HistoryResponse, INTERRUPTED_REASON } from '../../protocol/farm-api.ts';
+import { openGatewayDatabase } from '../../gateway/store/db.ts';
+import { createCommandStore } from '../../gateway/store/commands.ts';
 import { silentLogger } from '../../kit/log.ts';
 import { hardwareLayout } from './fixtures.ts';
 import { startGateway } from '../../gateway/gateway.ts';
@@ -173,5 +175,98 @@ esac`,
     gw.clock.advance(5_000);
     gw.ingest([{ sensorId: 'meter-1', ts: gw.clock.now(), value: 4.2, quality: 'ok' }]);
     expect((await get('ok-1')).confirmation).toMatchObject({ sensorId: 'meter-1', value: 4.2 });
+  });
+
+  /** Alive and not a zombie (a container's init may not reap orphans at once). */
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  for (const [kind, body, getsTerm] of [
+    ['polite', `trap 'echo term >> "$0.log"; exit 143' TERM`, true],
+    ['stubborn', `trap '' TERM`, false],
+  ] as const) {
+    it(`on shutdown stops a ${kind} handler's whole process group and records it interrupted`, async () => {
+      const data = join(dir.path, `${kind}-data`);
+      const cmd = script(
+        `${kind}.sh`,
+        `${body}\nsleep 60 &\necho "$$ $!" > "$0.pids"\nwhile :; do wait; done`,
+      );
+      gw = await hw({ dataDir: data, actuatorCommand: cmd, actuatorStopGraceMs: 200 });
+      const r = await call(gw.url, 'POST', '/api/commands', {
+        body: {
+          id: `${kind}-1`,
+          action: 'pulse',
+          target: 'relay-1',
+          params: { seconds: 1 },
+          expiresAt: expiresIn(gw.clock, 60_000),
+        },
+      });
+      expect(r.status).toBe(202);
+      const pids = await waitFor(
+        () => {
+          const text = existsSync(`${cmd}.pids`) ? readFileSync(`${cmd}.pids`, 'utf8') : '';
+          const m = /^(\d+) (\d+)\n$/.exec(text);
+          return m ? [Number(m[1]), Number(m[2])] : undefined;
+        },
+        5_000,
+        'the handler to start',
+      );
+      expect(pids.every(alive)).toBe(true);
+      await gw.dispose();
+      gw = undefined;
+      // Neither the handler nor what it started outlives the gateway.
+      expect(pids.filter(alive)).toEqual([]);
+      expect(existsSync(`${cmd}.log`)).toBe(getsTerm);
+
+      gw = await hw({ dataDir: data });
+      const rec = CommandRecord.parse((await call(gw.url, 'GET', `/api/commands/${kind}-1`)).body);
+      expect(rec).toMatchObject({ state: 'interrupted', reason: INTERRUPTED_REASON });
+    });
+  }
+
+  it('after a crash, a command that was running is reported interrupted, and not run again', async () => {
+    const data = join(dir.path, 'crash-data');
+    const db = openGatewayDatabase(data);
+    const at = new Date(T0 - 60_000).toISOString();
+    createCommandStore(db).insert(
+      {
+        id: 'was-running',
+        action: 'pulse',
+        target: 'relay-1',
+        params: { seconds: 1 },
+        expiresAt: new Date(T0 + 600_000).toISOString(),
+        state: 'running',
+        createdAt: at,
+        updatedAt: at,
+        requestedBy: 'olga@example.com',
+        history: [
+          { state: 'queued', at },
+          { state: 'running', at },
+        ],
+        confirmation: null,
+      },
+      'fingerprint',
+    );
+    db.close();
+    let runs = 0;
+    gw = await hw({
+      dataDir: data,
+      actuatorDriver: {
+        execute: async () => {
+          runs++;
+          return { outcome: 'succeeded' };
+        },
+      },
+    });
+    await gw.commandsIdle();
+    const rec = CommandRecord.parse((await call(gw.url, 'GET', '/api/commands/was-running')).body);
+    expect(rec).toMatchObject({ state: 'interrupted', reason: INTERRUPTED_REASON });
+    expect(rec.history.map((h) => h.state)).toEqual(['queued', 'running', 'interrupted']);
+    expect(runs).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryResponse } from '../../protocol/farm-api.ts';
+import { Health, HistoryResponse } from '../../protocol/farm-api.ts';
+import { createLogger } from '../../kit/log.ts';
 import { openGatewayDatabase } from '../../gateway/store/db.ts';
 import { createReadingStore } from '../../gateway/store/readings.ts';
 import { hardwareLayout } from './fixtures.ts';
-import { T0, type TestGateway, call, startTestGateway } from './helpers.ts';
+import { manualClock } from '../../gateway/clock.ts';
+import { T0, type TestGateway, call, startTestGateway, tempDir } from './helpers.ts';
 
 const DAY = 86_400_000;
 let gw: TestGateway | undefined;
@@ -85,5 +87,75 @@ describe('retention', () => {
     expect(long.points.map((p) => p[1])).toContain(88);
     // Running it again removes nothing more.
     expect(await gw.prune()).toBe(0);
+  });
+});
+
+describe('retention and a clock that jumped ahead', () => {
+  const hourly = (from: number, to: number) =>
+    Array.from({ length: Math.floor((to - from) / 3_600_000) + 1 }, (_, i) => ({
+      sensorId: 'probe-1',
+      ts: from + i * 3_600_000,
+      value: 30,
+      quality: 'ok' as const,
+    }));
+  const rawPoints = async (from: number, to: number) => {
+    const h = HistoryResponse.parse(
+      (await call(gw!.url, 'GET', `/api/data/history?sensor=probe-1&from=${from}&to=${to}&maxPoints=5000`))
+        .body,
+    );
+    expect(h.source).toBe('raw');
+    return h.points.length;
+  };
+
+  it('holds (and warns) when now is days past its last run; history survives a restart 400 days ahead', async () => {
+    const dir = tempDir();
+    try {
+      const lines: string[] = [];
+      const log = createLogger('gateway', { level: 'warn', write: (l) => lines.push(l) });
+      const start = (clockAt: number, over = {}) =>
+        startTestGateway(
+          { simulate: null, layout: hardwareLayout, dataDir: dir.path, log, ...over },
+          manualClock(clockAt),
+        );
+      // Normal life: 20 days of readings and an hourly retention run that removes nothing.
+      gw = await start(T0);
+      expect(gw.ingest(hourly(T0 - 20 * DAY, T0)).accepted).toBe(481);
+      expect(await gw.prune()).toBe(0);
+      await gw.dispose();
+
+      // Restarted with the clock 400 days ahead; new readings carry that clock's time, so only the last
+      // run gives the jump away.
+      gw = await start(T0 + 400 * DAY);
+      gw.ingest(hourly(gw.clock.now() - 3_600_000, gw.clock.now()));
+      expect(await gw.prune()).toBe(0);
+      expect(lines.join('\n')).toMatch(/retention held: .*400 days ahead of the last retention run/);
+      const health = Health.parse((await call(gw.url, 'GET', '/api/health')).body);
+      expect(health.status).toBe('degraded');
+      expect(health.checks.retention).toMatchObject({ ok: false });
+      await gw.dispose();
+
+      // The clock is fixed: every reading is still there.
+      gw = await start(T0);
+      expect(await rawPoints(T0 - 20 * DAY, T0)).toBe(481);
+      await gw.dispose();
+
+      // An operator who says the clock is right lets it run.
+      gw = await start(T0 + 40 * DAY, { acceptClockJump: true });
+      expect(await gw.prune()).toBeGreaterThan(0);
+      expect(Health.parse((await call(gw.url, 'GET', '/api/health')).body).checks.retention).toBeUndefined();
+    } finally {
+      await gw?.dispose();
+      gw = undefined;
+      dir.remove();
+    }
+  });
+
+  it('holds when now is days past the newest stored reading', async () => {
+    gw = await startTestGateway({ simulate: null, layout: hardwareLayout });
+    expect(gw.ingest(hourly(T0 - 20 * DAY, T0)).accepted).toBe(481);
+    gw.clock.advance(40 * DAY); // would make every raw reading older than the 30-day retention
+    expect(await gw.prune()).toBe(0);
+    gw.clock.set(T0);
+    expect(await rawPoints(T0 - 20 * DAY, T0)).toBe(481);
   });
 });

@@ -47,7 +47,7 @@ const ONE_KIND: Record<AlertKind, readonly AlertKind[]> = {
   command: COMMAND,
   keyExpiry: KEY_EXPIRY,
 };
-const FAILED_STATES = new Set(['failed', 'rejected', 'expired']);
+const FAILED_STATES = new Set(['failed', 'interrupted', 'rejected', 'expired']);
 const DAY_MS = 86_400_000;
 /** A pending breach fires on a tick only while its last reading is this fresh (or 3 sensor intervals). */
 const MIN_FRESH_MS = 60_000;
@@ -354,7 +354,9 @@ export class Evaluator {
       const at = Date.parse(cmd.updatedAt);
       for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
         const c = rule.condition;
-        if (c.kind !== 'command' || !(c.states as readonly string[]).includes(cmd.state)) continue;
+        // An interrupted command is a failure to the rules (its reason says to check the device).
+        const state = cmd.state === 'interrupted' ? 'failed' : cmd.state;
+        if (c.kind !== 'command' || !(c.states as readonly string[]).includes(state)) continue;
         this.#fireCommand(rule, f, cmd, Number.isFinite(at) ? at : now);
       }
       return;

@@ -7,7 +7,7 @@
  *   unknown  → a request may have reached it but no answer came (timeout, dropped connection, app restart):
  *              resolved ONLY by asking GET /api/commands/{id}; if the gateway has never heard of it, the same
  *              id is sent again (still at most once); never re-sent blindly
- *   queued / running / succeeded / failed / expired / rejected → as the gateway reports them.
+ *   queued / running / succeeded / failed / interrupted / expired / rejected → as the gateway reports them.
  * Open commands are resumed when their farm's link comes up, including after an app restart.
  */
 import { randomUUID } from 'node:crypto';

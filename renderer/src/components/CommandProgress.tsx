@@ -38,7 +38,7 @@ export function CommandProgress({ initial }: { initial: LedgerCommand }) {
       severity={
         cmd.state === 'succeeded'
           ? 'success'
-          : cmd.state === 'unknown' || cmd.state === 'expired'
+          : cmd.state === 'unknown' || cmd.state === 'expired' || cmd.state === 'interrupted'
             ? 'warning'
             : final
               ? 'error'

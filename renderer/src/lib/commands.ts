@@ -8,6 +8,7 @@ export const STATE_LABEL: Record<LedgerState, MessageKey> = {
   running: 'stateRunning',
   succeeded: 'stateSucceeded',
   failed: 'stateFailed',
+  interrupted: 'stateInterrupted',
   expired: 'stateExpired',
   rejected: 'stateRejected',
   unknown: 'stateUnknown',
@@ -19,12 +20,19 @@ export const STATE_COLOR: Record<LedgerState, 'default' | 'info' | 'success' | '
   running: 'info',
   succeeded: 'success',
   failed: 'error',
+  interrupted: 'warning',
   expired: 'warning',
   rejected: 'error',
   unknown: 'warning',
 };
 
-const FINAL: ReadonlySet<LedgerState> = new Set(['succeeded', 'failed', 'expired', 'rejected']);
+const FINAL: ReadonlySet<LedgerState> = new Set([
+  'succeeded',
+  'failed',
+  'interrupted',
+  'expired',
+  'rejected',
+]);
 
 export function isFinal(state: LedgerState): boolean {
   return FINAL.has(state);

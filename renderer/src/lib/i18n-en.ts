@@ -173,6 +173,7 @@ export const en = {
   stateRunning: 'running',
   stateSucceeded: 'succeeded',
   stateFailed: 'failed',
+  stateInterrupted: 'interrupted — check the device',
   stateExpired: 'expired',
   stateRejected: 'rejected',
   stateSending: 'sending',

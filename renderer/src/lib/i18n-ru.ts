@@ -168,6 +168,7 @@ export const ru: Record<keyof typeof en, string> = {
   stateRunning: 'выполняется',
   stateSucceeded: 'выполнена',
   stateFailed: 'ошибка',
+  stateInterrupted: 'прервана — проверьте устройство',
   stateExpired: 'истекла',
   stateRejected: 'отклонена',
   stateSending: 'отправляется',

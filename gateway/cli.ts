@@ -47,6 +47,8 @@ Hardware:
   --push-listen ADDR:PORT   local push endpoint for readings (loopback only), e.g. 127.0.0.1:8081
   --actuator-command CMD    handler run as "CMD <target> <action>" with the command as JSON on stdin
   --actuator-timeout SEC    (default 60)
+  --command-window SEC      a command must start within SEC of being sent, or never
+                            (default by actuator kind: valves, pumps, heaters 60)
 Network and access:
   --listen ADDR:PORT        listen address (default: this node's tailnet IPv4, port 8080)
   --host-name NAME          a further name clients may use in Host (repeatable); the node's tailnet
@@ -90,6 +92,7 @@ const spec = {
   location: { type: 'string' },
   'time-zone': { type: 'string' },
   layout: { type: 'string' },
+  'command-window': { type: 'string' },
   'sensor-command': { type: 'string' },
   'push-listen': { type: 'string' },
   'actuator-command': { type: 'string' },
@@ -190,6 +193,9 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
         }
       : null,
     ...(v.layout !== undefined ? { layout: loadLayout(v.layout) } : {}),
+    ...(v['command-window'] !== undefined
+      ? { commandWindowS: num(v['command-window'], 'command-window', 1, 3600, true) }
+      : {}),
     ...(v['sensor-command'] !== undefined ? { sensorCommand: v['sensor-command'] } : {}),
     ...(v['actuator-command'] !== undefined ? { actuatorCommand: v['actuator-command'] } : {}),
     ...(actuatorTimeout !== undefined ? { actuatorTimeoutMs: actuatorTimeout * 1000 } : {}),

@@ -37,7 +37,7 @@ import { type PushServer, startPushServer } from './hardware/push-server.ts';
 import { type SensorCommand, startSensorCommand } from './hardware/sensor-command.ts';
 import { createApiHandler } from './http/api.ts';
 import { type Ingest, type IngestResult, createIngest } from './ingest.ts';
-import { type FarmLayout, emptyLayout, publicActuators } from './layout.ts';
+import { type FarmLayout, emptyLayout, publicActuators, withCommandWindow } from './layout.ts';
 import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
 import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
@@ -80,6 +80,8 @@ export interface GatewayOptions {
   simulate?: SimulateOptions | null;
   /** Sensors and actuators of real hardware (ignored when simulating). */
   layout?: FarmLayout;
+  /** Seconds a command may wait to start, for actuators without their own `deliveryWindowS`. */
+  commandWindowS?: number;
   sensorCommand?: string;
   actuatorCommand?: string;
   actuatorTimeoutMs?: number;
@@ -313,7 +315,7 @@ async function start(
       initial: { soil1: last('soil-1'), soil2: last('soil-2'), tank: last('tank-1') },
     });
   }
-  const layout = simulator?.layout ?? options.layout ?? emptyLayout;
+  const layout = withCommandWindow(simulator?.layout ?? options.layout ?? emptyLayout, options.commandWindowS);
   const driver: ActuatorDriver =
     options.actuatorDriver ??
     (options.actuatorCommand

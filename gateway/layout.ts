@@ -78,8 +78,15 @@ export function publicActuators(layout: FarmLayout): Actuator[] {
     id: a.id,
     kind: a.kind,
     label: a.label,
+    ...(a.deliveryWindowS !== undefined ? { deliveryWindowS: a.deliveryWindowS } : {}),
     commands: a.commands.map(({ confirm: _confirm, ...c }) => c),
   }));
+}
+
+/** The farm-wide delivery window (`--command-window`) for actuators that do not set their own. */
+export function withCommandWindow(layout: FarmLayout, windowS: number | undefined): FarmLayout {
+  if (windowS === undefined) return layout;
+  return { ...layout, actuators: layout.actuators.map((a) => ({ deliveryWindowS: windowS, ...a })) };
 }
 
 export function findCommand(layout: FarmLayout, target: string, action: string): LayoutCommand | undefined {

@@ -81,13 +81,38 @@ export const ActuatorCommand = z.object({
 });
 export type ActuatorCommand = z.infer<typeof ActuatorCommand>;
 
+export const ActuatorKind = z.enum(['valve', 'pump', 'fan', 'light', 'heater', 'vent', 'other']);
+export type ActuatorKind = z.infer<typeof ActuatorKind>;
+
 export const Actuator = z.object({
   id: Id,
-  kind: z.enum(['valve', 'pump', 'fan', 'light', 'heater', 'vent', 'other']),
+  kind: ActuatorKind,
   label: z.string().max(200),
   commands: z.array(ActuatorCommand),
+  /** How long after it is sent a command may still start; later, it never runs (default by kind). */
+  deliveryWindowS: z.number().int().min(1).max(3600).optional(),
 });
 export type Actuator = z.infer<typeof Actuator>;
+
+/**
+ * A command that starts late can be dangerous (the operator may have done something else meanwhile), so a
+ * command must start within this window of being sent, or never. Water and heat act at once; lights and
+ * vents tolerate a short wait.
+ */
+export const DEFAULT_DELIVERY_WINDOW_S: Readonly<Record<ActuatorKind, number>> = {
+  valve: 60,
+  pump: 60,
+  heater: 60,
+  fan: 120,
+  vent: 120,
+  light: 300,
+  other: 60,
+};
+
+/** The delivery window of an actuator, in milliseconds. */
+export function deliveryWindowMs(actuator: Pick<Actuator, 'kind' | 'deliveryWindowS'>): number {
+  return (actuator.deliveryWindowS ?? DEFAULT_DELIVERY_WINDOW_S[actuator.kind]) * 1000;
+}
 
 export const Location = z.object({
   lat: z.number().min(-90).max(90),

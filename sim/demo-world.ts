@@ -36,6 +36,8 @@ export interface FarmSpec {
   lon?: number;
   /** This farm's simulator drifts out of range a few minutes in, so an alert fires in the demo. */
   drift?: boolean;
+  /** `--command-window`: seconds a command may wait to start (tests use a short one). */
+  commandWindowS?: number;
 }
 
 export interface DemoFarm extends FarmSpec {
@@ -67,6 +69,9 @@ export interface DemoGateway {
   running: boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freeze the gateway process (SIGSTOP), as a hung farm computer would be; `thaw` resumes it. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export interface ControlRoomSeat {
@@ -192,6 +197,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
       'Europe/Moscow',
       '--backfill-hours',
       String(options.backfillHours ?? 48),
+      ...(farm.commandWindowS !== undefined ? ['--command-window', String(farm.commandWindowS)] : []),
       ...(farm.drift
         ? [
             '--sim-drive-out-of-range',
@@ -233,7 +239,14 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
           if (c.exitCode !== null || c.signalCode !== null) return resolve();
           c.once('exit', () => resolve());
           c.kill('SIGTERM');
+          c.kill('SIGCONT'); // a frozen gateway must still get its SIGTERM
         });
+      },
+      freeze() {
+        child?.kill('SIGSTOP');
+      },
+      thaw() {
+        child?.kill('SIGCONT');
       },
       async start() {
         if (child) return;

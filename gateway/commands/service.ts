@@ -8,6 +8,7 @@ import {
   type CommandRequest,
   type CommandState,
   type Reading,
+  deliveryWindowMs,
   INTERRUPTED_REASON,
   TERMINAL_COMMAND_STATES,
 } from '../../protocol/farm-api.ts';
@@ -240,12 +241,14 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
         );
       }
       const now = clock.now();
-      const expiresAt = Date.parse(request.expiresAt);
-      if (expiresAt - now > MAX_EXPIRY_AHEAD_MS) {
+      const asked = Date.parse(request.expiresAt);
+      if (asked - now > MAX_EXPIRY_AHEAD_MS) {
         throw new AgromeshError('VALIDATION', 'expiresAt may be at most 7 days ahead.', {
           details: [{ path: 'expiresAt', message: 'too far in the future' }],
         });
       }
+      // This farm's own rule wins over a client's longer deadline: start within the window, or never.
+      const expiresAt = Math.min(asked, now + deliveryWindowMs(actuator));
       const at = iso(now);
       const expired = expiresAt <= now;
       const record: CommandRecord = {

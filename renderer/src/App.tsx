@@ -10,6 +10,7 @@ import { AppContext, type AppContextValue, useApp } from './app/context.tsx';
 import type { BridgeStore } from './app/bridge-store.ts';
 import { FarmsProvider } from './app/farms-store.tsx';
 import { makeTheme } from './app/theme.ts';
+import { LateOutcomeNotices } from './components/LateOutcomeNotices.tsx';
 import { NavMenu } from './components/NavMenu.tsx';
 import { ReconnectBanner } from './components/ReconnectBanner.tsx';
 import { ErrorState } from './components/StateViews.tsx';
@@ -155,6 +156,7 @@ function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void
       >
         <Toolbar variant="dense" />
         <ReconnectBanner />
+        <LateOutcomeNotices />
         <Box sx={{ p: 2, flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           {bootError !== undefined && <ErrorState error={bootError} onRetry={onRetry} />}
           <View route={route} />

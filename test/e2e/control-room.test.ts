@@ -150,7 +150,15 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     // Kuban South drifts from the start at 240× farm time: below its expected range within a minute.
     [world, browser] = await Promise.all([
-      startDemoWorld({ dir, backfillHours: 24, driftAfterMin: 0, driftSpeed: 240, heartbeatIntervalS: 5 }),
+      startDemoWorld({
+        dir,
+        // Dinskaya Orchard's commands must start within 5 s of being sent (the late-command test).
+        farms: DEMO_FARMS.map((f) => (f.id === 'dinskaya-orchard' ? { ...f, commandWindowS: 5 } : f)),
+        backfillHours: 24,
+        driftAfterMin: 0,
+        driftSpeed: 240,
+        heartbeatIntervalS: 5,
+      }),
       launchChromium(),
     ]);
     [operator, agronomist, support] = await Promise.all([
@@ -276,6 +284,43 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     const csv = readFileSync(await (await download).path(), 'utf8');
     expect(csv).toMatch(/^[\w-]+,kuban-north,Kuban North,open,valve-1,.*,succeeded,/m);
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'commands.png') });
+  });
+
+  it('never runs a command late: a frozen farm refuses it once thawed, and the operator is told', async () => {
+    const { page } = operator;
+    await operator.open('#/farms/dinskaya-orchard', 'Dinskaya Orchard');
+    const form = page.getByRole('region', { name: 'Commands' }).getByRole('form', {
+      name: 'Irrigation valve, zone 1: Open',
+    });
+    await form.getByRole('spinbutton', { name: /Duration/ }).fill('1');
+    await form.getByRole('button', { name: /Send/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this command?' });
+    await dialog
+      .getByText(/^It must start within 5 secs? of being sent, or it will not run at all\.$/)
+      .waitFor();
+    // Cancel is the default: a second Enter must not open a valve.
+    await expect
+      .poll(() =>
+        dialog.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === b.ownerDocument.activeElement),
+      )
+      .toBe(true);
+    const gateway = world.gateways.get('dinskaya-orchard')!;
+    gateway.freeze();
+    try {
+      await dialog.getByRole('button', { name: 'Send command' }).click();
+      const progress = page.getByRole('status').filter({ hasText: 'Command progress' });
+      await progress.getByText('State: unknown').waitFor({ timeout: 30_000 });
+    } finally {
+      gateway.thaw();
+    }
+    // The request reaches the gateway after its window: it is refused, never run, and the operator sees it.
+    const notice = page
+      .getByRole('alert')
+      .filter({ hasText: 'open valve-1 on Dinskaya Orchard did not run' });
+    await notice.getByText(/the farm now reports it expired/).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'command-late.png') });
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
   });
 
   it('shows an agronomist no command controls but the reason, and the gateway refuses them too', async () => {

@@ -185,6 +185,32 @@ describe('Farm API v1', () => {
     expect((await api('GET', '/api/commands/no-such', '/api/commands/{id}')).status).toBe(404);
   });
 
+  it('starts a command within the actuator delivery window or never, whatever deadline the client asks', async () => {
+    gw = await startTestGateway();
+    const posted = CommandRecord.parse(
+      (
+        await api('POST', '/api/commands', '/api/commands', {
+          body: openValve('late-ok', 10, expiresIn(gw.clock, 3_600_000)),
+        })
+      ).body,
+    );
+    // A valve's window is 60 s: an hour-long deadline from the client is cut to that.
+    expect(Date.parse(posted.expiresAt) - Date.parse(posted.createdAt)).toBe(60_000);
+    await gw.dispose();
+
+    gw = await startTestGateway({ commandWindowS: 15 });
+    const info = FarmInfo.parse((await api('GET', '/api/info', '/api/info')).body);
+    expect(info.actuators.every((a) => a.deliveryWindowS === 15)).toBe(true);
+    const short = CommandRecord.parse(
+      (
+        await api('POST', '/api/commands', '/api/commands', {
+          body: openValve('late-short', 10, expiresIn(gw.clock, 60_000)),
+        })
+      ).body,
+    );
+    expect(Date.parse(short.expiresAt) - Date.parse(short.createdAt)).toBe(15_000);
+  });
+
   it('treats the id as an idempotency key: same payload → same command run once; different payload → 422', async () => {
     const driver = countingDriver();
     gw = await startTestGateway({ actuatorDriver: driver });

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import { type FarmInfo, type HistoryResponse, Limits } from '../../../protocol/farm-api.ts';
+import { deliveryWindowMs, type FarmInfo, type HistoryResponse, Limits } from '../../../protocol/farm-api.ts';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { type BackoffPolicy, defaultBackoff } from './backoff.ts';
@@ -284,7 +284,12 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
       if (!link) throw new AgromeshError('NOT_FOUND', `Farm ${input.farmId} is not connected.`);
       const info = link.info();
       if (info) checkCommand(info, input.target, input.action, input.params);
-      return ledger.send({ ...input, farmName: info?.name ?? input.farmId });
+      const actuator = info?.actuators.find((a) => a.id === input.target);
+      return ledger.send({
+        ...input,
+        farmName: info?.name ?? input.farmId,
+        ...(actuator && input.expiresInMs === undefined ? { expiresInMs: deliveryWindowMs(actuator) } : {}),
+      });
     },
     getCommand(id) {
       const c = ledger.get(id);

@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
-import type { Actuator } from '../../../protocol/farm-api.ts';
+import { type Actuator, deliveryWindowMs } from '../../../protocol/farm-api.ts';
 import { mayCommand } from '../../../protocol/identity.ts';
 import { useApp } from '../app/context.tsx';
 import { CommandForm } from './CommandForm.tsx';
@@ -81,6 +81,7 @@ export function CommandPanel({
                     actionLabel: c.label,
                     params,
                     fields,
+                    deliveryWindowS: deliveryWindowMs(a) / 1000,
                   })
                 }
               />

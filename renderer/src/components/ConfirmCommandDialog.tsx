@@ -6,6 +6,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import { useApp } from '../app/context.tsx';
+import { formatAge } from '../lib/format.ts';
 import { describeParams, type ParamField, type ParamValue } from '../lib/params.ts';
 
 export interface PendingCommand {
@@ -16,6 +17,8 @@ export interface PendingCommand {
   actionLabel: string;
   params: Record<string, ParamValue>;
   fields: ParamField[];
+  /** How long after sending it may still start (the farm refuses it later). */
+  deliveryWindowS: number;
 }
 
 export function ConfirmCommandDialog({
@@ -29,7 +32,7 @@ export function ConfirmCommandDialog({
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const { t } = useApp();
+  const { lang, t } = useApp();
   const values = pending ? describeParams(pending.params, pending.fields) : '';
   return (
     <Dialog
@@ -49,12 +52,18 @@ export function ConfirmCommandDialog({
             })}{' '}
           {values ? t('confirmParams', { params: values }) : t('confirmNoParams')}
         </DialogContentText>
+        {pending && (
+          <DialogContentText sx={{ mt: 1 }}>
+            {t('confirmWindow', { window: formatAge(lang, pending.deliveryWindowS) })}
+          </DialogContentText>
+        )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onCancel} disabled={busy}>
+        {/* Cancel has the focus: a second Enter must not open a valve. */}
+        <Button onClick={onCancel} disabled={busy} autoFocus>
           {t('cancel')}
         </Button>
-        <Button onClick={onConfirm} variant="contained" color="warning" disabled={busy} autoFocus>
+        <Button onClick={onConfirm} variant="contained" color="warning" disabled={busy}>
           {t('confirmSend')}
         </Button>
       </DialogActions>

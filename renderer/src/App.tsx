@@ -27,6 +27,7 @@ import { FarmsView } from './views/FarmsView.tsx';
 import { MapView } from './views/MapView.tsx';
 import { NotFoundView } from './views/NotFoundView.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
+import { FiringAlertsProvider } from './app/firing-alerts.tsx';
 
 export function App({ store }: { store: BridgeStore }) {
   const { api } = store;
@@ -103,7 +104,9 @@ export function App({ store }: { store: BridgeStore }) {
       <ThemeProvider theme={theme}>
         <CssBaseline />
         <FarmsProvider>
-          <Shell bootError={bootError} onRetry={() => setRound((r) => r + 1)} />
+          <FiringAlertsProvider>
+            <Shell bootError={bootError} onRetry={() => setRound((r) => r + 1)} />
+          </FiringAlertsProvider>
         </FarmsProvider>
       </ThemeProvider>
     </AppContext.Provider>

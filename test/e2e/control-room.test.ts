@@ -418,6 +418,41 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     await operator.open('#/map', 'Map');
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: /[1-9]\d* firing alerts/ }).waitFor({ timeout: 60_000 });
+    // The alert shows where people look: the marker, the farm list, the farm header, the reading card.
+    await page
+      .locator('[data-alert]')
+      .filter({ has: page.locator('.alert-ring') })
+      .and(
+        page.getByRole('button', { name: /Kuban South.*Open alerts: [1-9]\d*, worst: (Warning|Critical)/ }),
+      )
+      .or(page.getByRole('button', { name: /farms here.*Open alerts: [1-9]\d*, worst: (Warning|Critical)/ }))
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'map-alert.png') });
+    await operator.open('#/farms', 'Farms');
+    const southRow = page
+      .getByRole('table', { name: 'Farms' })
+      .getByRole('row')
+      .filter({ hasText: 'Kuban South' });
+    await southRow.getByRole('link', { name: /^Alert: (Warning|Critical): Soil moisture, zone 1/ }).waitFor();
+    await operator.open('#/farms/kuban-south', 'Kuban South');
+    await page
+      .getByRole('link', { name: /^Alert: (Warning|Critical): Soil moisture, zone 1/ })
+      .first()
+      .waitFor();
+    const card = page.getByRole('listitem', { name: 'Soil moisture, zone 1' });
+    await card.getByText(/^Alert: (Warning|Critical)$/).waitFor();
+    // The expected range is drawn on the chart (two dashed lines across it), beside the line that left it.
+    const rangeLines = page
+      .getByRole('region', { name: 'History' })
+      .getByRole('figure', { name: /^Chart of Soil moisture, zone 1 in %/ })
+      .locator('.expected-range line');
+    await rangeLines.first().waitFor({ state: 'attached', timeout: 20_000 });
+    const ys = await rangeLines.evaluateAll((ls) =>
+      ls.map((l) => [l.getAttribute('y1'), l.getAttribute('x2')]),
+    );
+    expect(new Set(ys.map(([y]) => y)).size).toBe(2);
+    expect(ys.every(([, x2]) => Number(x2) > 100)).toBe(true);
 
     await operator.open('#/alerts', 'Alerts');
     const firing = page.getByRole('list', { name: /^Firing \(\d+\): \d+ alerts$/ });

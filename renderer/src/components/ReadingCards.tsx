@@ -9,6 +9,9 @@ import { formatAge, formatDateTime, formatNumber } from '../lib/format.ts';
 import type { MessageKey } from '../lib/i18n.ts';
 import { ageSeconds, isStale } from '../lib/staleness.ts';
 import { convertValue, displayUnit } from '../lib/units.ts';
+import type { AlertSeverity } from '../../../protocol/app/index.ts';
+import { severityText } from '../views/alerts/alert-text.ts';
+import { SEVERITY_CHIP_COLOR } from './FarmAlertChip.tsx';
 
 const QUALITY: Record<Reading['quality'], MessageKey> = {
   ok: 'qualityOk',
@@ -45,11 +48,14 @@ export function ReadingCards({
   latest,
   timeZone,
   now,
+  alerts,
 }: {
   sensors: SensorView[];
   latest: readonly Reading[];
   timeZone: string;
   now: number;
+  /** Severity of the open alert on each sensor: the value is drawn in its colour and says so. */
+  alerts?: ReadonlyMap<string, AlertSeverity>;
 }) {
   const { t, lang, settings } = useApp();
   if (sensors.length === 0) return <Typography color="text.secondary">{t('noSensors')}</Typography>;
@@ -75,18 +81,25 @@ export function ReadingCards({
           r.value !== null &&
           s.expectedRange &&
           (r.value < s.expectedRange.min || r.value > s.expectedRange.max);
+        const alert = alerts?.get(s.id);
+        const valueColor =
+          alert === 'critical' ? 'error.main' : alert || outOfRange ? 'warning.main' : undefined;
         return (
           <Paper
             component="li"
             key={s.id}
             variant="outlined"
-            sx={{ p: 1.5, opacity: stale ? 0.6 : 1 }}
+            sx={{
+              p: 1.5,
+              opacity: stale ? 0.6 : 1,
+              ...(alert ? { borderColor: valueColor, borderWidth: 2 } : {}),
+            }}
             aria-label={s.label}
           >
             <Typography variant="body2" color="text.secondary" noWrap title={s.label}>
               {s.label}
             </Typography>
-            <Typography variant="h5" component="p" sx={{ color: outOfRange ? 'warning.main' : undefined }}>
+            <Typography variant="h5" component="p" sx={{ color: valueColor }}>
               {r === undefined || r.value === null
                 ? '—'
                 : formatNumber(lang, convertValue(r.value, s.unit, settings.units))}
@@ -94,6 +107,14 @@ export function ReadingCards({
                 {unit}
               </Typography>
             </Typography>
+            {alert && (
+              <Chip
+                size="small"
+                color={SEVERITY_CHIP_COLOR[alert]}
+                label={t('sensorAlert', { severity: severityText(lang, alert) })}
+                sx={{ mr: 0.5, mb: 0.5, fontWeight: 600 }}
+              />
+            )}
             {r ? (
               <>
                 <Chip

@@ -6,12 +6,21 @@ import Box from '@mui/material/Box';
 import { useTheme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
 import { memo, useMemo, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useApp } from '../app/context.tsx';
 import type { Point } from '../lib/downsample.ts';
 import { formatDateTime, formatNumber, formatTick, timeTicks } from '../lib/format.ts';
 import type { TimeRange } from '../lib/ranges.ts';
-import { convertMaybe, displayUnit } from '../lib/units.ts';
+import { convertMaybe, convertValue, displayUnit } from '../lib/units.ts';
 import { type AlertBand, BAND_FILL } from '../views/alerts/alert-bands.ts';
 import type { SensorView } from './ReadingCards.tsx';
 
@@ -116,6 +125,18 @@ export const SensorChart = memo(function SensorChart(props: {
             ifOverflow="hidden"
           />
         ))}
+        {/* The expected range, drawn even when every value is outside it (the axis extends to show it). */}
+        {sensor.expectedRange &&
+          [sensor.expectedRange.min, sensor.expectedRange.max].map((y) => (
+            <ReferenceLine
+              key={y}
+              className="expected-range"
+              y={convertValue(y, sensor.unit, settings.units)}
+              stroke={theme.palette.success.main}
+              strokeDasharray="5 4"
+              ifOverflow="extendDomain"
+            />
+          ))}
         <Line
           type="linear"
           dataKey="v"

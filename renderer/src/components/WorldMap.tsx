@@ -29,6 +29,8 @@ import { WORLD_UNITS } from '../map/basemap-paths.ts';
 import { HealthChip } from './HealthChip.tsx';
 import { LiveKeyFigures } from './KeyFigures.tsx';
 import { HomeIcon, MinusIcon, PlusIcon } from './Icons.tsx';
+import { useOpenAlertsByFarm } from '../app/firing-alerts.tsx';
+import { severityText } from '../views/alerts/alert-text.ts';
 
 const DETAIL_FROM_K = 3000;
 const KEY_PAN_PX = 80;
@@ -40,7 +42,8 @@ export function WorldMap({
   farms: FarmSummary[];
   onOpenFarm: (farmId: string) => void;
 }) {
-  const { settings, t } = useApp();
+  const { settings, t, lang } = useApp();
+  const alertsByFarm = useOpenAlertsByFarm();
   const theme = useTheme();
   const dark = theme.palette.mode === 'dark';
   const box = useRef<HTMLDivElement>(null);
@@ -52,10 +55,17 @@ export function WorldMap({
     () =>
       farms.flatMap((f) =>
         f.location
-          ? [{ id: f.farmId, p: project(f.location.lon, f.location.lat), health: f.health.overall }]
+          ? [
+              {
+                id: f.farmId,
+                p: project(f.location.lon, f.location.lat),
+                health: f.health.overall,
+                ...(alertsByFarm.get(f.farmId) ? { alert: alertsByFarm.get(f.farmId)!.worst } : {}),
+              },
+            ]
           : [],
       ),
-    [farms],
+    [farms, alertsByFarm],
   );
   const byId = useMemo(() => new Map(farms.map((f) => [f.farmId, f])), [farms]);
 
@@ -150,8 +160,11 @@ export function WorldMap({
   const handlers = useMemo<MarkerHandlers>(
     () => ({
       label: (c) => {
+        const alerts = c.alert
+          ? ` ${t('mapFarmAlert', { n: c.alerting, severity: severityText(lang, c.alert) })}.`
+          : '';
         if (c.ids.length > 1) {
-          return t('mapCluster', { n: c.ids.length, health: t(HEALTH_LABEL[c.worst]) });
+          return t('mapCluster', { n: c.ids.length, health: t(HEALTH_LABEL[c.worst]) }) + alerts;
         }
         const f = byId.get(c.ids[0] ?? '');
         return f
@@ -159,7 +172,7 @@ export function WorldMap({
               name: f.displayName,
               health: t(HEALTH_LABEL[f.health.overall]),
               reason: f.health.reason,
-            })
+            }) + alerts
           : '';
       },
       onActivate: (c) => {
@@ -180,7 +193,7 @@ export function WorldMap({
       onHover: setHover,
     }),
     // Labels depend on language and on the farms' health/reasons.
-    [t, byId],
+    [t, lang, byId],
   );
   const onOpenFarmRef = useRef(onOpenFarm);
   onOpenFarmRef.current = onOpenFarm;

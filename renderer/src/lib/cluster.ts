@@ -3,14 +3,18 @@
  * showing the count and the worst health. It depends only on the scale (not on panning), so panning
  * never re-clusters. O(n) per zoom level.
  */
-import type { OverallHealth } from '../../../protocol/app/index.ts';
+import type { AlertSeverity, OverallHealth } from '../../../protocol/app/index.ts';
 import { HEALTH_RANK } from './health.ts';
+
+const ALERT_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 import type { Point } from './projection.ts';
 
 export interface ClusterInput {
   id: string;
   p: Point;
   health: OverallHealth;
+  /** The worst open alert on the farm, if any. */
+  alert?: AlertSeverity;
 }
 
 export interface Cluster {
@@ -20,6 +24,10 @@ export interface Cluster {
   p: Point;
   ids: string[];
   worst: OverallHealth;
+  /** The worst open alert among the members, if any. */
+  alert?: AlertSeverity;
+  /** Members with an open alert. */
+  alerting: number;
   /** Bounding box of the members, for "zoom into this cluster". */
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
 }
@@ -37,11 +45,17 @@ export function clusterPoints(points: readonly ClusterInput[], k: number, cellPx
     let sx = 0;
     let sy = 0;
     let worst: OverallHealth = 'ok';
+    let alert: AlertSeverity | undefined;
+    let alerting = 0;
     const bounds = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
     for (const m of members) {
       sx += m.p.x;
       sy += m.p.y;
       if (HEALTH_RANK[m.health] > HEALTH_RANK[worst]) worst = m.health;
+      if (m.alert) {
+        alerting++;
+        if (alert === undefined || ALERT_RANK[m.alert] > ALERT_RANK[alert]) alert = m.alert;
+      }
       bounds.minX = Math.min(bounds.minX, m.p.x);
       bounds.minY = Math.min(bounds.minY, m.p.y);
       bounds.maxX = Math.max(bounds.maxX, m.p.x);
@@ -53,9 +67,12 @@ export function clusterPoints(points: readonly ClusterInput[], k: number, cellPx
       p: { x: sx / members.length, y: sy / members.length },
       ids: members.map((m) => m.id),
       worst,
+      ...(alert ? { alert } : {}),
+      alerting,
       bounds,
     });
   }
-  // Worse health is drawn last, i.e. on top.
-  return out.sort((a, b) => HEALTH_RANK[a.worst] - HEALTH_RANK[b.worst]);
+  // Worse is drawn last, i.e. on top: alerts above health.
+  const rank = (c: Cluster) => (c.alert ? 10 + ALERT_RANK[c.alert] : 0) + HEALTH_RANK[c.worst];
+  return out.sort((a, b) => rank(a) - rank(b));
 }

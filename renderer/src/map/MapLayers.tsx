@@ -66,6 +66,7 @@ export const MarkerLayer = memo(function MarkerLayer(props: {
           <g
             key={c.key}
             data-marker={group ? 'cluster' : 'farm'}
+            data-alert={c.alert}
             transform={`translate(${(c.p.x * k).toFixed(1)},${(c.p.y * k).toFixed(1)})`}
             role="button"
             tabIndex={0}
@@ -86,7 +87,7 @@ export const MarkerLayer = memo(function MarkerLayer(props: {
             onBlur={() => handlers.onHover(undefined)}
           >
             <circle className="map-focus-ring" r={r + 4} fill="none" strokeWidth={2} />
-            <MarkerShape health={c.worst} r={r} />
+            <MarkerShape health={c.worst} r={r} {...(c.alert ? { alert: c.alert } : {})} />
             {group && (
               <text
                 textAnchor="middle"

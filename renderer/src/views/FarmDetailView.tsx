@@ -26,6 +26,8 @@ import { useAsync } from '../hooks/useAsync.ts';
 import { useCommands } from '../hooks/useCommands.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { toShownError } from '../lib/errors.ts';
+import { useFarmAlerts } from '../app/firing-alerts.tsx';
+import { FarmAlertChip } from '../components/FarmAlertChip.tsx';
 
 function Section({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   const id = useId();
@@ -50,6 +52,7 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
   const now = useNow();
   const detail = useAsync(() => api.getFarm({ farmId }), [api, farmId]);
   const commands = useCommands({ farmId, limit: 50 });
+  const farmAlerts = useFarmAlerts(farmId);
   const summary = farms.byId.get(farmId) ?? detail.data?.summary;
   const info = detail.data?.info ?? null;
 
@@ -84,6 +87,7 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
         actions={
           <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
             <HealthChip health={summary.health.overall} />
+            <FarmAlertChip alerts={farmAlerts} />
             {back}
           </Box>
         }
@@ -96,7 +100,13 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
         </Section>
         <Section title={t('currentReadings')} wide>
           {detail.loading && !info && <Loading />}
-          <ReadingCards sensors={sensors} latest={summary.latest} timeZone={summary.timeZone} now={now} />
+          <ReadingCards
+            sensors={sensors}
+            latest={summary.latest}
+            timeZone={summary.timeZone}
+            now={now}
+            {...(farmAlerts ? { alerts: farmAlerts.bySensor } : {})}
+          />
         </Section>
         <Section title={t('historyTitle')} wide>
           <HistoryPanel farmId={farmId} sensors={sensors} timeZone={summary.timeZone} />

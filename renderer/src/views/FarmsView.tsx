@@ -29,12 +29,15 @@ import { HEALTH_LABEL, HEALTH_ORDER } from '../lib/health.ts';
 import { pluralKey } from '../lib/i18n.ts';
 import { routeHref } from '../lib/route.ts';
 import { ageSeconds } from '../lib/staleness.ts';
+import { useOpenAlertsByFarm } from '../app/firing-alerts.tsx';
+import { FarmAlertChip } from '../components/FarmAlertChip.tsx';
 
 export function FarmsView() {
   const { t, lang, settings } = useApp();
   const { farms, loading, error, reload } = useFarms();
   const now = useNow();
   const [text, setText] = useState('');
+  const alertsByFarm = useOpenAlertsByFarm();
   const [health, setHealth] = useState<OverallHealth | 'all'>('all');
   const [sort, setSort] = useState<{ key: FarmSortKey; dir: SortDir }>({ key: 'name', dir: 'asc' });
   const [page, setPage] = useState(0);
@@ -131,7 +134,10 @@ export function FarmsView() {
                             </Box>
                           </TableCell>
                           <TableCell title={f.health.reason}>
-                            <HealthChip health={f.health.overall} />
+                            <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+                              <HealthChip health={f.health.overall} />
+                              <FarmAlertChip alerts={alertsByFarm.get(f.farmId)} />
+                            </Box>
                             <Box sx={{ color: 'text.secondary', fontSize: '0.8em', maxWidth: 260 }}>
                               {f.health.reason}
                             </Box>

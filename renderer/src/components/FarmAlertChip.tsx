@@ -1,0 +1,32 @@
+/** A farm's open alerts as a chip in the alert colour that leads to the Alerts view (word, not colour alone). */
+import Chip from '@mui/material/Chip';
+import { useApp } from '../app/context.tsx';
+import type { FarmAlerts } from '../app/firing-alerts.tsx';
+import { useNow } from '../hooks/useNow.ts';
+import { routeHref } from '../lib/route.ts';
+import { alertText, severityText } from '../views/alerts/alert-text.ts';
+
+export const SEVERITY_CHIP_COLOR = { critical: 'error', warning: 'warning', info: 'info' } as const;
+
+export function FarmAlertChip({ alerts }: { alerts: FarmAlerts | undefined }) {
+  const { lang, t } = useApp();
+  const now = useNow();
+  if (!alerts) return null;
+  const label =
+    alerts.count === 1
+      ? t('farmAlertOne', { severity: severityText(lang, alerts.worst) })
+      : t('farmAlertMany', { n: alerts.count, severity: severityText(lang, alerts.worst) });
+  return (
+    <Chip
+      size="small"
+      component="a"
+      clickable
+      href={routeHref({ view: 'alerts' })}
+      color={SEVERITY_CHIP_COLOR[alerts.worst]}
+      label={label}
+      title={alertText(lang, alerts.top, now)}
+      aria-label={`${label}: ${alertText(lang, alerts.top, now)}`}
+      sx={{ fontWeight: 600 }}
+    />
+  );
+}

@@ -323,6 +323,36 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     await notice.waitFor({ state: 'detached' });
   });
 
+  it('keeps the progress beside the button and in step with the log after two quick commands', async () => {
+    const { page } = operator;
+    await operator.open('#/farms/krasnodar-greenhouse', 'Krasnodar Greenhouse');
+    const pump = page
+      .getByRole('region', { name: 'Commands' })
+      .getByRole('region', { name: 'Well pump (fills the tank)' });
+    const send = async () => {
+      await pump
+        .getByRole('form', { name: 'Well pump (fills the tank): Stop' })
+        .getByRole('button', { name: /Send/ })
+        .click();
+      await page
+        .getByRole('dialog', { name: 'Send this command?' })
+        .getByRole('button', { name: 'Send command' })
+        .click();
+    };
+    await send();
+    await send();
+    // The panel sits in the pump's own card and ends where the log ends.
+    await pump
+      .getByRole('status')
+      .filter({ hasText: 'Command progress' })
+      .getByText('State: succeeded')
+      .waitFor({ timeout: 20_000 });
+    const { commands } = await operator.core.handlers
+      .listCommands({ farmId: 'krasnodar-greenhouse', limit: 2 })
+      .then((c) => ({ commands: c }));
+    expect(commands.map((c) => c.state)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('shows an agronomist no command controls but the reason, and the gateway refuses them too', async () => {
     const { page } = agronomist;
     await agronomist.open('#/farms/kuban-north', 'Kuban North');

@@ -109,6 +109,33 @@ describe('control-room views with farm data', () => {
     );
   });
 
+  it('shows a quick command as succeeded even when it finished before its send was answered', async () => {
+    fake.finishBeforeReply = true;
+    await page.goto(`${ctx.host.url}#/farms/farm-0000`);
+    await page.getByRole('heading', { level: 1, name: 'North Field' }).waitFor();
+    const valve = page
+      .getByRole('region', { name: 'Commands' })
+      .getByRole('region', { name: 'Irrigation valve 1' });
+    const send = async () => {
+      await valve
+        .getByRole('form', { name: 'Irrigation valve 1: Close' })
+        .getByRole('button', { name: /Send/ })
+        .click();
+      const dialog = page.getByRole('dialog', { name: 'Send this command?' });
+      await dialog.getByRole('button', { name: 'Send command' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    };
+    await send();
+    await send(); // two quick commands: the panel follows the second
+    // The panel sits in the valve's own card and agrees with the log.
+    await valve
+      .getByRole('status')
+      .filter({ hasText: 'Command progress' })
+      .getByText('State: succeeded')
+      .waitFor();
+    expect(fake.commands.slice(0, 2).map((c) => c.state)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('warns support staff of expiring keys and checks tags before saving them', async () => {
     fake.me = ROLES.support;
     await page.goto(`${ctx.host.url}#/devices`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../protocol/app/index.ts';
-import { groupOpenAlerts } from '../../renderer/src/app/firing-alerts.tsx';
+import { groupOpenAlerts } from '../../renderer/src/lib/open-alerts.ts';
 import { clusterPoints } from '../../renderer/src/lib/cluster.ts';
 
 const alert = (over: Partial<Alert>): Alert =>

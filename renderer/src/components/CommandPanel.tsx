@@ -87,10 +87,11 @@ export function CommandPanel({
               />
             </div>
           ))}
+          {/* Progress stays beside the button that was pressed. */}
+          {sent?.target === a.id && <CommandProgress initial={sent} />}
         </Paper>
       ))}
       {error !== undefined && <ErrorState error={error} />}
-      {sent && <CommandProgress initial={sent} />}
       <ConfirmCommandDialog
         pending={pending}
         busy={busy}

@@ -6,7 +6,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
-import { isFinal, STATE_LABEL } from '../lib/commands.ts';
+import { isFinal, newerCommand, STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { describeParams } from '../lib/params.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
@@ -14,23 +14,25 @@ import { CommandStateChip } from './CommandStateChip.tsx';
 export function CommandProgress({ initial }: { initial: LedgerCommand }) {
   const { api, bridge, t, lang } = useApp();
   const [cmd, setCmd] = useState(initial);
-  useEffect(() => setCmd(initial), [initial]);
-  useEffect(
-    () =>
-      api.on('commandChanged', (c) => {
-        if (c.id === initial.id) setCmd((cur) => (cur.updatedAt > c.updatedAt ? cur : c));
-      }),
-    [api, initial.id],
-  );
-  // After a reconnect, events may have been missed: ask once for the current state.
+  useEffect(() => setCmd((cur) => newerCommand(cur.id === initial.id ? cur : initial, initial)), [initial]);
+  // Subscribe, then ask once: updates that went out before this listener existed (a quick command can
+  // finish before its own send answer is rendered) are in the answer; later ones arrive as events.
+  // Asked again after a reconnect, since events may have been missed meanwhile.
   useEffect(() => {
-    if (bridge !== 'open' || isFinal(cmd.state)) return;
+    if (bridge !== 'open') return;
+    let live = true;
+    const off = api.on('commandChanged', (c) => {
+      if (c.id === initial.id) setCmd((cur) => newerCommand(cur, c));
+    });
     api.getCommand({ id: initial.id }).then(
-      (c) => setCmd((cur) => (cur.updatedAt > c.updatedAt ? cur : c)),
+      (c) => live && setCmd((cur) => newerCommand(cur, c)),
       () => undefined,
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [bridge]);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [api, bridge, initial.id]);
 
   const final = isFinal(cmd.state);
   return (

@@ -5,8 +5,7 @@
  */
 import type { AlertSeverity, OverallHealth } from '../../../protocol/app/index.ts';
 import { HEALTH_RANK } from './health.ts';
-
-const ALERT_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
+import { ALERT_RANK } from './open-alerts.ts';
 import type { Point } from './projection.ts';
 
 export interface ClusterInput {

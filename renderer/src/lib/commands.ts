@@ -46,12 +46,19 @@ export function mergeCommand(
 ): LedgerCommand[] {
   const i = list.findIndex((c) => c.id === update.id);
   if (i >= 0) {
-    if (list[i]!.updatedAt > update.updatedAt) return [...list];
     const next = [...list];
-    next[i] = update;
+    next[i] = newerCommand(list[i]!, update);
     return next;
   }
   return [update, ...list]
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
     .slice(0, limit);
+}
+
+/** The later of two views of one command: by `updatedAt`, then by how much history it has seen. */
+export function newerCommand(a: LedgerCommand, b: LedgerCommand): LedgerCommand {
+  const ta = Date.parse(a.updatedAt);
+  const tb = Date.parse(b.updatedAt);
+  if (ta !== tb) return ta > tb ? a : b;
+  return b.history.length >= a.history.length ? b : a;
 }

@@ -19,6 +19,8 @@ export interface FakeFarms {
   /** Moves a command to a new state and pushes commandChanged. */
   advance(id: string, state: LedgerCommand['state'], reason?: string): LedgerCommand;
   historyRequests: { sensorIds: string[]; maxPoints: number; from: number; to: number }[];
+  /** A quick command: it has succeeded (and said so) before the answer to sendCommand goes out. */
+  finishBeforeReply: boolean;
 }
 
 export function installFakeFarms(
@@ -31,6 +33,7 @@ export function installFakeFarms(
     devices: [...(init.devices ?? [])],
     me: init.me,
     historyRequests: [],
+    finishBeforeReply: false,
     changeFarm(farm) {
       fake.farms.set(farm.farmId, farm);
       core.events.emit('farmsChanged', { changed: [farm], removed: [] });
@@ -118,6 +121,10 @@ export function installFakeFarms(
     };
     fake.commands.unshift(cmd);
     core.events.emit('commandChanged', cmd);
+    if (fake.finishBeforeReply) {
+      fake.advance(cmd.id, 'running');
+      fake.advance(cmd.id, 'succeeded');
+    }
     return cmd;
   };
   h.listDevices = async () => fake.devices;

@@ -205,6 +205,11 @@ export const TERMINAL_COMMAND_STATES: readonly CommandState[] = [
   'rejected',
 ];
 
+/** Whether a command's state is its last (the ledger's `sending` and `unknown` are not). */
+export function isTerminal(state: string): boolean {
+  return (TERMINAL_COMMAND_STATES as readonly string[]).includes(state);
+}
+
 export const CommandRequest = z.object({
   id: Id,
   action: Id,

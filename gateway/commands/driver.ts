@@ -1,5 +1,5 @@
 /** What actually moves a valve: the simulator, an external handler program, or a test fake. */
-import type { Params } from './params.ts';
+import type { Params } from '../../protocol/command-params.ts';
 
 export interface ActuationRequest {
   id: string;

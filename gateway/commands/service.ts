@@ -10,7 +10,6 @@ import {
   type Reading,
   deliveryWindowMs,
   INTERRUPTED_REASON,
-  TERMINAL_COMMAND_STATES,
 } from '../../protocol/farm-api.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
 import type { Logger } from '../../kit/log.ts';
@@ -19,7 +18,7 @@ import { type Clock, iso } from '../clock.ts';
 import { type FarmLayout, type ConfirmRule, findCommand } from '../layout.ts';
 import type { CommandStore, StoredCommand } from '../store/commands.ts';
 import type { ActuationOutcome, ActuatorDriver } from './driver.ts';
-import { checkParams } from './params.ts';
+import { checkParams } from '../../protocol/command-params.ts';
 
 /** How far ahead `expiresAt` may be: a stale "open valve" must not run a week later. */
 export const MAX_EXPIRY_AHEAD_MS = 7 * 24 * 3_600_000;
@@ -371,6 +370,3 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
   };
 }
 
-export function isTerminal(state: CommandState): boolean {
-  return TERMINAL_COMMAND_STATES.includes(state);
-}

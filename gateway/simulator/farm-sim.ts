@@ -8,7 +8,7 @@
  */
 import type { Location, Reading } from '../../protocol/farm-api.ts';
 import type { FarmLayout } from '../layout.ts';
-import type { Params } from '../commands/params.ts';
+import type { Params } from '../../protocol/command-params.ts';
 import { gaussian, uniform } from './random.ts';
 
 export interface FarmSimOptions {

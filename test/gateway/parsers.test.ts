@@ -12,7 +12,7 @@ import {
   parseSensorLine,
   parseStreamSince,
 } from '../../gateway/http/parsers.ts';
-import { checkParams } from '../../gateway/commands/params.ts';
+import { checkParams } from '../../protocol/command-params.ts';
 import { parseListen, parseLocation } from '../../gateway/cli.ts';
 import { lttb, minMaxBuckets } from '../../gateway/history/downsample.ts';
 

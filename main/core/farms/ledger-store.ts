@@ -3,11 +3,12 @@
  * and one row per state change. Terminal states are final: nothing moves a command out of them.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { TERMINAL_COMMAND_STATES } from '../../../protocol/farm-api.ts';
+import { isTerminal } from '../../../protocol/farm-api.ts';
 import type { LedgerCommand, LedgerState } from '../../../protocol/app/index.ts';
 import { transaction } from '../../../kit/sqlite.ts';
 
-export type ParamValue = number | string | boolean;
+export type { ParamValue } from '../../../protocol/command-params.ts';
+import type { ParamValue } from '../../../protocol/command-params.ts';
 
 export interface NewCommand {
   id: string;
@@ -33,9 +34,7 @@ export interface CommandQuery {
   limit: number;
 }
 
-export function isTerminal(state: LedgerState): boolean {
-  return (TERMINAL_COMMAND_STATES as readonly string[]).includes(state);
-}
+export { isTerminal };
 
 /** Progress order: what the ledger knows locally < what the gateway confirmed < final. */
 function rank(state: LedgerState): number {

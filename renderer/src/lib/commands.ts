@@ -26,17 +26,8 @@ export const STATE_COLOR: Record<LedgerState, 'default' | 'info' | 'success' | '
   unknown: 'warning',
 };
 
-const FINAL: ReadonlySet<LedgerState> = new Set([
-  'succeeded',
-  'failed',
-  'interrupted',
-  'expired',
-  'rejected',
-]);
-
-export function isFinal(state: LedgerState): boolean {
-  return FINAL.has(state);
-}
+/** Whether a command's state is its last: the one rule, in protocol/farm-api.ts. */
+export { isTerminal as isFinal } from '../../../protocol/farm-api.ts';
 
 /** Newer updates win (by updatedAt); new commands go on top; the list stays newest-first and bounded. */
 export function mergeCommand(

@@ -5,7 +5,8 @@
 import type { ParamSchema } from '../../../protocol/farm-api.ts';
 import type { MessageKey, Vars } from './i18n.ts';
 
-export type ParamValue = number | string | boolean;
+export type { ParamValue } from '../../../protocol/command-params.ts';
+import { type ParamValue, type ValueProblem, valueProblem } from '../../../protocol/command-params.ts';
 
 export interface ParamField {
   name: string;
@@ -58,6 +59,29 @@ export interface Validation {
   ok: boolean;
 }
 
+const bounds = (f: ParamField) => ({
+  ...(f.minimum !== undefined ? { minimum: f.minimum } : {}),
+  ...(f.maximum !== undefined ? { maximum: f.maximum } : {}),
+  ...(f.options ? { enum: f.options } : {}),
+});
+
+function fieldError(p: ValueProblem): FieldError {
+  switch (p.code) {
+    case 'min':
+      return { key: 'fieldMin', vars: { min: p.limit } };
+    case 'max':
+      return { key: 'fieldMax', vars: { max: p.limit } };
+    case 'integer':
+      return { key: 'fieldInteger' };
+    case 'number':
+      return { key: 'fieldNumber' };
+    case 'enum':
+    case 'boolean':
+    case 'string':
+      return { key: 'fieldRequired' };
+  }
+}
+
 export function validateParams(fields: readonly ParamField[], text: Record<string, string>): Validation {
   const values: Record<string, ParamValue> = {};
   const errors: Record<string, FieldError> = {};
@@ -71,33 +95,14 @@ export function validateParams(fields: readonly ParamField[], text: Record<strin
       if (f.required) errors[f.name] = { key: 'fieldRequired' };
       continue;
     }
-    if (f.type === 'string') {
-      if (f.options && !f.options.map(String).includes(raw)) errors[f.name] = { key: 'fieldRequired' };
-      else values[f.name] = raw;
+    // Text to a value, then the same rule the gateway applies (protocol/command-params.ts).
+    const value: ParamValue = f.type === 'string' ? raw : Number(raw.replace(',', '.'));
+    const problem = valueProblem({ type: f.type, ...bounds(f) }, value);
+    if (problem) {
+      errors[f.name] = fieldError(problem);
       continue;
     }
-    const n = Number(raw.replace(',', '.'));
-    if (!Number.isFinite(n)) {
-      errors[f.name] = { key: 'fieldNumber' };
-      continue;
-    }
-    if (f.type === 'integer' && !Number.isInteger(n)) {
-      errors[f.name] = { key: 'fieldInteger' };
-      continue;
-    }
-    if (f.minimum !== undefined && n < f.minimum) {
-      errors[f.name] = { key: 'fieldMin', vars: { min: f.minimum } };
-      continue;
-    }
-    if (f.maximum !== undefined && n > f.maximum) {
-      errors[f.name] = { key: 'fieldMax', vars: { max: f.maximum } };
-      continue;
-    }
-    if (f.options && !f.options.map(Number).includes(n)) {
-      errors[f.name] = { key: 'fieldRequired' };
-      continue;
-    }
-    values[f.name] = n;
+    values[f.name] = value;
   }
   return { values, errors, ok: Object.keys(errors).length === 0 };
 }

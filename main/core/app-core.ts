@@ -21,6 +21,7 @@ import { isSafeExternalUrl } from './safe-external.ts';
 import type { SecretName, SecretStore } from './settings/secret-store.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import { type SimulatedTailnet, type TailnetSession, startTailnetSession } from './tailnet-session.ts';
+import { policyTags, tagRefusal } from './tailnet/policy-tags.ts';
 
 export interface AppCoreOptions {
   host: 'electron' | 'browser';
@@ -181,10 +182,24 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       const devices = await live().manager.listDevices(tag ? { tag } : undefined);
       return untagged ? devices.filter((d) => d.tags.length === 0) : devices;
     },
+    listPolicyTags: async () => {
+      const { manager } = live();
+      if (!manager.capabilities.has('policy')) return { tags: [], known: false };
+      try {
+        return { tags: policyTags((await manager.getPolicy()).text), known: true };
+      } catch {
+        return { tags: [], known: false }; // e.g. an API key without the policy scope: free text still works
+      }
+    },
     setDeviceTags: async ({ deviceId, tags }) => {
       require(me().canEditTags, 'editing device tags');
       const { manager } = live();
-      await manager.setTags(deviceId, tags);
+      const before = (await manager.listDevices()).find((d) => d.id === deviceId);
+      try {
+        await manager.setTags(deviceId, tags);
+      } catch (err) {
+        throw tagRefusal(err, before?.name ?? deviceId, tags);
+      }
       const device = (await manager.listDevices()).find((d) => d.id === deviceId);
       if (!device) throw new AgromeshError('NOT_FOUND', `Device ${deviceId} is no longer on the tailnet.`);
       events.emit('devicesChanged', { at: new Date().toISOString() });

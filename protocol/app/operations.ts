@@ -67,6 +67,8 @@ export const operations = {
     z.object({ tag: z.string().max(100).optional(), untagged: z.boolean().optional() }),
     z.array(TailnetDevice),
   ),
+  /** Tags the tailnet policy defines (its `tagOwners`); empty when this backend cannot read the policy. */
+  listPolicyTags: op(z.void(), z.object({ tags: z.array(z.string()), known: z.boolean() })),
   setDeviceTags: op(
     z.object({
       deviceId: z.string().min(1).max(100),

@@ -156,6 +156,23 @@ describe('control-room views with farm data', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(fake.devices.find((d) => d.name === 'farm-3')!.tags).toEqual(['tag:farm', 'tag:south']);
+
+    // The policy's tags are offered; taking tag:farm away asks first and says what it does.
+    await page.getByRole('checkbox', { name: 'Untagged only' }).uncheck();
+    await page.getByRole('button', { name: 'Edit tags of farm-1' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit tags of farm-1' });
+    await edit.getByRole('button', { name: 'Add tag:south' }).click();
+    await expect.poll(() => edit.getByRole('textbox').inputValue()).toBe('tag:farm, tag:south');
+    await edit.getByRole('textbox').fill('');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit
+      .getByRole('alert')
+      .getByText(/Without tag:farm, farm-1 leaves the map and the farm list/)
+      .waitFor();
+    expect(fake.devices.find((d) => d.name === 'farm-1')!.tags).toEqual(['tag:farm']);
+    await edit.getByRole('button', { name: 'Remove tag:farm and save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    expect(fake.devices.find((d) => d.name === 'farm-1')!.tags).toEqual([]);
   });
 
   it('shows the API error and what to do when farm details are unavailable', async () => {

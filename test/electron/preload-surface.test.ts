@@ -32,6 +32,7 @@ const PINNED_SURFACE = [
   'on',
   'openExternal',
   'sendCommand',
+  'listPolicyTags',
   'setDeviceTags',
   'storeSecret',
   'updateFarmMetadata',

@@ -22,6 +22,7 @@ const ADVICE: Record<string, MessageKey> = {
   LOCALAPI_UNAVAILABLE: 'adviceUnavailable',
   TAILNET_UNREACHABLE: 'adviceTailnetUnreachable',
   TAILNET_AUTH: 'adviceTailnetAuth',
+  TAILNET_REJECTED: 'adviceTailnetRejected',
   TAILNET_SCOPE: 'adviceTailnetAuth',
   FORBIDDEN: 'adviceForbidden',
   UNAUTHENTICATED: 'adviceForbidden',

@@ -58,6 +58,7 @@ export const en = {
   adviceValidation: 'correct the highlighted values and try again.',
   adviceTimeout: 'try again in a moment.',
   adviceSecrets: 'this computer has no keychain; secrets cannot be stored safely here.',
+  adviceTailnetRejected: 'change what the message names; sent again unchanged, it will be refused again.',
   adviceDefault: 'try again; if it keeps failing, restart Agromesh.',
   notFound: 'Page not found',
   notFoundBody: 'There is nothing at this address. Pick a section from the menu.',
@@ -174,6 +175,11 @@ export const en = {
   lateNotRunBody:
     'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
   lateDismiss: 'Dismiss',
+  tagsOffered: 'Tags in the policy:',
+  tagsAdd: 'Add {tag}',
+  tagsDropFarm:
+    'Without tag:farm, {name} leaves the map and the farm list, and its gateway no longer answers as a farm. Save anyway?',
+  tagsDropFarmConfirm: 'Remove tag:farm and save',
   farmAlertOne: 'Alert: {severity}',
   farmAlertMany: '{n} alerts, worst: {severity}',
   sensorAlert: 'Alert: {severity}',

@@ -128,6 +128,7 @@ export function installFakeFarms(
     return cmd;
   };
   h.listDevices = async () => fake.devices;
+  h.listPolicyTags = async () => ({ tags: ['tag:controlroom', 'tag:farm', 'tag:south'], known: true });
   h.setDeviceTags = async ({ deviceId, tags }) => {
     const i = fake.devices.findIndex((d) => d.id === deviceId);
     if (i < 0) throw new AgromeshError('NOT_FOUND', `No device ${deviceId}.`);

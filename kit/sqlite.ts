@@ -3,7 +3,7 @@
  * Write-ahead log, synchronous=NORMAL inside WAL (durable across process crashes), busy timeout,
  * and numbered migrations tracked in `user_version`, each applied in its own transaction.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../protocol/errors.ts';
@@ -70,9 +70,15 @@ function openProblem(file: string, err: unknown): AgromeshError {
 }
 
 export function openDatabase(options: OpenOptions): DatabaseSync {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  // Command history and settings are nobody else's business: folders 0700, database files 0600 (SQLite
+  // gives its -wal and -shm files the database file's mode).
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
   let db: DatabaseSync | undefined;
   try {
+    if (options.file !== ':memory:') {
+      closeSync(openSync(options.file, 'a', 0o600));
+      chmodSync(options.file, 0o600); // a file from an older version may be 0644
+    }
     db = new DatabaseSync(options.file);
     return prepare(db, options);
   } catch (err) {

@@ -3,6 +3,7 @@
  * JSON error replies with stable codes, and servers with header limits.
  */
 import { hostPort } from '../../protocol/host-port.ts';
+import { NUL_MESSAGE, nulPath } from '../../protocol/text.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -59,11 +60,18 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new AgromeshError('BAD_JSON', 'The body is not valid JSON.');
   }
+  const nul = nulPath(body);
+  if (nul)
+    throw new AgromeshError('VALIDATION', NUL_MESSAGE(nul), {
+      details: [{ path: nul, message: 'NUL character' }],
+    });
+  return body;
 }
 
 /** Parse with a schema; a mismatch is a 422 that names the fields. */

@@ -1,6 +1,6 @@
 /** Serves the built renderer: only files under its root, with a strict CSP; anything else is 404. */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { AgromeshError } from '../../../protocol/errors.ts';
@@ -65,6 +65,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     info = await stat(file).catch(() => undefined);
   }
   if (!info?.isFile()) throw new AgromeshError('NOT_FOUND');
+  // A symlink inside the root must not serve a file outside it.
+  const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  if (!real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
+    throw new AgromeshError('NOT_FOUND');
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,

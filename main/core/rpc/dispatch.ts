@@ -2,6 +2,7 @@
  * Runs one contract operation: parse the input at the edge, call the handler, return an envelope.
  * Shared by the Electron IPC adapter and the browser host's WebSocket bridge so both behave identically.
  */
+import { NUL_MESSAGE, nulPath } from '../../../protocol/text.ts';
 import { z } from 'zod';
 import { AgromeshError, toAgromeshError } from '../../../protocol/errors.ts';
 import {
@@ -24,6 +25,8 @@ export async function dispatch(
 ): Promise<Envelope> {
   try {
     if (!isOperationName(name)) throw new AgromeshError('NOT_FOUND', `Unknown operation "${String(name)}".`);
+    const nul = nulPath(rawInput);
+    if (nul) throw new AgromeshError('VALIDATION', `Invalid input for ${name}: ${NUL_MESSAGE(nul)}`);
     const parsed = operations[name].input.safeParse(rawInput);
     if (!parsed.success) {
       throw new AgromeshError('VALIDATION', `Invalid input for ${name}: ${z.prettifyError(parsed.error)}`);

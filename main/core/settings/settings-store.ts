@@ -28,9 +28,9 @@ export function createFileSettingsStore(file: string): SettingsStore {
       }
     },
     write(settings) {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(settings, null, 2));
+      writeFileSync(tmp, JSON.stringify(settings, null, 2), { mode: 0o600 });
       renameSync(tmp, file);
     },
   };

@@ -61,6 +61,8 @@ export const Settings = z.object({
     /** A registry to use instead of finding one tagged `tag:registry`. */
     url: z.url().max(500).optional(),
   }),
+  /** Desktop app: keep monitoring in the tray (Windows, Linux) when the window is closed. */
+  keepRunningInTray: z.boolean(),
   map: z.object({
     /** Online tile source (`{z}/{x}/{y}`); the bundled basemap is used when absent or unreachable. */
     tileUrl: z.string().max(500).optional(),
@@ -77,6 +79,7 @@ export const DEFAULT_SETTINGS: Settings = {
   offlineAfterS: 300,
   tailnet: { backend: 'auto' },
   registry: { embedded: false },
+  keepRunningInTray: true,
   map: {},
 };
 

@@ -171,7 +171,8 @@ export const en = {
   lateRanTitle: '{action} {target} on {farm} did run after all',
   lateRanBody: 'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
   lateNotRunTitle: '{action} {target} on {farm} did not run',
-  lateNotRunBody: 'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
+  lateNotRunBody:
+    'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
   lateDismiss: 'Dismiss',
   commandState: 'State: {state}',
   commandLive: 'Command progress',
@@ -337,6 +338,13 @@ export const en = {
   mapSection: 'Map',
   tileUrl: 'Online tile URL with {z}/{x}/{y} (optional; blank = bundled offline basemap)',
   tileUrlInvalid: 'The URL must be https and contain {z}, {x} and {y}.',
+  desktopSection: 'Desktop app',
+  keepRunningInTray: 'Keep monitoring in the tray when the window is closed',
+  keepRunningInTrayHelp:
+    'The tray icon shows how many alerts are firing; its menu opens the window or the Alerts view, or quits.',
+  keepRunningInDock:
+    'On macOS Agromesh keeps monitoring in the Dock, whose badge shows how many alerts are firing.',
+  shortcutsTitle: 'Keyboard shortcuts',
   aboutSection: 'About',
   aboutVersion: '{name} {version} on {platform} ({host})',
 } as const;

@@ -327,6 +327,13 @@ export const ru: Record<keyof typeof en, string> = {
   mapSection: 'Карта',
   tileUrl: 'URL онлайн-тайлов с {z}/{x}/{y} (необязательно; пусто — встроенная офлайн-подложка)',
   tileUrlInvalid: 'Адрес должен начинаться с https и содержать {z}, {x} и {y}.',
+  desktopSection: 'Настольное приложение',
+  keepRunningInTray: 'Продолжать наблюдение в трее, когда окно закрыто',
+  keepRunningInTrayHelp:
+    'Значок в трее показывает число активных тревог; его меню открывает окно или раздел «Тревоги» либо завершает работу.',
+  keepRunningInDock:
+    'В macOS Agromesh продолжает наблюдение в Dock; значок показывает число активных тревог.',
+  shortcutsTitle: 'Сочетания клавиш',
   aboutSection: 'О программе',
   aboutVersion: '{name} {version} на {platform} ({host})',
 };

@@ -35,6 +35,8 @@ export interface AppCoreOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Desktop notifications for alerts (Electron); the browser host relies on the alertsChanged event. */
   notifier?: Notifier;
+  /** Whether the desktop shows notifications at all (Electron's Notification.isSupported()). */
+  desktopNotifications?: boolean;
   /** Demo and tests only: a simulated tailnet instead of this computer's. */
   simulatedTailnet?: SimulatedTailnet;
   /** Environment for tailnet credentials (TS_API_KEY, …); default process.env. */
@@ -136,6 +138,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         tailnet: options.simulatedTailnet ? 'simulated' : (session?.manager.kind ?? 'none'),
         platform: options.platform,
         locale: options.locale,
+        ...(options.desktopNotifications === undefined
+          ? {}
+          : { desktopNotifications: options.desktopNotifications }),
       }),
     getMe: () => Promise.resolve(me()),
     getSettings: () => Promise.resolve(settings.read()),

@@ -76,6 +76,14 @@ function openLog(logDir: string): { log: Logger; file: RotatingFile | undefined 
   return { log: createLogger('electron', { write: file ? teeWriter(stderr, file.write) : stderr }), file };
 }
 
+function notificationsSupported(): boolean {
+  try {
+    return Notification.isSupported();
+  } catch {
+    return false;
+  }
+}
+
 function primaryFirstWorkAreas() {
   const primary = screen.getPrimaryDisplay();
   return [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
@@ -165,7 +173,7 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
 
   const notices = createAlertNotifications({
     api: {
-      isSupported: () => Notification.isSupported(),
+      isSupported: notificationsSupported,
       create: (o) => {
         const n = new Notification(o);
         return {
@@ -257,6 +265,7 @@ export async function start(): Promise<void> {
       secrets: createSafeStorageSecretStore(join(dataDir, 'secrets.json')),
       log,
       openExternal,
+      desktopNotifications: notificationsSupported(),
       ...simulatedTailnet(process.env),
     });
   } catch (err) {

@@ -11,6 +11,8 @@ export const AppInfo = z.object({
   tailnet: z.enum(['simulated', 'localapi', 'api-v2', 'headscale', 'none']),
   platform: z.string(),
   locale: z.string(),
+  /** Desktop app only: whether this system shows desktop notifications (Settings says so when not). */
+  desktopNotifications: z.boolean().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -63,6 +63,7 @@ vi.mock('../../main/core/app-core.ts', () => ({ createAppCore: (...a: unknown[])
 let dir: string;
 let stand: ReturnType<typeof createStandInState>;
 let events: CoreEvents;
+let coreOptions: Record<string, unknown> = {};
 const dispose = vi.fn(() => Promise.resolve());
 
 function fakeCore() {
@@ -124,11 +125,24 @@ describe('start-up failure', () => {
 
 describe('a started shell', () => {
   beforeEach(async () => {
-    h.createAppCore = () => Promise.resolve(fakeCore());
+    h.createAppCore = (options) => {
+      coreOptions = options as Record<string, unknown>;
+      return Promise.resolve(fakeCore());
+    };
     await launch();
     await vi.waitFor(() =>
       expect([stand.state.windows.length, stand.state.dialog.showErrorBox.mock.calls]).toEqual([1, []]),
     );
+  });
+
+  it('starts the core with the data folder, a file log and whether notifications are supported', () => {
+    expect(coreOptions).toMatchObject({
+      host: 'electron',
+      dataDir: join(dir, 'userData'),
+      desktopNotifications: true,
+    });
+    (coreOptions.log as { info(m: string): void }).info('hello from the core');
+    expect(readFileSync(join(dir, 'logs', 'agromesh.log'), 'utf8')).toContain('hello from the core');
   });
 
   it('installs the application menu without Developer Tools when packaged', () => {

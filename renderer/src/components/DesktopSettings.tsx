@@ -1,4 +1,8 @@
-/** The desktop app's own settings (Electron only): keep running in the tray, and its keyboard shortcuts. */
+/**
+ * The desktop app's own settings (Electron only): keep running in the tray, whether this system shows
+ * desktop notifications at all, and the keyboard shortcuts.
+ */
+import Alert from '@mui/material/Alert';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
@@ -29,6 +33,7 @@ export function DesktopSettings() {
         {mac ? t('keepRunningInDock') : t('keepRunningInTrayHelp')}
       </Typography>
       <SaveStatus saved={saved} error={error} />
+      {info.desktopNotifications === false && <Alert severity="warning">{t('noDesktopNotifications')}</Alert>}
       <Typography component="h3" variant="subtitle2">
         {t('shortcutsTitle')}
       </Typography>

@@ -344,6 +344,8 @@ export const en = {
     'The tray icon shows how many alerts are firing; its menu opens the window or the Alerts view, or quits.',
   keepRunningInDock:
     'On macOS Agromesh keeps monitoring in the Dock, whose badge shows how many alerts are firing.',
+  noDesktopNotifications:
+    'This system shows no desktop notifications: alerts appear only in the app (the Alerts badge and the tray).',
   shortcutsTitle: 'Keyboard shortcuts',
   aboutSection: 'About',
   aboutVersion: '{name} {version} on {platform} ({host})',

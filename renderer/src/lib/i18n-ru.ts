@@ -333,6 +333,8 @@ export const ru: Record<keyof typeof en, string> = {
     'Значок в трее показывает число активных тревог; его меню открывает окно или раздел «Тревоги» либо завершает работу.',
   keepRunningInDock:
     'В macOS Agromesh продолжает наблюдение в Dock; значок показывает число активных тревог.',
+  noDesktopNotifications:
+    'Эта система не показывает уведомления: тревоги видны только в приложении (значок «Тревоги» и трей).',
   shortcutsTitle: 'Сочетания клавиш',
   aboutSection: 'О программе',
   aboutVersion: '{name} {version} на {platform} ({host})',

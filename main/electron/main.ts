@@ -76,6 +76,13 @@ function openLog(logDir: string): { log: Logger; file: RotatingFile | undefined 
   return { log: createLogger('electron', { write: file ? teeWriter(stderr, file.write) : stderr }), file };
 }
 
+function runtimeVersions(): Record<string, string> {
+  const v: Partial<Record<string, string>> = process.versions;
+  const out: Record<string, string> = {};
+  for (const k of ['electron', 'chrome', 'node']) if (v[k]) out[k] = v[k];
+  return out;
+}
+
 function notificationsSupported(): boolean {
   try {
     return Notification.isSupported();
@@ -266,6 +273,7 @@ export async function start(): Promise<void> {
       log,
       openExternal,
       desktopNotifications: notificationsSupported(),
+      versions: runtimeVersions(),
       ...simulatedTailnet(process.env),
     });
   } catch (err) {

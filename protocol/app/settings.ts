@@ -90,3 +90,21 @@ export const SecretsStatus = z.object({
   stored: z.array(z.enum(['tailscale-api-key', 'tailscale-oauth-secret', 'headscale-api-key'])),
 });
 export type SecretsStatus = z.infer<typeof SecretsStatus>;
+
+/** What support asks for, copied from Settings → About: versions, backend, tailnet state, recent problems — never secrets. */
+export const Diagnostics = z.object({
+  generatedAt: z.string(),
+  app: AppInfo,
+  /** Runtime versions (node; electron and chrome in the desktop app). */
+  versions: z.record(z.string(), z.string()),
+  backendSetting: Settings.shape.tailnet.shape.backend,
+  /** `connected`: a tailnet session is up; otherwise `problem` says why not (as the UI does). */
+  tailnet: z.object({ connected: z.boolean(), problem: z.string().nullable() }),
+  farms: z.number().int(),
+  firingAlerts: z.number().int(),
+  /** The last warnings and errors the core logged (redacted), newest last. */
+  recentProblems: z.array(
+    z.object({ at: z.string(), level: z.enum(['warn', 'error']), scope: z.string(), message: z.string() }),
+  ),
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;

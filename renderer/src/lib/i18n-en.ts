@@ -347,6 +347,8 @@ export const en = {
   noDesktopNotifications:
     'This system shows no desktop notifications: alerts appear only in the app (the Alerts badge and the tray).',
   shortcutsTitle: 'Keyboard shortcuts',
+  copyDiagnostics: 'Copy diagnostics',
+  diagnosticsCopied: 'Diagnostics copied — paste them into your message to support',
   aboutSection: 'About',
   aboutVersion: '{name} {version} on {platform} ({host})',
 } as const;

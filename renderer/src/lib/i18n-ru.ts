@@ -336,6 +336,8 @@ export const ru: Record<keyof typeof en, string> = {
   noDesktopNotifications:
     'Эта система не показывает уведомления: тревоги видны только в приложении (значок «Тревоги» и трей).',
   shortcutsTitle: 'Сочетания клавиш',
+  copyDiagnostics: 'Скопировать диагностику',
+  diagnosticsCopied: 'Диагностика скопирована — вставьте её в письмо в поддержку',
   aboutSection: 'О программе',
   aboutVersion: '{name} {version} на {platform} ({host})',
 };

@@ -4,6 +4,7 @@ import Typography from '@mui/material/Typography';
 import { useApp } from '../app/context.tsx';
 import { AppearanceSettings } from '../components/AppearanceSettings.tsx';
 import { DesktopSettings } from '../components/DesktopSettings.tsx';
+import { DiagnosticsButton } from '../components/DiagnosticsButton.tsx';
 import { MapSettings, RegistrySettings } from '../components/RegistryMapSettings.tsx';
 import { SecretsSettings } from '../components/SecretsSettings.tsx';
 import { SettingsSection } from '../components/SettingsSection.tsx';
@@ -34,6 +35,9 @@ export function SettingsView() {
                 host: info.host,
               })}
             </Typography>
+            <div>
+              <DiagnosticsButton />
+            </div>
           </SettingsSection>
         )}
       </Stack>

@@ -38,6 +38,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
 const preloadPath = join(here, '..', '..', 'preload', 'preload.cjs');
 const appUrl = pathToFileURL(rendererIndex).href;
+const APP_ID = 'dev.agromesh.controlroom';
 /** Help → Documentation (docs/desktop.md in the repository). */
 export const DOCS_URL = 'https://agromesh.dev/docs/desktop';
 
@@ -94,6 +95,17 @@ function notificationsSupported(): boolean {
 function primaryFirstWorkAreas() {
   const primary = screen.getPrimaryDisplay();
   return [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+}
+
+/** Start at login where Electron supports it (Windows, macOS); Linux desktops use an autostart entry. */
+function applyLoginItem(settings: Settings, log: Logger): void {
+  if (process.platform !== 'win32' && process.platform !== 'darwin') return;
+  if (app.getLoginItemSettings().openAtLogin === settings.openAtLogin) return;
+  try {
+    app.setLoginItemSettings({ openAtLogin: settings.openAtLogin });
+  } catch (err) {
+    log.warn('could not change start at login', { err });
+  }
 }
 
 function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: string): () => void {
@@ -204,12 +216,13 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
     } else if (event === 'farmsChanged') {
       presence.onFarmsChanged(payload as EventPayload<'farmsChanged'>);
     } else if (event === 'settingsChanged') {
-      const before = current.language;
+      const before = current;
       current = payload as Settings;
-      if (current.language !== before) {
+      if (current.language !== before.language) {
         installMenu();
         presence.relabel();
       }
+      if (current.openAtLogin !== before.openAtLogin) applyLoginItem(current, log);
     }
   });
   void core.handlers
@@ -218,6 +231,7 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
     .catch((err: unknown) => log.warn('could not read the alert counts', { err }));
 
   installMenu();
+  applyLoginItem(current, log);
   win = createWindow();
 
   app.on('second-instance', () => showAt());
@@ -253,6 +267,8 @@ export async function start(): Promise<void> {
     app.quit();
     return;
   }
+  // Windows shows notifications only for the AppUserModelID the installer registered (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   await app.whenReady();
   const logDir = app.getPath('logs');
   const dataDir = app.getPath('userData');

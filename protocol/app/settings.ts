@@ -65,6 +65,8 @@ export const Settings = z.object({
   }),
   /** Desktop app: keep monitoring in the tray (Windows, Linux) when the window is closed. */
   keepRunningInTray: z.boolean(),
+  /** Desktop app: start at login (Windows, macOS). */
+  openAtLogin: z.boolean(),
   map: z.object({
     /** Online tile source (`{z}/{x}/{y}`); the bundled basemap is used when absent or unreachable. */
     tileUrl: z.string().max(500).optional(),
@@ -82,6 +84,7 @@ export const DEFAULT_SETTINGS: Settings = {
   tailnet: { backend: 'auto' },
   registry: { embedded: false },
   keepRunningInTray: true,
+  openAtLogin: false,
   map: {},
 };
 

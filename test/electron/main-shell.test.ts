@@ -238,3 +238,22 @@ describe('a started shell', () => {
     expect(stand.state.trays[0]!.destroyed).toBe(true);
   });
 });
+
+describe('on Windows', () => {
+  const platform = process.platform;
+  beforeEach(async () => {
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    h.createAppCore = () => Promise.resolve(fakeCore());
+    await launch();
+    await vi.waitFor(() => expect(stand.state.windows).toHaveLength(1));
+  });
+  afterEach(() => Object.defineProperty(process, 'platform', { value: platform }));
+
+  it('registers the AppUserModelID notifications need, keeps a tray, and follows start at login', () => {
+    expect(stand.state.app.setAppUserModelId).toHaveBeenCalledWith('dev.agromesh.controlroom');
+    expect(stand.state.trays).toHaveLength(1);
+    expect(stand.state.app.setLoginItemSettings).not.toHaveBeenCalled();
+    emit('settingsChanged', { language: 'en', keepRunningInTray: true, openAtLogin: true });
+    expect(stand.state.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true });
+  });
+});

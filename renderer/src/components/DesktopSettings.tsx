@@ -1,5 +1,5 @@
 /**
- * The desktop app's own settings (Electron only): keep running in the tray, whether this system shows
+ * The desktop app's own settings (Electron only): keep running in the tray, start at login, whether this system shows
  * desktop notifications at all, and the keyboard shortcuts.
  */
 import Alert from '@mui/material/Alert';
@@ -32,6 +32,18 @@ export function DesktopSettings() {
       <Typography variant="body2" color="text.secondary">
         {mac ? t('keepRunningInDock') : t('keepRunningInTrayHelp')}
       </Typography>
+      {info.platform !== 'linux' && (
+        <FormControlLabel
+          control={
+            <Switch
+              checked={settings.openAtLogin}
+              disabled={busy}
+              onChange={(e) => void save({ openAtLogin: e.target.checked })}
+            />
+          }
+          label={t('openAtLogin')}
+        />
+      )}
       <SaveStatus saved={saved} error={error} />
       {info.desktopNotifications === false && <Alert severity="warning">{t('noDesktopNotifications')}</Alert>}
       <Typography component="h3" variant="subtitle2">

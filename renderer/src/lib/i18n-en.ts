@@ -346,6 +346,7 @@ export const en = {
     'On macOS Agromesh keeps monitoring in the Dock, whose badge shows how many alerts are firing.',
   noDesktopNotifications:
     'This system shows no desktop notifications: alerts appear only in the app (the Alerts badge and the tray).',
+  openAtLogin: 'Start Agromesh when I sign in to this computer',
   shortcutsTitle: 'Keyboard shortcuts',
   copyDiagnostics: 'Copy diagnostics',
   diagnosticsCopied: 'Diagnostics copied — paste them into your message to support',

@@ -335,6 +335,7 @@ export const ru: Record<keyof typeof en, string> = {
     'В macOS Agromesh продолжает наблюдение в Dock; значок показывает число активных тревог.',
   noDesktopNotifications:
     'Эта система не показывает уведомления: тревоги видны только в приложении (значок «Тревоги» и трей).',
+  openAtLogin: 'Запускать Agromesh при входе в систему',
   shortcutsTitle: 'Сочетания клавиш',
   copyDiagnostics: 'Скопировать диагностику',
   diagnosticsCopied: 'Диагностика скопирована — вставьте её в письмо в поддержку',

@@ -188,6 +188,7 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
     image: (colour) => nativeImage.createFromBitmap(trayBitmap(colour), { width: 16, height: 16 }),
     menu: (template: MenuItemConstructorOptions[]) => Menu.buildFromTemplate(template),
     setBadge: (text) => (process.platform === 'darwin' ? app.dock?.setBadge(text) : undefined),
+    onError: (err) => log.warn('no tray icon on this desktop; closing the window will quit', { err }),
   });
 
   const notices = createAlertNotifications({

@@ -109,13 +109,20 @@ export interface PresenceDeps {
   image: (colour: TrayColour) => unknown;
   menu: (template: MenuItemConstructorOptions[]) => unknown;
   setBadge: (text: string) => void;
+  onError?: (err: unknown) => void;
 }
 
 /** The tray (Windows/Linux) or dock badge (macOS), kept in step with the alert counts and farm health. */
 export function createPresence(deps: PresenceDeps) {
   const book = createFarmHealthBook();
   let counts: AlertCounts = { firing: 0, acknowledged: 0 };
-  const tray = deps.platform === 'darwin' ? undefined : deps.createTray(deps.image('ok'));
+  let tray: TrayLike | undefined;
+  try {
+    tray = deps.platform === 'darwin' ? undefined : deps.createTray(deps.image('ok'));
+  } catch (err) {
+    // No tray is no reason not to start: the app then quits with its window, as without the setting.
+    deps.onError?.(err);
+  }
   let colour: TrayColour = 'ok';
   const render = () => {
     const worst = book.worst();

@@ -200,4 +200,25 @@ describe('tray and dock', () => {
     p.setCounts({ firing: 0, acknowledged: 0 });
     expect(setBadge).toHaveBeenLastCalledWith('');
   });
+
+  it('starts without a tray where the desktop has none (and then quits with the window)', () => {
+    const onError = vi.fn();
+    const p = createPresence({
+      platform: 'linux',
+      lang: () => 'en',
+      actions: { openWindow: vi.fn(), openAlerts: vi.fn(), quit: vi.fn() },
+      createTray: () => {
+        throw new Error('no StatusNotifier host');
+      },
+      image: (c) => c,
+      menu: (t) => t,
+      setBadge: vi.fn(),
+      onError,
+    });
+    expect(p.hasTray).toBe(false);
+    expect(onError).toHaveBeenCalledOnce();
+    expect(() =>
+      p.onAlertsChanged({ changed: [], counts: { firing: 1, acknowledged: 0 }, notices: [] }),
+    ).not.toThrow();
+  });
 });

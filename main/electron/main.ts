@@ -227,8 +227,11 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
     }
   });
   void core.handlers
-    .listAlerts({ limit: 1 })
-    .then((r) => presence.setCounts(r.counts))
+    .listAlerts({ state: ['firing', 'acknowledged'], limit: 1000 })
+    .then((r) => {
+      notices.remember(r.alerts);
+      presence.setCounts(r.counts);
+    })
     .catch((err: unknown) => log.warn('could not read the alert counts', { err }));
 
   installMenu();

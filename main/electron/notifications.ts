@@ -111,6 +111,8 @@ export function createAlertNotifications(options: {
   };
 
   return {
+    /** Alerts already open when the shell starts, so notices about them lead to their farm too. */
+    remember,
     /** False where the OS shows no notifications (the app says so instead of failing silently). */
     supported,
     onAlertsChanged(payload: EventPayload<'alertsChanged'>): void {

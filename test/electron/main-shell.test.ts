@@ -73,7 +73,8 @@ function fakeCore() {
     ready: Promise.resolve(),
     dispose,
     handlers: {
-      listAlerts: () => Promise.resolve({ alerts: [], counts: { firing: 1, acknowledged: 0 } }),
+      listAlerts: () =>
+        Promise.resolve({ alerts: [alert('open-1', 'farm-3')], counts: { firing: 1, acknowledged: 0 } }),
     },
   };
 }
@@ -187,6 +188,19 @@ describe('a started shell', () => {
     second!.emit('click');
     expect(win.focus).toHaveBeenCalled();
     expect(win.webContents.loadURL).toHaveBeenLastCalledWith(expect.stringMatching(/#\/farms\/farm-7$/));
+  });
+
+  it('leads a notice about an alert open before the start to its farm', async () => {
+    await vi.waitFor(() => expect(stand.state.trays[0]!.tooltip).toMatch(/1 alerts firing/));
+    emit('alertsChanged', {
+      changed: [],
+      counts: { firing: 0, acknowledged: 0 },
+      notices: [notice(['open-1'], { type: 'resolved', severity: 'info' })],
+    });
+    stand.state.notifications.at(-1)!.emit('click');
+    expect(stand.state.windows[0]!.webContents.loadURL).toHaveBeenLastCalledWith(
+      expect.stringMatching(/#\/farms\/farm-3$/),
+    );
   });
 
   it('keeps running in the tray with the window closed, and reopens it at the alert clicked', () => {

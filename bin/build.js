@@ -19,8 +19,10 @@ function newest(dir) {
   return t;
 }
 
+// NODE_ENV=production always: under vitest NODE_ENV is `test`, and Vite would then bundle React's development build.
 function run(script, args) {
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', ...script), ...args], { stdio: 'inherit', cwd: root });
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', ...script), ...args], { stdio: 'inherit', cwd: root, env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import { mayCommand } from '../../protocol/identity.ts';
-import type { OperationHandlers, Settings } from '../../protocol/app/index.ts';
+import type { AppInfo, OperationHandlers, Settings } from '../../protocol/app/index.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
 import { createAlertHandlers } from './alerts/handlers.ts';
 import type { Notifier } from './alerts/notifier.ts';
 import { createAlertService } from './alerts/service.ts';
+import { createProblemLog } from './diagnostics.ts';
 import { CoreEvents } from './events.ts';
 import { farmOperationHandlers } from './farms/index.ts';
 import { meFromIdentity } from './me.ts';
@@ -36,6 +37,10 @@ export interface AppCoreOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Desktop notifications for alerts (Electron); the browser host relies on the alertsChanged event. */
   notifier?: Notifier;
+  /** Whether the desktop shows notifications at all (Electron's Notification.isSupported()). */
+  desktopNotifications?: boolean;
+  /** Runtime versions for diagnostics (the shell adds electron and chrome); default node's. */
+  versions?: Record<string, string>;
   /** Demo and tests only: a simulated tailnet instead of this computer's. */
   simulatedTailnet?: SimulatedTailnet;
   /** Environment for tailnet credentials (TS_API_KEY, …); default process.env. */
@@ -57,7 +62,9 @@ const SESSION_KEYS = ['tailnet', 'registry', 'staleAfterS', 'offlineAfterS'] as 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const stack = new DisposableStack();
   const events = new CoreEvents();
-  const { settings, secrets, log } = options;
+  const { settings, secrets } = options;
+  const problems = createProblemLog(options.log);
+  const log = problems.log;
 
   const alerts = stack.add(
     createAlertService({
@@ -128,15 +135,30 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     canCommand: (farmId) => mayCommand(me().commandFarms, farmId),
   });
 
+  const appInfo = (): AppInfo => ({
+    name: 'Agromesh',
+    version: options.version,
+    host: options.host,
+    tailnet: options.simulatedTailnet ? 'simulated' : (session?.manager.kind ?? 'none'),
+    platform: options.platform,
+    locale: options.locale,
+    ...(options.desktopNotifications === undefined
+      ? {}
+      : { desktopNotifications: options.desktopNotifications }),
+  });
+
   const handlers: OperationHandlers = {
-    getAppInfo: () =>
+    getAppInfo: () => Promise.resolve(appInfo()),
+    getDiagnostics: () =>
       Promise.resolve({
-        name: 'Agromesh',
-        version: options.version,
-        host: options.host,
-        tailnet: options.simulatedTailnet ? 'simulated' : (session?.manager.kind ?? 'none'),
-        platform: options.platform,
-        locale: options.locale,
+        generatedAt: new Date().toISOString(),
+        app: appInfo(),
+        versions: options.versions ?? { node: process.versions.node },
+        backendSetting: settings.read().tailnet.backend,
+        tailnet: { connected: session !== null, problem: session ? null : sessionError },
+        farms: session?.discovery.listFarms().length ?? 0,
+        firingAlerts: alerts.counts().firing,
+        recentProblems: problems.recent(),
       }),
     getMe: () => Promise.resolve(me()),
     getSettings: () => Promise.resolve(settings.read()),

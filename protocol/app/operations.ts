@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { TailnetDevice } from '../device.ts';
 import { HistoryResponse, Location } from '../farm-api.ts';
-import { AppInfo, Me, SecretsStatus, Settings } from './settings.ts';
+import { AppInfo, Diagnostics, Me, SecretsStatus, Settings } from './settings.ts';
 import { FarmDetail, FarmSummary } from './farms.ts';
 import { CommandFilter, LedgerCommand, ParamValue } from './commands.ts';
 import { Alert, AlertCounts, AlertFilter, AlertNotice, AlertRule, AlertRuleInput } from './alerts.ts';
@@ -24,6 +24,8 @@ const FarmRef = z.object({ farmId: z.string().min(1).max(100) });
 
 export const operations = {
   getAppInfo: op(z.void(), AppInfo),
+  /** For support: versions, backend, tailnet state and recent problems, never secrets. */
+  getDiagnostics: op(z.void(), Diagnostics),
   getMe: op(z.void(), Me),
   getSettings: op(z.void(), Settings),
   updateSettings: op(Settings.partial(), Settings),

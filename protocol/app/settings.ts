@@ -11,6 +11,8 @@ export const AppInfo = z.object({
   tailnet: z.enum(['simulated', 'localapi', 'api-v2', 'headscale', 'none']),
   platform: z.string(),
   locale: z.string(),
+  /** Desktop app only: whether this system shows desktop notifications (Settings says so when not). */
+  desktopNotifications: z.boolean().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -61,6 +63,10 @@ export const Settings = z.object({
     /** A registry to use instead of finding one tagged `tag:registry`. */
     url: z.url().max(500).optional(),
   }),
+  /** Desktop app: keep monitoring in the tray (Windows, Linux) when the window is closed. */
+  keepRunningInTray: z.boolean(),
+  /** Desktop app: start at login (Windows, macOS). */
+  openAtLogin: z.boolean(),
   map: z.object({
     /** Online tile source (`{z}/{x}/{y}`); the bundled basemap is used when absent or unreachable. */
     tileUrl: z.string().max(500).optional(),
@@ -77,6 +83,8 @@ export const DEFAULT_SETTINGS: Settings = {
   offlineAfterS: 300,
   tailnet: { backend: 'auto' },
   registry: { embedded: false },
+  keepRunningInTray: true,
+  openAtLogin: false,
   map: {},
 };
 
@@ -85,3 +93,21 @@ export const SecretsStatus = z.object({
   stored: z.array(z.enum(['tailscale-api-key', 'tailscale-oauth-secret', 'headscale-api-key'])),
 });
 export type SecretsStatus = z.infer<typeof SecretsStatus>;
+
+/** What support asks for, copied from Settings → About: versions, backend, tailnet state, recent problems — never secrets. */
+export const Diagnostics = z.object({
+  generatedAt: z.string(),
+  app: AppInfo,
+  /** Runtime versions (node; electron and chrome in the desktop app). */
+  versions: z.record(z.string(), z.string()),
+  backendSetting: Settings.shape.tailnet.shape.backend,
+  /** `connected`: a tailnet session is up; otherwise `problem` says why not (as the UI does). */
+  tailnet: z.object({ connected: z.boolean(), problem: z.string().nullable() }),
+  farms: z.number().int(),
+  firingAlerts: z.number().int(),
+  /** The last warnings and errors the core logged (redacted), newest last. */
+  recentProblems: z.array(
+    z.object({ at: z.string(), level: z.enum(['warn', 'error']), scope: z.string(), message: z.string() }),
+  ),
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;

@@ -4,7 +4,7 @@
  * reason in its name; everything else about the shell is pinned by test/electron/ and packaging.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
@@ -45,6 +45,38 @@ describe('Electron app', () => {
         'object',
       );
       expect(app.windows()).toHaveLength(1);
+
+      // The application menu is ours (not Electron's default); DevTools only when not packaged.
+      const menu = await app.evaluate(({ app: electronApp, Menu }) => {
+        const m = Menu.getApplicationMenu();
+        const roles: string[] = [];
+        const walk = (items: Electron.MenuItem[]) => {
+          for (const i of items) {
+            if (i.role) roles.push(i.role);
+            if (i.submenu) walk(i.submenu.items);
+          }
+        };
+        walk(m?.items ?? []);
+        return {
+          packaged: electronApp.isPackaged,
+          roles,
+          alerts: m?.getMenuItemById('go-alerts')?.accelerator,
+          logs: Boolean(m?.getMenuItemById('open-log-folder')),
+        };
+      });
+      expect(menu.alerts).toBe('CmdOrCtrl+3');
+      expect(menu.logs).toBe(true);
+      expect(menu.roles.map((r) => r.toLowerCase())).toContain('copy');
+      expect(menu.roles.map((r) => r.toLowerCase()).includes('toggledevtools')).toBe(!menu.packaged);
+
+      // A menu shortcut navigates the renderer by hash, in the same document (no reload).
+      await page.evaluate(() => ((globalThis as { marker?: number }).marker = 42));
+      await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('go-alerts')?.click());
+      await page.waitForURL(/#\/alerts$/, { timeout: 10_000 });
+      expect(await page.evaluate(() => (globalThis as { marker?: number }).marker)).toBe(42);
+      // The log file is being written in the app's log folder.
+      const logDir = await app.evaluate(({ app: electronApp }) => electronApp.getPath('logs'));
+      expect(readFileSync(join(logDir, 'agromesh.log'), 'utf8')).toContain('"msg":"starting"');
     } finally {
       await app.close();
     }

@@ -3,9 +3,10 @@
  * downloaded here) whose fuse wire is in Electron's format, so the fuses the packaged app gets are checked.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
@@ -91,5 +92,34 @@ describe('packaged app', () => {
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(off);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
+  });
+
+  it('builds no Developer Tools menu item in production (packaged) mode', async () => {
+    // The shell passes `!app.isPackaged` as the development flag; the packaged menu module then leaves DevTools out.
+    const main = extractFile(asarPath(), 'dist/main/electron/main.js').toString('utf8');
+    expect(main).toMatch(/buildMenuTemplate\(process\.platform, !app\.isPackaged,/);
+    const dir = mkdtempSync(join(tmpdir(), 'agromesh-menu-'));
+    for (const f of ['menu.js', 'shell-text.js']) {
+      writeFileSync(join(dir, f), extractFile(asarPath(), `dist/main/electron/${f}`));
+    }
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    type Item = { role?: string; submenu?: Item[] };
+    const { buildMenuTemplate, flattenMenu } = (await import(pathToFileURL(join(dir, 'menu.js')).href)) as {
+      buildMenuTemplate: (p: string, dev: boolean, lang: string, actions: object) => Item[];
+      flattenMenu: (items: Item[]) => Item[];
+    };
+    const noop = () => {};
+    const actions = { navigate: noop, openDocs: noop, openLogFolder: noop, showShortcuts: noop, quit: noop };
+    for (const platform of ['darwin', 'win32', 'linux']) {
+      const roles = flattenMenu(buildMenuTemplate(platform, false, 'en', actions)).map((i) => i.role);
+      expect(roles).not.toContain('toggleDevTools');
+      expect(roles).toContain('copy');
+    }
+  });
+
+  it('is ready for updates from a generic feed (app-update.yml), though no updater runs yet', () => {
+    const feed = readFileSync(join(out, 'release', 'linux-unpacked', 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/provider: generic/);
+    expect(feed).toMatch(/url: https:\/\//);
   });
 });

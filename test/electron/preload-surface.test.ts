@@ -20,6 +20,7 @@ const PINNED_SURFACE = [
   'deleteSecret',
   'exportCommandsCsv',
   'getAppInfo',
+  'getDiagnostics',
   'getCommand',
   'getFarm',
   'getHistory',

@@ -49,7 +49,9 @@ describe('secrets file', () => {
     const store = createSafeStorageSecretStore(file);
     await expect(store.get('tailscale-api-key')).rejects.toMatchObject({
       code: 'SECRETS_UNAVAILABLE',
-      message: expect.stringMatching(/secrets\.json is damaged, so it was moved to .*secrets\.json\.corrupt-\d+/),
+      message: expect.stringMatching(
+        /secrets\.json is damaged, so it was moved to .*secrets\.json\.corrupt-\d+/,
+      ),
     });
     const aside = readdirSync(dir).find((f) => f.startsWith('secrets.json.corrupt-'));
     expect(aside && readFileSync(join(dir, aside), 'utf8')).toContain('webhookTo');

@@ -30,10 +30,16 @@ describe('main window security', () => {
   });
 
   it('never opens windows; only http(s) links go to the browser', () => {
-    expect(decideWindowOpen('https://tailscale.com/kb')).toEqual({ action: 'deny', openExternally: 'https://tailscale.com/kb' });
+    expect(decideWindowOpen('https://tailscale.com/kb')).toEqual({
+      action: 'deny',
+      openExternally: 'https://tailscale.com/kb',
+    });
     expect(decideWindowOpen('file:///etc/passwd')).toEqual({ action: 'deny', openExternally: null });
     expect(decideWindowOpen('javascript:alert(1)')).toEqual({ action: 'deny', openExternally: null });
-    expect(decideWindowOpen('https://user:pw@evil.example/')).toEqual({ action: 'deny', openExternally: null });
+    expect(decideWindowOpen('https://user:pw@evil.example/')).toEqual({
+      action: 'deny',
+      openExternally: null,
+    });
   });
 
   it('sets a strict Content-Security-Policy in the page and on every served file', () => {

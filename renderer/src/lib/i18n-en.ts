@@ -349,6 +349,18 @@ export const en = {
   mapSection: 'Map',
   tileUrl: 'Online tile URL with {z}/{x}/{y} (optional; blank = bundled offline basemap)',
   tileUrlInvalid: 'The URL must be https and contain {z}, {x} and {y}.',
+  desktopSection: 'Desktop app',
+  keepRunningInTray: 'Keep monitoring in the tray when the window is closed',
+  keepRunningInTrayHelp:
+    'The tray icon shows how many alerts are firing; its menu opens the window or the Alerts view, or quits.',
+  keepRunningInDock:
+    'On macOS Agromesh keeps monitoring in the Dock, whose badge shows how many alerts are firing.',
+  noDesktopNotifications:
+    'This system shows no desktop notifications: alerts appear only in the app (the Alerts badge and the tray).',
+  openAtLogin: 'Start Agromesh when I sign in to this computer',
+  shortcutsTitle: 'Keyboard shortcuts',
+  copyDiagnostics: 'Copy diagnostics',
+  diagnosticsCopied: 'Diagnostics copied — paste them into your message to support',
   aboutSection: 'About',
   aboutVersion: '{name} {version} on {platform} ({host})',
 } as const;

@@ -338,6 +338,18 @@ export const ru: Record<keyof typeof en, string> = {
   mapSection: 'Карта',
   tileUrl: 'URL онлайн-тайлов с {z}/{x}/{y} (необязательно; пусто — встроенная офлайн-подложка)',
   tileUrlInvalid: 'Адрес должен начинаться с https и содержать {z}, {x} и {y}.',
+  desktopSection: 'Настольное приложение',
+  keepRunningInTray: 'Продолжать наблюдение в трее, когда окно закрыто',
+  keepRunningInTrayHelp:
+    'Значок в трее показывает число активных тревог; его меню открывает окно или раздел «Тревоги» либо завершает работу.',
+  keepRunningInDock:
+    'В macOS Agromesh продолжает наблюдение в Dock; значок показывает число активных тревог.',
+  noDesktopNotifications:
+    'Эта система не показывает уведомления: тревоги видны только в приложении (значок «Тревоги» и трей).',
+  openAtLogin: 'Запускать Agromesh при входе в систему',
+  shortcutsTitle: 'Сочетания клавиш',
+  copyDiagnostics: 'Скопировать диагностику',
+  diagnosticsCopied: 'Диагностика скопирована — вставьте её в письмо в поддержку',
   aboutSection: 'О программе',
   aboutVersion: '{name} {version} на {platform} ({host})',
 };

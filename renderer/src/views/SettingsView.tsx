@@ -1,8 +1,10 @@
-/** Settings: appearance, staleness, tailnet backend, secrets, registry, map, about. */
+/** Settings: appearance, the desktop app, staleness, tailnet backend, secrets, registry, map, about. */
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useApp } from '../app/context.tsx';
 import { AppearanceSettings } from '../components/AppearanceSettings.tsx';
+import { DesktopSettings } from '../components/DesktopSettings.tsx';
+import { DiagnosticsButton } from '../components/DiagnosticsButton.tsx';
 import { MapSettings, RegistrySettings } from '../components/RegistryMapSettings.tsx';
 import { SecretsSettings } from '../components/SecretsSettings.tsx';
 import { SettingsSection } from '../components/SettingsSection.tsx';
@@ -17,6 +19,7 @@ export function SettingsView() {
       <ViewHeader title={t('settingsTitle')} />
       <Stack spacing={2} sx={{ maxWidth: 820 }}>
         <AppearanceSettings />
+        <DesktopSettings />
         <StalenessSettings />
         <TailnetSettings />
         <SecretsSettings />
@@ -32,6 +35,9 @@ export function SettingsView() {
                 host: info.host,
               })}
             </Typography>
+            <div>
+              <DiagnosticsButton />
+            </div>
           </SettingsSection>
         )}
       </Stack>

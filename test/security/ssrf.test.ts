@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
 import { createRegistryClient } from '../../main/core/discovery/registry-client.ts';
 import { createFarmConnections, createTailnetDialer } from '../../main/core/farms/index.ts';
-import { newFragment, saveFragment } from './report.ts';
+import { newFragment, saveFragment } from '../netbed/report.ts';
 
 const report = newFragment(
   '60-ssrf',

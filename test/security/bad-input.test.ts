@@ -17,10 +17,10 @@ import { type RegistryHandle, startRegistry } from '../../registry/server.ts';
 import { type BrowserHost, startBrowserHost } from '../../main/core/host/browser-host.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
-import { type BadInputRow, newFragment, saveFragment } from './report.ts';
-import { type HttpAnswer, http, raw, wsFrame } from './scenarios/http.ts';
+import { type BadInputRow, newFragment, saveFragment } from '../netbed/report.ts';
+import { type HttpAnswer, http, raw, wsFrame } from '../netbed/scenarios/http.ts';
 import { sessionCookie } from '../support/host-session.ts';
-import { commandBody } from './support.ts';
+import { commandBody } from '../netbed/support.ts';
 
 const report = newFragment(
   '50-bad-input',

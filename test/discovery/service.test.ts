@@ -360,7 +360,7 @@ describe('FarmDiscoveryService', () => {
     ]);
   });
 
-  it('handles 1,000 farms: readings noted for each stay cheap and events batch', async () => {
+  it('handles 1,000 farms: a reading noted for each gives one change per farm, in one flush', async () => {
     const tailnet = new FakeTailnet({
       watch: true,
       devices: Array.from({ length: 1000 }, (_, i) =>
@@ -381,12 +381,11 @@ describe('FarmDiscoveryService', () => {
     const events: FarmEvent[] = [];
     svc.on((e) => events.push(e));
     const now = Date.now();
-    const t0 = performance.now();
+    // Cost is measured in bench/ (a wall-clock bound here would fail on a loaded machine).
     for (const f of farms)
       svc.noteReading(f.farmId, now, [{ sensorId: 's1', ts: now, value: 1, quality: 'ok' }]);
-    const noteMs = performance.now() - t0;
+    expect(events).toHaveLength(0); // batched, not one event per call
     await new Promise((r) => setTimeout(r, 0));
-    expect(noteMs).toBeLessThan(250);
     expect(events).toHaveLength(1000); // data layer unknown → ok, once per farm, in one flush
     expect(events.every((e) => e.type === 'changed' && e.farm.health.data.state === 'ok')).toBe(true);
   });

@@ -48,9 +48,18 @@ const SimulatedTailnet = z.object({
   selfAddress: z.string().min(1),
   api: z.object({ url: z.url(), apiKey: z.string().min(1) }).optional(),
 });
-function simulatedTailnet(env: NodeJS.ProcessEnv) {
+/**
+ * The demo's simulated tailnet (loopback dialing, any LocalAPI socket). Refused by an installed app, so an
+ * environment variable cannot turn a production control room into one that dials loopback.
+ */
+function simulatedTailnet(env: NodeJS.ProcessEnv, packaged: boolean, log: Logger) {
   const raw = env.AGROMESH_SIMULATED_TAILNET;
-  return raw ? { simulatedTailnet: SimulatedTailnet.parse(JSON.parse(raw)) } : {};
+  if (!raw) return {};
+  if (packaged) {
+    log.warn('AGROMESH_SIMULATED_TAILNET is ignored by an installed app (it is for the demo)');
+    return {};
+  }
+  return { simulatedTailnet: SimulatedTailnet.parse(JSON.parse(raw)) };
 }
 
 function electronSettingsStore(): SettingsStore {
@@ -294,7 +303,7 @@ export async function start(): Promise<void> {
       openExternal,
       desktopNotifications: notificationsSupported(),
       versions: runtimeVersions(),
-      ...simulatedTailnet(process.env),
+      ...simulatedTailnet(process.env, app.isPackaged, log),
     });
   } catch (err) {
     failStartup(err, log, { dataDir, logDir });

@@ -271,3 +271,26 @@ describe('on Windows', () => {
     expect(stand.state.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true });
   });
 });
+
+describe('an installed app', () => {
+  it("ignores the demo's simulated-tailnet switch, and says so in its log", async () => {
+    process.env.AGROMESH_SIMULATED_TAILNET = JSON.stringify({
+      localApiSocket: '/tmp/x.sock',
+      selfAddress: '127.0.0.1',
+    });
+    try {
+      h.createAppCore = (options) => {
+        coreOptions = options as Record<string, unknown>;
+        return Promise.resolve(fakeCore());
+      };
+      await launch();
+      await vi.waitFor(() => expect(stand.state.windows).toHaveLength(1));
+      expect(coreOptions).not.toHaveProperty('simulatedTailnet');
+      expect(readFileSync(join(dir, 'logs', 'agromesh.log'), 'utf8')).toContain(
+        'AGROMESH_SIMULATED_TAILNET is ignored by an installed app',
+      );
+    } finally {
+      delete process.env.AGROMESH_SIMULATED_TAILNET;
+    }
+  });
+});

@@ -34,7 +34,18 @@ export function LateOutcomeNotices() {
 
   if (notices.length === 0) return null;
   return (
-    <Stack spacing={0.5} sx={{ px: 2, pt: 1 }}>
+    // Fixed under the app bar: the operator may be scrolled anywhere when the outcome arrives.
+    <Stack
+      spacing={0.5}
+      sx={{
+        position: 'fixed',
+        top: 56,
+        right: 16,
+        left: { xs: 16, sm: 'auto' },
+        width: { sm: 480 },
+        zIndex: (theme) => theme.zIndex.snackbar,
+      }}
+    >
       {notices.map((c) => {
         const ran = c.state === 'succeeded';
         return (
@@ -42,6 +53,7 @@ export function LateOutcomeNotices() {
             key={c.id}
             role="alert"
             severity={ran ? 'warning' : c.state === 'expired' ? 'info' : 'error'}
+            variant="filled"
             onClose={() => setNotices((cur) => cur.filter((n) => n.id !== c.id))}
             slotProps={{ closeButton: { 'aria-label': t('lateDismiss') } }}
           >

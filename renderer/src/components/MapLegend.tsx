@@ -21,6 +21,12 @@ export function MapLegend() {
           <Typography variant="body2">{t(HEALTH_LABEL[h])}</Typography>
         </Box>
       ))}
+      <Box component="li" sx={{ display: 'flex', alignItems: 'center', gap: 0.75 }}>
+        <svg width={24} height={24} viewBox="-12 -12 24 24" aria-hidden>
+          <MarkerShape health="ok" alert="warning" r={5} />
+        </svg>
+        <Typography variant="body2">{t('mapLegendAlert')}</Typography>
+      </Box>
     </Box>
   );
 }

@@ -7,10 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert, AlertNotice, EventName } from '../../protocol/app/index.ts';
+import type { EventName } from '../../protocol/app/index.ts';
 import { CoreEvents } from '../../main/core/events.ts';
 import { flattenMenu } from '../../main/electron/menu.ts';
 import { createStandInState, createStoreStandIn } from './electron-stand-in.ts';
+import { alert, notice } from './alert-fixtures.ts';
 
 const h = vi.hoisted(() => {
   const state: {
@@ -84,18 +85,6 @@ async function launch() {
   await import('../../main/electron/main.ts');
 }
 
-const alert = (id: string, farmId: string): Alert =>
-  ({ id, farmId, farmName: `Farm ${farmId}`, ruleName: 'Soil too dry', severity: 'critical' }) as Alert;
-const notice = (alertIds: string[], over: Partial<AlertNotice> = {}): AlertNotice => ({
-  id: `n-${alertIds.join('-')}`,
-  title: 'North field: soil moisture below 20 %',
-  body: 'Soil too dry (critical), since 10:02.',
-  severity: 'critical',
-  type: 'fired',
-  alertIds,
-  at: new Date(0).toISOString(),
-  ...over,
-});
 const emit = (name: EventName, payload: unknown) => events.emit(name, payload as never);
 
 beforeEach(() => {
@@ -183,7 +172,7 @@ describe('a started shell', () => {
     const [first, second] = stand.state.notifications;
     expect(first!.closed).toBe(true);
     expect(second!.shown).toBe(true);
-    expect(second!.options.title).toBe('North field: soil moisture below 20 %');
+    expect(second!.options.title).toBe('North: soil moisture below 20 %');
     const win = stand.state.windows[0]!;
     second!.emit('click');
     expect(win.focus).toHaveBeenCalled();

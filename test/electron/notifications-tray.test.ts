@@ -1,7 +1,7 @@
 /** Notifications that lead somewhere, and the tray / dock presence (pure parts, fake Electron objects). */
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
-import type { Alert, AlertNotice, FarmSummary } from '../../protocol/app/index.ts';
+import type { Alert, FarmSummary } from '../../protocol/app/index.ts';
 import {
   createAlertNotifications,
   noticeRoute,
@@ -15,19 +15,8 @@ import {
   trayTooltip,
   type TrayLike,
 } from '../../main/electron/tray.ts';
+import { alert, notice } from './alert-fixtures.ts';
 
-const alert = (id: string, farmId: string, farmName = `Farm ${farmId}`) =>
-  ({ id, farmId, farmName, ruleName: 'Soil too dry', severity: 'critical' }) as Alert;
-const notice = (alertIds: string[], over: Partial<AlertNotice> = {}): AlertNotice => ({
-  id: `n-${alertIds.join('-')}`,
-  title: 'North: soil moisture below 20 %',
-  body: 'Soil too dry (critical), since 10:02.',
-  severity: 'critical',
-  type: 'fired',
-  alertIds,
-  at: new Date(0).toISOString(),
-  ...over,
-});
 const known = (...alerts: Alert[]) => new Map(alerts.map((a) => [a.id, a]));
 
 function fakeApi(supported = true) {

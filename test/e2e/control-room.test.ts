@@ -447,7 +447,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     const { page } = operator;
     await operator.open('#/map', 'Map');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    await nav.getByRole('link', { name: /[1-9]\d* firing alerts/ }).waitFor({ timeout: 60_000 });
+    await nav.getByRole('link', { name: /^Alerts, [1-9]\d* firing$/ }).waitFor({ timeout: 60_000 });
     // The alert shows where people look: the marker, the farm list, the farm header, the reading card.
     await page
       .locator('[data-alert]')

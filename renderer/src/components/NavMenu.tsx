@@ -10,6 +10,7 @@ import { useApp } from '../app/context.tsx';
 import type { MessageKey } from '../lib/i18n.ts';
 import { type TopView, TOP_VIEWS } from '../lib/route.ts';
 import { AlertBadge } from '../views/alerts/AlertBadge.tsx';
+import { useAlertCounts } from '../views/alerts/useAlerts.ts';
 import { AlertIcon, CommandsIcon, DevicesIcon, FarmIcon, MapIcon, SettingsIcon } from './Icons.tsx';
 
 export const NAV_WIDTH = 200;
@@ -25,6 +26,7 @@ const ITEMS: Record<TopView, { label: MessageKey; Icon: ComponentType }> = {
 
 /** The Alerts entry carries the firing count (and, mounted once here, shows browser notifications). */
 export function NavMenu({ current }: { current: TopView | undefined }) {
+  const { firing } = useAlertCounts();
   const { t } = useApp();
   return (
     <Drawer
@@ -48,10 +50,12 @@ export function NavMenu({ current }: { current: TopView | undefined }) {
                 href={`#/${view}`}
                 selected={current === view}
                 aria-current={current === view ? 'page' : undefined}
+                // One name, said once: "Alerts, 2 firing" (not the badge's count, then its label, then the text).
+                aria-label={view === 'alerts' && firing > 0 ? t('navAlertsFiring', { n: firing }) : undefined}
               >
                 <ListItemIcon sx={{ minWidth: 36 }}>
                   {view === 'alerts' ? (
-                    <AlertBadge>
+                    <AlertBadge spoken={false}>
                       <Icon />
                     </AlertBadge>
                   ) : (

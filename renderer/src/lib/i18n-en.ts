@@ -183,6 +183,7 @@ export const en = {
   farmAlertOne: 'Alert: {severity}',
   farmAlertMany: '{n} alerts, worst: {severity}',
   sensorAlert: 'Alert: {severity}',
+  navAlertsFiring: 'Alerts, {n} firing',
   mapLegendAlert: 'Open alert',
   mapFarmAlert: 'Open alerts: {n}, worst: {severity}',
   chartExpectedRange: 'Dashed lines: expected range.',

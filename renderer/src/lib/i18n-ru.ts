@@ -176,6 +176,7 @@ export const ru: Record<keyof typeof en, string> = {
   farmAlertOne: 'Тревога: {severity}',
   farmAlertMany: 'Тревог: {n}, худшая: {severity}',
   sensorAlert: 'Тревога: {severity}',
+  navAlertsFiring: 'Тревоги, активных: {n}',
   mapLegendAlert: 'Открытая тревога',
   mapFarmAlert: 'Открытых тревог: {n}, худшая: {severity}',
   chartExpectedRange: 'Пунктир: ожидаемый диапазон.',

@@ -21,7 +21,16 @@ const hidden = {
   whiteSpace: 'nowrap',
 } as const;
 
-export function AlertBadge({ children, notify = true }: { children?: ReactNode; notify?: boolean }) {
+export function AlertBadge({
+  children,
+  notify = true,
+  spoken = true,
+}: {
+  children?: ReactNode;
+  notify?: boolean;
+  /** false when the surrounding control already says the count in its name. */
+  spoken?: boolean;
+}) {
   const { lang } = useApp();
   const { firing } = useAlertCounts();
   useBrowserNotices(notify);
@@ -41,7 +50,7 @@ export function AlertBadge({ children, notify = true }: { children?: ReactNode; 
   return (
     <Badge badgeContent={firing} max={99} color="error" slotProps={{ badge: { 'aria-hidden': true } }}>
       {children}
-      {firing > 0 && (
+      {firing > 0 && spoken && (
         <Box component="span" sx={hidden}>
           {label}
         </Box>

@@ -216,11 +216,11 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     setDeviceTags: async ({ deviceId, tags }) => {
       require(me().canEditTags, 'editing device tags');
       const { manager } = live();
-      const before = (await manager.listDevices()).find((d) => d.id === deviceId);
       try {
         await manager.setTags(deviceId, tags);
       } catch (err) {
-        throw tagRefusal(err, before?.name ?? deviceId, tags);
+        const devices = await manager.listDevices().catch(() => []);
+        throw tagRefusal(err, devices.find((d) => d.id === deviceId)?.name ?? deviceId, tags);
       }
       const device = (await manager.listDevices()).find((d) => d.id === deviceId);
       if (!device) throw new AgromeshError('NOT_FOUND', `Device ${deviceId} is no longer on the tailnet.`);

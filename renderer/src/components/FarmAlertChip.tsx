@@ -5,13 +5,15 @@ import type { FarmAlerts } from '../app/firing-alerts.tsx';
 import { useNow } from '../hooks/useNow.ts';
 import { routeHref } from '../lib/route.ts';
 import { alertText, severityText } from '../views/alerts/alert-text.ts';
-
-export const SEVERITY_CHIP_COLOR = { critical: 'error', warning: 'warning', info: 'info' } as const;
+import { SEVERITY_CHIP_COLOR } from '../views/alerts/SeverityChip.tsx';
 
 export function FarmAlertChip({ alerts }: { alerts: FarmAlerts | undefined }) {
+  return alerts ? <OpenAlertsChip alerts={alerts} /> : null;
+}
+
+function OpenAlertsChip({ alerts }: { alerts: FarmAlerts }) {
   const { lang, t } = useApp();
   const now = useNow();
-  if (!alerts) return null;
   const label =
     alerts.count === 1
       ? t('farmAlertOne', { severity: severityText(lang, alerts.worst) })

@@ -11,7 +11,7 @@ import { ageSeconds, isStale } from '../lib/staleness.ts';
 import { convertValue, displayUnit } from '../lib/units.ts';
 import type { AlertSeverity } from '../../../protocol/app/index.ts';
 import { severityText } from '../views/alerts/alert-text.ts';
-import { SEVERITY_CHIP_COLOR } from './FarmAlertChip.tsx';
+import { SEVERITY_CHIP_COLOR } from '../views/alerts/SeverityChip.tsx';
 
 const QUALITY: Record<Reading['quality'], MessageKey> = {
   ok: 'qualityOk',

@@ -5,7 +5,7 @@
  */
 import type { AlertSeverity, OverallHealth } from '../../../protocol/app/index.ts';
 import { HEALTH_RANK } from './health.ts';
-import { ALERT_RANK } from './open-alerts.ts';
+import { ALERT_RANK, worseSeverity } from './open-alerts.ts';
 import type { Point } from './projection.ts';
 
 export interface ClusterInput {
@@ -53,7 +53,7 @@ export function clusterPoints(points: readonly ClusterInput[], k: number, cellPx
       if (HEALTH_RANK[m.health] > HEALTH_RANK[worst]) worst = m.health;
       if (m.alert) {
         alerting++;
-        if (alert === undefined || ALERT_RANK[m.alert] > ALERT_RANK[alert]) alert = m.alert;
+        alert = worseSeverity(alert, m.alert);
       }
       bounds.minX = Math.min(bounds.minX, m.p.x);
       bounds.minY = Math.min(bounds.minY, m.p.y);

@@ -4,7 +4,7 @@ import type { AlertSeverity } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { severityText } from './alert-text.ts';
 
-const COLOR: Record<AlertSeverity, 'error' | 'warning' | 'info'> = {
+export const SEVERITY_CHIP_COLOR: Record<AlertSeverity, 'error' | 'warning' | 'info'> = {
   critical: 'error',
   warning: 'warning',
   info: 'info',
@@ -15,7 +15,7 @@ export function SeverityChip({ severity }: { severity: AlertSeverity }) {
   return (
     <Chip
       size="small"
-      color={COLOR[severity]}
+      color={SEVERITY_CHIP_COLOR[severity]}
       label={severityText(lang, severity)}
       sx={{ fontWeight: 600 }}
     />

@@ -14,26 +14,13 @@ import { createAlertService } from '../../main/core/alerts/service.ts';
 import { createFarmConnections } from '../../main/core/farms/connections.ts';
 import { createTailnetDialer } from '../../main/core/farms/dialer.ts';
 import type { Reading } from '../../protocol/farm-api.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { recorder } from './helpers.ts';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-async function until<T>(
-  what: string,
-  check: () => T | undefined | null | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('alerts on a real gateway stream', () => {
   it('fires once on a sustained high reading and clears past the hysteresis', async () => {
@@ -79,9 +66,10 @@ describe('alerts on a real gateway stream', () => {
     });
 
     await farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
-    await until(
-      'link live with farm info',
+    await waitFor(
       () => farms.latest(gw.farmId)?.link === 'live' && farms.info(gw.farmId),
+      10_000,
+      'link live with farm info',
     );
     const rule = alerts.saveRule(
       {
@@ -102,7 +90,11 @@ describe('alerts on a real gateway stream', () => {
       clock.advance(60_000);
       const ts = clock.now();
       expect(gw.ingest([{ sensorId: 'air-temp', ts, value, quality: 'ok' }]).accepted).toBe(1);
-      await until(`reading at ${ts}`, () => seen.some((r) => r.sensorId === 'air-temp' && r.ts === ts));
+      await waitFor(
+        () => seen.some((r) => r.sensorId === 'air-temp' && r.ts === ts),
+        10_000,
+        `reading at ${ts}`,
+      );
       alerts.tick();
     };
     const mine = () => alerts.listAlerts({ farmId: gw.farmId }).alerts.filter((a) => a.ruleId === rule.id);

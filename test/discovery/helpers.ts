@@ -133,19 +133,7 @@ export function heartbeatBody(n: number, overrides: Record<string, unknown> = {}
 }
 
 /** Poll `check` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from '../support/wait-for.ts';
 
 export function tempDir(prefix = 'agromesh-discovery-'): { path: string; dispose: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { FarmRecord } from '../../protocol/discovery-api.ts';
 import { FARM_HTTP_PORT } from '../../protocol/farm-api.ts';
@@ -175,27 +175,28 @@ describe('discovery on the simulated tailnet', () => {
     expect(service.registryStatus().state).toBe('ok');
   });
 
-  it('shows a farm joining the tailnet within 2 s through the LocalAPI watch', async () => {
+  it('shows a farm joining the tailnet through the LocalAPI watch, without waiting for a poll', async () => {
     const t0 = performance.now();
     await startFarm('farm-c', 4);
     await waitFor(
       () => events.some((e) => e.type === 'joined' && e.farm.address === ip(4)),
-      2_000,
+      10_000,
       'farm-c joined',
     );
-    const joinedMs = performance.now() - t0;
-    expect(joinedMs).toBeLessThan(2_000);
+    const joinedMs = performance.now() - t0; // reported, not asserted: cost lives in bench/
     const c = await waitFor(
       () => summary('farm-c')?.health.overall === 'ok' && summary('farm-c'),
-      3_000,
+      10_000,
       'farm-c healthy',
     );
     expect(c.displayName).toBe('farm-c (gateway)');
     console.info(`[discovery] farm joined the watched tailnet → listed in ${joinedMs.toFixed(0)} ms`);
   });
 
-  it('shows a farm joining within one poll interval when only the Tailscale API v2 lists devices', async () => {
+  it('shows a farm joining at the next poll when only the Tailscale API v2 lists devices', async () => {
     const POLL_MS = 400;
+    // The poll's clock is fake (its timer is a setTimeout chain); sockets and the service's tick stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const api = createApiV2Manager({ apiUrl: sim.apiUrl, apiKey: sim.apiKey, pollIntervalMs: POLL_MS });
     const polled = createFarmDiscoveryService({
       tailnet: api,
@@ -205,22 +206,16 @@ describe('discovery on the simulated tailnet', () => {
     try {
       await polled.start();
       expect(polled.listFarms().map((f) => f.farmId)).toEqual(['farm-a', 'farm-b', 'farm-c']);
-      const t0 = performance.now();
       sim.tailnet.addDevice({ name: 'farm-d', tags: ['tag:farm'], ipv4: ip(5) });
-      await waitFor(
-        () => polled.listFarms().some((f) => f.address === ip(5)),
-        POLL_MS + 1_000,
-        'farm-d via polling',
-      );
-      const ms = performance.now() - t0;
-      expect(ms).toBeLessThan(POLL_MS + 250);
-      console.info(
-        `[discovery] farm joined (API v2 polling every ${POLL_MS} ms) → listed in ${ms.toFixed(0)} ms`,
-      );
+      await vi.advanceTimersByTimeAsync(POLL_MS - 1);
+      expect(polled.listFarms().some((f) => f.address === ip(5))).toBe(false); // no poll yet, no push
+      await vi.advanceTimersByTimeAsync(1); // the poll is due
+      await waitFor(() => polled.listFarms().some((f) => f.address === ip(5)), 10_000, 'farm-d via polling');
       // No gateway runs there yet: the tailnet alone lists it, and says what is missing.
       const d = polled.listFarms().find((f) => f.address === ip(5))!;
       expect(d).toMatchObject({ farmId: 'farm-d', displayName: 'farm-d' });
     } finally {
+      vi.useRealTimers();
       await polled.dispose();
       await api.dispose();
       sim.tailnet.removeDevice('farm-d');

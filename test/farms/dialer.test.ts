@@ -129,7 +129,7 @@ describe('simulated mode', () => {
     const socket = sim.open(r);
     await new Promise<void>((res) => socket.once('connect', () => res()));
     socket.end('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
-    await waitFor('probe saw the request', () => seenFrom);
+    await waitFor(() => seenFrom || undefined, 5_000, 'probe saw the request');
     expect(seenFrom).toBe('127.99.0.1');
   });
 
@@ -150,7 +150,7 @@ describe('simulated mode', () => {
     const states: string[] = [];
     farms.on('linkState', (e) => states.push(`${e.state}:${e.detail}`));
     await farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
-    await waitFor('stream refused', () => states.find((s) => s.includes('redirect')));
+    await waitFor(() => states.find((s) => s.includes('redirect')), 5_000, 'stream refused');
     expect(states.some((s) => s.startsWith('live'))).toBe(false);
     expect(elsewhere.count()).toBe(0);
   });

@@ -22,8 +22,9 @@ async function setup(tuning = fastTuning()) {
   cleanups.push(() => rec.farms.dispose());
   await rec.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
   await waitFor(
-    'live with info',
     () => rec.farms.latest(gw.farmId)?.link === 'live' && rec.farms.info(gw.farmId),
+    5_000,
+    'live with info',
   );
   return { gw, rec, dir };
 }
@@ -48,8 +49,10 @@ describe('command ledger', () => {
       requestedBy: 'anna@farm.example',
     });
     expect(['queued', 'running', 'succeeded']).toContain(sent.state); // the stream may overtake the POST answer
-    const done = await waitFor('succeeded', () =>
-      rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null,
+    const done = await waitFor(
+      () => (rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null),
+      5_000,
+      'succeeded',
     );
     expect(done.history.map((h) => h.state)).toEqual(['sending', 'queued', 'running', 'succeeded']);
     expect(gw.executions.get(sent.id)).toBe(1);
@@ -67,7 +70,7 @@ describe('command ledger', () => {
     gw.faults.quietCommands = true; // the stream does not tell: only asking by id can
     const sent = await rec.farms.sendCommand(open(gw.farmId));
     expect(sent.state).toBe('unknown');
-    await waitFor('resolved', () => rec.farms.getCommand(sent.id).state === 'succeeded', 5_000);
+    await waitFor(() => rec.farms.getCommand(sent.id).state === 'succeeded', 5_000, 'resolved');
     expect(posts(gw)).toBe(1);
     expect(gw.requests).toContain(`GET /api/commands/${sent.id}`);
     expect(gw.executions.get(sent.id)).toBe(1);
@@ -89,7 +92,7 @@ describe('command ledger', () => {
     const sent = await rec.farms.sendCommand(open(gw.farmId));
     expect(sent.state).toBe('unknown');
     gw.faults.cutAfterStore = false;
-    await waitFor('resolved', () => rec.farms.getCommand(sent.id).state === 'succeeded', 5_000);
+    await waitFor(() => rec.farms.getCommand(sent.id).state === 'succeeded', 5_000, 'resolved');
     expect(posts(gw)).toBe(1);
     expect(gw.executions.get(sent.id)).toBe(1);
   });
@@ -103,8 +106,10 @@ describe('command ledger', () => {
     });
     const sent = await rec.farms.sendCommand(open(gw.farmId));
     expect(sent.state).toBe('unknown');
-    const done = await waitFor('resolved', () =>
-      rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null,
+    const done = await waitFor(
+      () => (rec.farms.getCommand(sent.id).state === 'succeeded' ? rec.farms.getCommand(sent.id) : null),
+      5_000,
+      'resolved',
     );
     expect(posts(gw)).toBe(2);
     expect([...gw.commands.keys()]).toEqual([sent.id]);
@@ -132,13 +137,13 @@ describe('command ledger', () => {
   it('an unreachable farm: the command waits as sending, expires on time and is never executed later', async () => {
     const { gw, rec } = await setup();
     await gw.stop();
-    await waitFor('down', () => rec.farms.latest(gw.farmId)?.link !== 'live');
+    await waitFor(() => rec.farms.latest(gw.farmId)?.link !== 'live', 5_000, 'down');
     const sent = await rec.farms.sendCommand({ ...open(gw.farmId), expiresInMs: 300 });
     expect(sent.state).toBe('sending');
     expect(sent.reason).toMatch(/not delivered yet/);
-    await waitFor('expired', () => rec.farms.getCommand(sent.id).state === 'expired', 3_000);
+    await waitFor(() => rec.farms.getCommand(sent.id).state === 'expired', 3_000, 'expired');
     await gw.start();
-    await waitFor('live again', () => rec.farms.latest(gw.farmId)?.link === 'live', 5_000);
+    await waitFor(() => rec.farms.latest(gw.farmId)?.link === 'live', 5_000, 'live again');
     await rec.farms.idle();
     expect(gw.executions.size).toBe(0);
     expect(posts(gw)).toBe(0);
@@ -149,7 +154,7 @@ describe('command ledger', () => {
     gw.faults.postDelayMs = 5_000; // stored and executed at once, answer held back
     gw.faults.quietCommands = true;
     const pending = rec.farms.sendCommand(open(gw.farmId));
-    await waitFor('gateway stored it', () => gw.commands.size === 1);
+    await waitFor(() => gw.commands.size === 1, 5_000, 'gateway stored it');
     await rec.farms.dispose(); // the app stops with the request in flight
     await pending.catch(() => {});
     const id = [...gw.commands.keys()][0]!;
@@ -159,7 +164,7 @@ describe('command ledger', () => {
     cleanups.push(() => again.farms.dispose());
     expect(again.farms.getCommand(id).state).toBe('unknown');
     await again.farms.connect({ farmId: gw.farmId, address: '127.0.0.1', port: gw.port });
-    await waitFor('resolved after restart', () => again.farms.getCommand(id).state === 'succeeded', 5_000);
+    await waitFor(() => again.farms.getCommand(id).state === 'succeeded', 5_000, 'resolved after restart');
     expect(posts(gw)).toBe(1);
     expect(gw.executions.get(id)).toBe(1);
   });

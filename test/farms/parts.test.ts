@@ -126,8 +126,8 @@ describe('reading cache', () => {
       'busy',
       Array.from({ length: 16 }, (_, i) => r(i % 2 ? 'a' : 'b', clock.now() + i)),
     );
-    await waitFor('busy farm written', () => rows('busy') === 2, 2_000);
-    await waitFor('quiet farm written when old', () => rows('quiet') === 2, 2_000);
+    await waitFor(() => rows('busy') === 2, 2_000, 'busy farm written');
+    await waitFor(() => rows('quiet') === 2, 2_000, 'quiet farm written when old');
     expect(join(path, 'farms.sqlite')).toBe(other.location());
     expect(cache.query('quiet', 'a', 0, clock.now() + 10, 10).sourcePoints).toBe(2);
   });
@@ -145,7 +145,7 @@ describe('hub', () => {
     hub.track('f2', { info: null, latest: [r('a', 5)], link: 'down', since: 0 });
     for (let i = 0; i < 8; i++) hub.ingest('f1', [r('a', 100 + i)]);
     hub.setLink('f1', 'live', 1, 'stream open');
-    await waitFor('one batch', () => readings.length === 1 && live.length === 1);
+    await waitFor(() => readings.length === 1 && live.length === 1, 5_000, 'one batch');
     expect(readings[0]!.farms).toEqual([
       { farmId: 'f1', readings: [103, 104, 105, 106, 107].map((t) => r('a', t)) },
     ]);
@@ -154,7 +154,7 @@ describe('hub', () => {
       ['f2', 'down', 5],
     ]);
     hub.remove('f2');
-    await waitFor('removal', () => live.length === 2);
+    await waitFor(() => live.length === 2, 5_000, 'removal');
     expect(live[1]).toMatchObject({ changed: [], removed: ['f2'] });
     expect(hub.all().map((f) => f.farmId)).toEqual(['f1']);
   });

@@ -116,19 +116,7 @@ export function call(
 }
 
 /** Poll `check` until it returns a value (not undefined/false), or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 5_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from '../support/wait-for.ts';
 
 export function tempDir(prefix = 'agromesh-gw-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

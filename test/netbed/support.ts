@@ -21,21 +21,7 @@ export function netbedSkipReason(): string | undefined {
 }
 
 /** Poll `check` until it returns a value or `timeoutMs` passes (for conditions with no event to await). */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from '../support/wait-for.ts';
 
 export const GATEWAY = new URL('./scenarios/gateway.ts', import.meta.url).href;
 export const HTTP = new URL('./scenarios/http.ts', import.meta.url).href;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ExecResult, type Testbed, createTestbed, testbedUnavailableReason } from '../netbed/testbed.ts';
 import { type TailnetBinaries, tailnetBinaries } from './binaries.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export const HEADSCALE_PORT = 8080;
 export const STUN_PORT = 3478;
@@ -143,21 +144,22 @@ function headscaleConfig(dir: string, underlay: string): string {
   );
 }
 
+/** waitFor that also retries a probe that throws (a daemon not up yet), and names its last error. */
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+  const probe = async () => {
     try {
-      const v = await fn();
-      if (v !== undefined) return v;
+      return await fn();
     } catch (err) {
       last = err;
+      return undefined;
     }
-    if (Date.now() > deadline)
-      throw new Error(
-        `realnet: ${what} did not happen within ${timeoutMs} ms${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, delay));
+  };
+  try {
+    return await waitFor(probe, timeoutMs, what, 200);
+  } catch {
+    const why = last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : '';
+    throw new Error(`realnet: ${what} did not happen within ${timeoutMs} ms${why}`);
   }
 }
 

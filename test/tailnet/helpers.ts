@@ -27,19 +27,7 @@ export function tempDir(prefix = 'agromesh-tailnet-'): { dir: string; cleanup: (
 }
 
 /** Wait until `check` returns a value (polled on a short interval), or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../support/wait-for.ts';
 
 export interface RecordedRequest {
   method: string;

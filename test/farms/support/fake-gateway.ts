@@ -231,7 +231,9 @@ export async function startFakeGateway(options: FakeGatewayOptions = {}): Promis
     }
     if (req.method === 'GET' && url.pathname === '/api/info') return json(res, 200, info);
     if (req.method === 'GET' && url.pathname === '/api/data/current') {
-      const readings = [...store.values()].flatMap((rows) => (rows.length > 0 ? [rows[rows.length - 1]!] : []));
+      const readings = [...store.values()].flatMap((rows) =>
+        rows.length > 0 ? [rows[rows.length - 1]!] : [],
+      );
       return json(res, 200, { farmId, at: new Date().toISOString(), readings });
     }
     if (req.method === 'GET' && url.pathname === '/api/data/history') {

@@ -5,20 +5,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '../../../kit/log.ts';
 
 /** Poll `predicate` until it holds or `timeoutMs` passes (then throw with `what`). */
-export async function waitFor<T>(
-  what: string,
-  predicate: () => T | undefined | null | false,
-  timeoutMs = 5_000,
-  everyMs = 10,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from '../../support/wait-for.ts';
 
 export function tempDir(prefix = 'agromesh-farms-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

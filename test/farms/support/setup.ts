@@ -59,7 +59,7 @@ export function recordedFarms(options: {
   });
   const rec: Recorded = { farms, readings: new Map(), batches: [], links: [], commands: [], health };
   farms.on('readings', (b) => {
-    rec.batches.push(performance.now());
+    rec.batches.push(performance.now()); // the fake clock when a test fakes `performance`
     for (const f of b.farms) {
       const list = rec.readings.get(f.farmId) ?? [];
       list.push(...f.readings);

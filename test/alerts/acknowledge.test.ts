@@ -90,6 +90,7 @@ describe('commands, stale sensors and keys', () => {
         kind: 'command',
         subject: 'cmd-3',
         facts: { reason: 'interrupted: the actuator may have acted — check it' },
+        title: expect.stringMatching(/was interrupted: it may have acted, check the device$/),
       },
     ]);
   });

@@ -79,6 +79,17 @@ describe('alert wording', () => {
     const gw = alert({ start: t0, end: null, kind: 'offline', facts: { layer: 'gateway' } });
     expect(alertText('en', gw, t0)).toBe('The gateway is not answering');
     expect(alertText('ru', gw, t0)).toBe('Шлюз не отвечает');
+    const cut = alert({
+      start: t0,
+      end: null,
+      kind: 'command',
+      facts: { commandState: 'interrupted', action: 'open', target: 'valve-1' },
+    });
+    // Not "failed": the handler may have opened the valve before the gateway stopped.
+    expect(alertText('en', cut, t0)).toBe(
+      'open on valve-1 was interrupted: it may have acted, check the device',
+    );
+    expect(alertText('ru', cut, t0)).toMatch(/прервано/);
   });
 
   it('has every English key in Russian with the same placeholders', () => {

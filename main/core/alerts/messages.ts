@@ -42,9 +42,10 @@ export function alertTitle(kind: AlertKind, farm: string, f: AlertFacts, now: nu
       return `${farm}: ${sensor} has not reported for ${formatDuration(f.forS ?? 0)}`;
     case 'command': {
       const what = `${f.action ?? 'command'} on ${f.target ?? 'an actuator'}`;
-      return f.commandState === 'unknown'
-        ? `${farm}: the outcome of ${what} is unknown`
-        : `${farm}: ${what} ${f.commandState ?? 'failed'}`;
+      if (f.commandState === 'unknown') return `${farm}: the outcome of ${what} is unknown`;
+      if (f.commandState === 'interrupted')
+        return `${farm}: ${what} was interrupted: it may have acted, check the device`;
+      return `${farm}: ${what} ${f.commandState ?? 'failed'}`;
     }
     case 'keyExpiry': {
       const at = f.keyExpiry ? Date.parse(f.keyExpiry) : NaN;

@@ -42,7 +42,9 @@ export function alertText(lang: Lang, alert: Alert, now: number): string {
             ? 'command_rejected'
             : state === 'expired'
               ? 'command_expired'
-              : 'command_failed';
+              : state === 'interrupted'
+                ? 'command_interrupted'
+                : 'command_failed';
       return alertsT(lang, key, { action: f.action ?? '?', target: f.target ?? '?' });
     }
     case 'keyExpiry': {

@@ -1,4 +1,3 @@
-import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Limits } from '../../protocol/farm-api.ts';
@@ -40,18 +39,45 @@ function rawRequest(text: string | Buffer): Promise<string> {
   });
 }
 
+/** Sends each request only after the previous reply is complete, all on one socket; returns the replies. */
+function onOneSocket(requests: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(gw.url);
+    const socket = connect({ host: url.hostname, port: Number(url.port), localAddress: OPERATOR });
+    const replies: string[] = [];
+    let buf = Buffer.alloc(0); // bytes: content-length counts bytes, and the info reply has "°"
+    socket.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const head = buf.indexOf('\r\n\r\n');
+      const length = Number(/^content-length: *(\d+)/im.exec(buf.toString('latin1'))?.[1] ?? NaN);
+      if (head < 0 || !Number.isFinite(length) || buf.length < head + 4 + length) return;
+      replies.push(buf.subarray(0, head + 4 + length).toString());
+      buf = buf.subarray(head + 4 + length);
+      if (replies.length === requests.length) {
+        socket.end();
+        resolve(replies);
+      } else socket.write(requests[replies.length]!);
+    });
+    socket.on('close', () => reject(new Error(`socket closed after ${replies.length} replies`)));
+    socket.on('error', reject);
+    socket.write(requests[0]!);
+  });
+}
+
 describe('bad input never crashes the gateway', () => {
   it('answers malformed JSON with 400 BAD_JSON and keeps the connection usable', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      const bad = await call(gw.url, 'POST', '/api/commands', { raw: '{"id": "x", ', headers: {} });
-      expectError(bad, 400, 'BAD_JSON');
-      const nested = await call(gw.url, 'POST', '/api/commands', { raw: '['.repeat(60_000) });
-      expectError(nested, 400, 'BAD_JSON');
-      await stillServes();
-    } finally {
-      agent.destroy();
-    }
+    const bad = await call(gw.url, 'POST', '/api/commands', { raw: '{"id": "x", ', headers: {} });
+    expectError(bad, 400, 'BAD_JSON');
+    const nested = await call(gw.url, 'POST', '/api/commands', { raw: '['.repeat(60_000) });
+    expectError(nested, 400, 'BAD_JSON');
+    // The same keep-alive socket carries the bad request, its 400, and then a good request and its 200.
+    const replies = await onOneSocket([
+      'POST /api/commands HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"id": "x",',
+      'GET /api/info HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n',
+    ]);
+    expect(replies.map((r) => r.split('\r\n')[0])).toEqual(['HTTP/1.1 400 Bad Request', 'HTTP/1.1 200 OK']);
+    expect(replies[0]).toContain('"BAD_JSON"');
+    expect(replies[0]).not.toMatch(/^connection: close/im);
   });
 
   it('refuses bodies over the limit with 413, declared or streamed', async () => {

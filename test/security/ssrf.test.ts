@@ -111,23 +111,35 @@ describe('SSRF: no connection to anything but the tailnet', () => {
         undiciFetch(url, { ...(init as object), dispatcher: agent })) as never,
       timeoutMs: 2_000,
     });
-    let refused = 0;
+    // Refused means the dialer's own refusal, found anywhere in the error's cause chain — not any failure
+    // (a timeout or a closed port would also fail, and would hide a dialer that let the request through).
+    const refusal = (err: unknown): string | undefined => {
+      for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++)
+        if ((e as { code?: unknown }).code === 'DESTINATION_NOT_ALLOWED') return 'DESTINATION_NOT_ALLOWED';
+      return undefined;
+    };
+    const outcomes: Record<string, string> = {};
     for (const host of ['127.0.0.1', '[::1]', 'localhost', '127.0.0.2']) {
       const err = await client.listFarms(`http://${host}:${trapPort}`).then(
         () => null,
         (e: unknown) => e,
       );
-      if (err) refused += 1;
+      outcomes[host] = err === null ? 'fetched' : (refusal(err) ?? `other: ${err instanceof Error ? err.message : typeof err}`);
     }
     // LAN and link-local: the pure check only (no packet may leave this machine even on a regression).
     for (const host of ['169.254.169.254', '10.0.0.1', '192.168.1.1']) {
       try {
         dialer.check(host, trapPort);
-      } catch {
-        refused += 1;
+        outcomes[host] = 'allowed';
+      } catch (err) {
+        outcomes[host] = refusal(err) ?? `other: ${String(err)}`;
       }
     }
     await agent.close();
+    const refused = Object.values(outcomes).filter((o) => o === 'DESTINATION_NOT_ALLOWED').length;
+    expect(outcomes).toEqual(
+      Object.fromEntries(Object.keys(outcomes).map((h) => [h, 'DESTINATION_NOT_ALLOWED'])),
+    );
     expect(refused).toBe(7);
     expect(hits).toBe(0);
     report.auth.push({

@@ -90,6 +90,10 @@ export function getCommand(key: string, id: string): LedgerCommand {
   return room(key).farms.getCommand(id);
 }
 
+export function listCommands(key: string): LedgerCommand[] {
+  return room(key).farms.listCommands({ limit: 1_000 });
+}
+
 export async function settle(key: string, farmId?: string): Promise<void> {
   await room(key).farms.idle(farmId);
 }

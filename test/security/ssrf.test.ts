@@ -124,7 +124,10 @@ describe('SSRF: no connection to anything but the tailnet', () => {
         () => null,
         (e: unknown) => e,
       );
-      outcomes[host] = err === null ? 'fetched' : (refusal(err) ?? `other: ${err instanceof Error ? err.message : typeof err}`);
+      outcomes[host] =
+        err === null
+          ? 'fetched'
+          : (refusal(err) ?? `other: ${err instanceof Error ? err.message : typeof err}`);
     }
     // LAN and link-local: the pure check only (no packet may leave this machine even on a regression).
     for (const host of ['169.254.169.254', '10.0.0.1', '192.168.1.1']) {

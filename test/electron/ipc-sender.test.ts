@@ -1,9 +1,13 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
 import { operationNames } from '../../protocol/app/index.ts';
 import { createAppCore } from '../../main/core/app-core.ts';
 import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
+import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
 
 type Handler = (
   event: unknown,
@@ -26,21 +30,44 @@ const event = (senderId: number, frame: { url: string; parent: unknown } | null)
 
 describe('IPC bridge', () => {
   let trust: (wc: unknown) => void;
+  // Its own folder and its own simulated tailnet: the test never writes outside a temporary folder nor
+  // asks this machine's tailscaled anything.
+  const dir = mkdtempSync(join(tmpdir(), 'agromesh-ipc-'));
+  let sim: SimTailnetHandle;
+  let dispose = async () => {};
   beforeAll(async () => {
     const { registerIpc } = await import('../../main/electron/ipc.ts');
+    sim = await startSimTailnet({ dir });
+    const device = sim.tailnet.addDevice({ name: 'office-pc', user: 'ops@example.com' });
+    const socket = join(dir, 'office-pc.sock');
+    await sim.serveLocalApi('office-pc', socket);
     const core = await createAppCore({
       host: 'electron',
       version: '1.0.0',
       locale: 'en',
       platform: 'linux',
-      dataDir: '/tmp',
+      dataDir: join(dir, 'app'),
       settings: createMemorySettingsStore(),
       secrets: createUnavailableSecretStore('none'),
       log: silentLogger,
+      simulatedTailnet: {
+        localApiSocket: socket,
+        selfAddress: device.ipv4!,
+        api: { url: sim.apiUrl, apiKey: sim.apiKey },
+      },
     });
     const bridge = registerIpc(core, APP_URL, silentLogger);
     trust = (wc) => bridge.trust(wc as never);
     trust({ id: 7, once: () => {}, isDestroyed: () => false, send: () => {} });
+    dispose = async () => {
+      bridge.dispose();
+      await core.dispose();
+      await sim.dispose();
+    };
+  });
+  afterAll(async () => {
+    await dispose();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('registers exactly one channel per contract operation', () => {

@@ -5,8 +5,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
-import { permissionsOf } from '../../protocol/identity.ts';
+import { silentLogger } from '../../kit/log.ts';
+import { createAppCore } from '../../main/core/app-core.ts';
+import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
+import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 import { authRow, newFragment, saveFragment } from './report.ts';
 import type { HttpAnswer } from './scenarios/http.ts';
 import { GATEWAY, HTTP, REGISTRY, commandBody, netbedSkipReason, waitFor } from './support.ts';
@@ -211,6 +213,12 @@ describe.skipIf(skip !== undefined)(
         nogrant: { read: true, command: false, editMetadata: false, editTags: false, onboard: false },
       };
       const mismatches: string[] = [];
+      const farmDevice = w.sim.tailnet.devices().find((d) => d.ipv4 === w.farms[1]!.ipv4)!;
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => 'allowed',
+          (err: { code?: string }) => (err.code === 'FORBIDDEN' ? 'forbidden' : `error ${String(err.code)}`),
+        );
       let attempts = 0;
       let n = 0;
       for (const role of Object.keys(expected) as CallerRole[]) {
@@ -224,18 +232,44 @@ describe.skipIf(skip !== undefined)(
           url: `${registryUrl}/api/farms/${w.farms[1]!.ipv4}`,
           body: JSON.stringify({ notes: `by ${role}` }),
         });
-        // Tags and onboarding are done by the app with its own credentials; what gates them is the role the
-        // tailnet reports for this node (who-is through its LocalAPI), the same input the app core uses.
-        const local = createLocalApiClient({ socketPath: node.localApiSocket });
-        const identity = await local.whois(node.ipv4);
-        await local.dispose();
-        const perms = permissionsOf(identity!);
+        // Tags and onboarding are done by the app with its own credentials: ask a real app core running as
+        // this node (its LocalAPI says who it is), through the contract handlers the window calls.
+        const core = await createAppCore({
+          host: 'browser',
+          version: '1.0.0',
+          locale: 'en',
+          platform: 'linux',
+          dataDir: join(w.dir, `core-${role}`),
+          settings: createMemorySettingsStore(),
+          secrets: createUnavailableSecretStore('none'),
+          log: silentLogger,
+          simulatedTailnet: {
+            localApiSocket: node.localApiSocket,
+            selfAddress: node.ipv4,
+            api: { url: w.sim.apiUrl, apiKey: w.sim.apiKey },
+          },
+        });
+        let editTags: string;
+        let onboard: string;
+        try {
+          await core.ready;
+          editTags = await outcome(
+            core.handlers.setDeviceTags({ deviceId: farmDevice.stableId, tags: farmDevice.tags }),
+          );
+          onboard = await outcome(
+            core.handlers.createFarmAuthKey({ farmName: `matrix-${role}`, expiryHours: 1 }),
+          );
+        } finally {
+          await core.dispose();
+        }
+        // Anything but "done" or a FORBIDDEN refusal is a broken test world, not a permission answer.
+        for (const o of [editTags, onboard]) expect(['allowed', 'forbidden']).toContain(o);
         const actual: Record<Action, boolean> = {
           read: read.status === 200,
           command: cmd.status === 202,
           editMetadata: meta.status === 200,
-          editTags: perms.canEditTags,
-          onboard: perms.canOnboard,
+          editTags: editTags === 'allowed',
+          onboard: onboard === 'allowed',
         };
         for (const action of Object.keys(expected[role]) as Action[]) {
           attempts += 1;
@@ -247,12 +281,9 @@ describe.skipIf(skip !== undefined)(
       }
       expect(mismatches).toEqual([]);
       row(
-        'capability matrix 4 roles × 5 actions (read, command over the tunnel; metadata on the registry; tags/onboard by who-is role)',
+        'capability matrix 4 roles × 5 actions (read, command over the tunnel; metadata on the registry; tags/onboard through an app core running as that node)',
         attempts,
         mismatches.length,
-      );
-      report.notes.push(
-        'Edit tags / onboard: the matrix checks the role the tailnet reports for each node; the app core enforces that same role through its contract handlers (test/core/roles.test.ts).',
       );
     });
   },

@@ -133,16 +133,30 @@ describe('rule editor form', () => {
     }
   });
 
-  it('points at the field to fix', () => {
+  it('points at the field to fix, and says what is wrong with it', () => {
     expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: 'warm' })).toEqual({
       ok: false,
       field: 'above',
+      problem: 'number',
     });
     expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: '30', forMin: '' })).toEqual({
       ok: false,
       field: 'forMin',
+      problem: 'number',
     });
-    expect(ruleFromForm({ ...emptyForm(), name: '', above: '30' })).toEqual({ ok: false, field: 'name' });
+    expect(ruleFromForm({ ...emptyForm(), name: 'Hot', above: '30', forMin: '-1' })).toMatchObject({
+      field: 'forMin',
+      problem: 'negative',
+    });
+    expect(ruleFromForm({ ...emptyForm(), name: '', above: '30' })).toEqual({
+      ok: false,
+      field: 'name',
+      problem: 'required',
+    });
+    // Every problem has words in both languages (the dialog's "To save, fix …" line).
+    for (const p of ['number', 'negative', 'required', 'choose', 'url', 'limit', 'invalid'] as const)
+      for (const lang of ['en', 'ru'] as const)
+        expect(alertsDictionaries[lang][`problem_${p}`]).toMatch(/\S/);
     const ok = ruleFromForm({
       ...emptyForm(),
       name: 'Hot',

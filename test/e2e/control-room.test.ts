@@ -399,6 +399,12 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     await support.open('#/devices', 'Devices');
     const onboard = page.getByRole('region', { name: 'Onboard a farm' });
     await onboard.getByRole('textbox', { name: /Farm name/ }).fill('novaya-zarya');
+    // A refused value says why, next to the field (it only turned red).
+    const hours = onboard.getByRole('spinbutton', { name: /Key valid for/ });
+    await hours.fill('0');
+    await onboard.getByText('Whole hours from 1 to 2160 (90 days).').waitFor();
+    expect(await onboard.getByRole('button', { name: 'Create auth key' }).isDisabled()).toBe(true);
+    await hours.fill('24');
     await onboard.getByRole('button', { name: 'Create auth key' }).click();
     await onboard.getByText(/This key is shown only once/).waitFor();
     const key = (await onboard.getByLabel('Auth key (shown once)', { exact: true }).textContent()) ?? '';
@@ -513,6 +519,15 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
       acknowledgedBy: 'operator@example.com (operator-desktop)',
       note: 'Crew sent to check the zone 1 emitters.',
     });
+
+    // A rule that cannot be saved says which field and why (Save did nothing before).
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const ruleDialog = page.getByRole('dialog', { name: 'Add rule' });
+    await ruleDialog.getByRole('button', { name: 'Save' }).click();
+    await ruleDialog.getByRole('alert').getByText('To save, fix “Name”: it cannot be empty.').waitFor();
+    await ruleDialog.getByRole('button', { name: 'Cancel' }).click();
+    await ruleDialog.waitFor({ state: 'detached' });
 
     // The episode is shaded on the farm's soil moisture chart, over the day and over the last hour.
     await operator.open('#/farms/kuban-south', 'Kuban South');

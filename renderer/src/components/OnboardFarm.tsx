@@ -69,7 +69,7 @@ export function OnboardFarm() {
             value={hours}
             onChange={(e) => setHours(e.target.value)}
             error={!hoursOk}
-            helperText=" "
+            helperText={hoursOk ? ' ' : t('onboardHoursInvalid')}
             slotProps={{ htmlInput: { min: 1, max: 24 * 90 } }}
           />
           <Button variant="contained" disabled={busy || !nameOk || !hoursOk} onClick={() => void create()}>

@@ -298,6 +298,7 @@ export const en = {
   onboardKey: 'Auth key (shown once)',
   onboardCommand: 'Install command (run it on the farm computer; paste the key when it asks)',
   onboardShownOnce: 'This key is shown only once. Copy it now; it expires {when}.',
+  onboardHoursInvalid: 'Whole hours from 1 to 2160 (90 days).',
   onboardNameInvalid: 'Use letters, digits and dashes (up to 63).',
 
   // alerts

@@ -289,6 +289,7 @@ export const ru: Record<keyof typeof en, string> = {
   onboardKey: 'Ключ (показывается один раз)',
   onboardCommand: 'Команда установки (выполните на компьютере фермы; вставьте ключ, когда она спросит)',
   onboardShownOnce: 'Этот ключ показывается только один раз. Скопируйте его сейчас; он истекает {when}.',
+  onboardHoursInvalid: 'Целое число часов от 1 до 2160 (90 дней).',
   onboardNameInvalid: 'Латинские буквы, цифры и дефисы (до 63).',
 
   alertsTitle: 'Тревоги',

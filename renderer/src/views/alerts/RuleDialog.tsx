@@ -23,6 +23,7 @@ import {
   ALERT_KINDS,
   COMMAND_STATES,
   emptyForm,
+  type FormProblem,
   formFromRule,
   type RuleForm,
   ruleFromForm,
@@ -261,6 +262,27 @@ function KindFields({
   }
 }
 
+/** The label a refused field is named by in the dialog's "to save, fix …" line. */
+const FIELD_LABEL: Partial<Record<keyof RuleForm, AlertsKey>> = {
+  name: 'ruleName',
+  farmId: 'ruleFarm',
+  sensorId: 'ruleSensor',
+  sensorKind: 'sensorKind',
+  setpointSensorId: 'setpointSensor',
+  states: 'commandStates',
+  webhookUrl: 'webhookUrl',
+  forMin: 'forMinutes',
+  unknownMin: 'unknownMinutes',
+  withinDays: 'withinDays',
+  above: 'above',
+  below: 'below',
+  setpoint: 'setpoint',
+  delta: 'delta',
+  min: 'min',
+  max: 'max',
+  hysteresis: 'hysteresis',
+};
+
 export function RuleDialog({
   rule,
   farms,
@@ -276,6 +298,7 @@ export function RuleDialog({
   const L = (k: AlertsKey, v?: Record<string, string | number>) => alertsT(lang, k, v);
   const [form, setForm] = useState<RuleForm>(() => (rule ? formFromRule(rule) : emptyForm()));
   const [bad, setBad] = useState<keyof RuleForm | null>(null);
+  const [problem, setProblem] = useState<FormProblem>('invalid');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [webhookResult, setWebhookResult] = useState<string | null>(null);
@@ -290,6 +313,7 @@ export function RuleDialog({
     const result = ruleFromForm(form);
     if (!result.ok) {
       setBad(result.field);
+      setProblem(result.problem);
       return;
     }
     setBusy(true);
@@ -440,6 +464,14 @@ export function RuleDialog({
           {form.builtin && (
             <Typography variant="body2" color="text.secondary">
               {L('builtin')}
+            </Typography>
+          )}
+          {bad !== null && error === undefined && (
+            <Typography role="alert" variant="body2" color="error">
+              {L('fixBeforeSave', {
+                field: L(FIELD_LABEL[bad] ?? 'ruleName'),
+                problem: L(`problem_${problem}`),
+              })}
             </Typography>
           )}
           {error !== undefined && <ErrorState error={error} compact />}

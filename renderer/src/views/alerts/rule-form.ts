@@ -131,13 +131,19 @@ export function formFromRule(rule: AlertRule): RuleForm {
   }
 }
 
-export type FormResult = { ok: true; input: AlertRuleInput } | { ok: false; field: keyof RuleForm };
+/** Why a field was refused, worded by the dialog (alerts-i18n `problem_*`). */
+export type FormProblem = 'number' | 'negative' | 'required' | 'choose' | 'url' | 'limit' | 'invalid';
+
+export type FormResult =
+  { ok: true; input: AlertRuleInput } | { ok: false; field: keyof RuleForm; problem: FormProblem };
 
 class FieldError extends Error {
   readonly field: keyof RuleForm;
-  constructor(field: keyof RuleForm) {
+  readonly problem: FormProblem;
+  constructor(field: keyof RuleForm, problem: FormProblem = 'number') {
     super(field);
     this.field = field;
+    this.problem = problem;
   }
 }
 
@@ -154,7 +160,7 @@ function parseNum(form: RuleForm, field: keyof RuleForm, optional: boolean): num
 
 function seconds(form: RuleForm, field: 'forMin' | 'unknownMin'): number {
   const m = parseNum(form, field, false)!;
-  if (m < 0) throw new FieldError(field);
+  if (m < 0) throw new FieldError(field, 'negative');
   return Math.round(m * 60);
 }
 
@@ -210,13 +216,21 @@ const FIELD_OF_PATH: Record<string, keyof RuleForm> = {
   states: 'states',
 };
 
+function problemOf(field: keyof RuleForm, code: string | undefined): FormProblem {
+  if (field === 'webhookUrl') return 'url';
+  if (field === 'states') return 'choose';
+  if (field === 'above' || field === 'below') return 'limit';
+  if (code === 'too_small') return 'required';
+  return 'invalid';
+}
+
 /** The input to save, or the first field that is wrong (for the editor to mark). */
 export function ruleFromForm(form: RuleForm): FormResult {
   let condition: AlertCondition;
   try {
     condition = conditionOf(form);
   } catch (err) {
-    if (err instanceof FieldError) return { ok: false, field: err.field };
+    if (err instanceof FieldError) return { ok: false, field: err.field, problem: err.problem };
     throw err;
   }
   const candidate = {
@@ -232,7 +246,9 @@ export function ruleFromForm(form: RuleForm): FormResult {
   };
   const parsed = AlertRuleInput.safeParse(candidate);
   if (parsed.success) return { ok: true, input: parsed.data };
-  const path = parsed.error.issues[0]?.path ?? [];
+  const issue = parsed.error.issues[0];
+  const path = issue?.path ?? [];
   const last = String(path[path.length - 1] ?? 'name');
-  return { ok: false, field: FIELD_OF_PATH[last] ?? (last as keyof RuleForm) };
+  const field = FIELD_OF_PATH[last] ?? (last as keyof RuleForm);
+  return { ok: false, field, problem: problemOf(field, issue?.code) };
 }

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import { mayCommand } from '../../protocol/identity.ts';
-import type { AppInfo, OperationHandlers, Settings } from '../../protocol/app/index.ts';
+import {
+  type AppInfo,
+  type OperationHandlers,
+  type Settings,
+  settingsProblem,
+} from '../../protocol/app/index.ts';
 import { DisposableStack } from '../../kit/disposable.ts';
 import type { Logger } from '../../kit/log.ts';
 import { createAlertHandlers } from './alerts/handlers.ts';
@@ -165,6 +170,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     updateSettings: async (patch) => {
       const before = settings.read();
       const next: Settings = { ...before, ...patch };
+      const problem = settingsProblem(next);
+      if (problem)
+        throw new AgromeshError('VALIDATION', problem.message, { details: { field: problem.field } });
       // A stored key belongs to the control plane it was entered for: pointing the URL elsewhere
       // discards it (re-enter it to use it there), so no caller can send an existing key to a new origin.
       const discard: SecretName[] = [];

@@ -61,7 +61,13 @@ export const Settings = z.object({
     /** Serve the discovery registry from this desktop (on its tailnet address). */
     embedded: z.boolean(),
     /** A registry to use instead of finding one tagged `tag:registry`. */
-    url: z.url().max(500).optional(),
+    url: z
+      .url({
+        protocol: /^https?$/,
+        error: 'use the registry’s http:// or https:// address, e.g. http://registry:8090',
+      })
+      .max(500)
+      .optional(),
   }),
   /** Desktop app: keep monitoring in the tray (Windows, Linux) when the window is closed. */
   keepRunningInTray: z.boolean(),
@@ -73,6 +79,20 @@ export const Settings = z.object({
   }),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/**
+ * A rule across fields: a reading turns stale before its farm is called offline (the other order would call
+ * a farm offline while its last readings still look fresh). Checked by the core on save and by the form.
+ */
+export function settingsProblem(
+  s: Pick<Settings, 'staleAfterS' | 'offlineAfterS'>,
+): { field: 'staleAfterS'; message: string } | undefined {
+  if (s.staleAfterS <= s.offlineAfterS) return undefined;
+  return {
+    field: 'staleAfterS',
+    message: `Stale after (${s.staleAfterS} s) must not be longer than offline after (${s.offlineAfterS} s).`,
+  };
+}
 
 /** What a new installation starts with; the renderer also shows these until the core's arrive. */
 export const DEFAULT_SETTINGS: Settings = {

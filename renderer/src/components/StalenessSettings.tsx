@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useEffect, useState } from 'react';
-import { Settings } from '../../../protocol/app/index.ts';
+import { Settings, settingsProblem } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useSaver } from '../hooks/useSaver.ts';
 import { SaveStatus } from './SaveStatus.tsx';
@@ -23,6 +23,10 @@ export function StalenessSettings() {
   useEffect(() => setOffline(String(settings.offlineAfterS)), [settings.offlineAfterS]);
   const staleS = parseSeconds(stale);
   const offlineS = parseSeconds(offline);
+  const order =
+    staleS !== undefined && offlineS !== undefined
+      ? settingsProblem({ staleAfterS: staleS, offlineAfterS: offlineS })
+      : undefined;
   return (
     <SettingsSection title={t('staleness')}>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
@@ -31,8 +35,8 @@ export function StalenessSettings() {
           type="number"
           value={stale}
           onChange={(e) => setStale(e.target.value)}
-          error={staleS === undefined}
-          helperText={t('secondsRange')}
+          error={staleS === undefined || order !== undefined}
+          helperText={order ? t('staleAfterOffline') : t('secondsRange')}
           slotProps={{ htmlInput: { min: 10, max: 86_400 } }}
           fullWidth
         />
@@ -50,7 +54,7 @@ export function StalenessSettings() {
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <Button
           variant="contained"
-          disabled={busy || staleS === undefined || offlineS === undefined}
+          disabled={busy || staleS === undefined || offlineS === undefined || order !== undefined}
           onClick={() =>
             staleS !== undefined &&
             offlineS !== undefined &&

@@ -320,6 +320,7 @@ export const en = {
   unitsMetric: 'Metric',
   unitsImperial: 'Imperial',
   staleness: 'Staleness',
+  staleAfterOffline: 'Must not be longer than “Offline after”.',
   staleAfter: 'Show readings as stale after (seconds)',
   offlineAfter: 'Show farms as offline after (seconds)',
   secondsRange: 'Between 10 and 86400 seconds.',

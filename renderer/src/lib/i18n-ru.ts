@@ -309,6 +309,7 @@ export const ru: Record<keyof typeof en, string> = {
   unitsMetric: 'Метрические',
   unitsImperial: 'Имперские',
   staleness: 'Устаревание',
+  staleAfterOffline: 'Не может быть больше, чем «Не в сети через».',
   staleAfter: 'Считать показания устаревшими через (секунд)',
   offlineAfter: 'Считать ферму не в сети через (секунд)',
   secondsRange: 'От 10 до 86400 секунд.',

@@ -22,7 +22,6 @@ if [ "$root" = 1 ]; then
   [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
   [ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross libgcc-s1-arm64-cross)
   has lintian || need+=(lintian)
-  has dpkg-deb || need+=(dpkg-dev)
   has systemd-analyze || need+=(systemd)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0

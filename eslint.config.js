@@ -6,7 +6,7 @@ import { layers } from './eslint.layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'release/', 'test-results/', 'docs/', 'test/fixtures/', '**/*.cjs'],
+    ignores: ['node_modules/', 'dist/', 'dist-gateway/', 'release/', 'test-results/', 'docs/', 'test/fixtures/', '**/*.cjs'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

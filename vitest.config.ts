@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/netbed/**', 'test/realnet/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/netbed/**', 'test/realnet/**', 'test/packaging/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -37,6 +37,19 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          pool: 'forks',
+          execArgv,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The gateway binaries and the .deb (npm run dist:gateway, cached): root for namespaces and dpkg.
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
           pool: 'forks',
           execArgv,
           fileParallelism: false,

@@ -17,6 +17,12 @@ if [ "$root" = 1 ]; then
   has wg || need+=(wireguard-tools)
   has ip || need+=(iproute2)
   has ping || need+=(iputils-ping)
+  # The gateway packages (test/packaging): arm64 binary under qemu, the .deb checked by lintian.
+  has qemu-aarch64-static || need+=(qemu-user-static)
+  [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+  [ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross libgcc-s1-arm64-cross)
+  has lintian || need+=(lintian)
+  has systemd-analyze || need+=(systemd)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

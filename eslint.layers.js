@@ -23,7 +23,7 @@ export const architecture = [
   {
     layer: 'kit/',
     folders: ['kit/', 'protocol/', 'package.json'],
-    packages: ['zod'],
+    packages: ['zod', 'prom-client'],
     node: true,
     owns: 'Node helpers shared by every program',
   },

@@ -35,13 +35,23 @@ import { createCommandService } from './commands/service.ts';
 import { actuatorCommandDriver } from './hardware/actuator-command.ts';
 import { type PushServer, startPushServer } from './hardware/push-server.ts';
 import { type SensorCommand, startSensorCommand } from './hardware/sensor-command.ts';
-import { createApiHandler } from './http/api.ts';
+import { createApiHandler, routeName } from './http/api.ts';
 import { type Ingest, type IngestResult, createIngest } from './ingest.ts';
 import { type FarmLayout, emptyLayout, publicActuators, withCommandWindow } from './layout.ts';
 import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
 import { simActuatorDriver } from './simulator/sim-driver.ts';
 import { createCommandStore } from './store/commands.ts';
-import { getMeta, onStorageChange, openGatewayDatabase, setMeta, storageStatus } from './store/db.ts';
+import {
+  getMeta,
+  onStorageChange,
+  onWriteTimed,
+  openGatewayDatabase,
+  setMeta,
+  storageStatus,
+} from './store/db.ts';
+import { createGatewayMetrics } from './metrics.ts';
+import { observeHttp } from '../kit/metrics.ts';
+import { join } from 'node:path';
 import {
   RETENTION_LAST_RUN,
   type Retention,
@@ -293,6 +303,8 @@ async function start(
   const location = options.location === undefined ? null : options.location;
   const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 
+  const metrics = createGatewayMetrics({ farmId, version: GATEWAY_VERSION });
+  stack.defer(onWriteTimed(db, (seconds) => metrics.sqliteWrite.observe(seconds)));
   const readings = createReadingStore(db);
   const commandStore = createCommandStore(db);
 
@@ -315,7 +327,10 @@ async function start(
       initial: { soil1: last('soil-1'), soil2: last('soil-2'), tank: last('tank-1') },
     });
   }
-  const layout = withCommandWindow(simulator?.layout ?? options.layout ?? emptyLayout, options.commandWindowS);
+  const layout = withCommandWindow(
+    simulator?.layout ?? options.layout ?? emptyLayout,
+    options.commandWindowS,
+  );
   const driver: ActuatorDriver =
     options.actuatorDriver ??
     (options.actuatorCommand
@@ -343,7 +358,10 @@ async function start(
     driver,
     clock,
     log: log.child('commands'),
-    onChange: (record) => hub.publishCommand(record),
+    onChange: (record) => {
+      metrics.commandTransitions.inc({ state: record.state });
+      hub.publishCommand(record);
+    },
   });
   stack.defer(() => commands.dispose());
   const ingest: Ingest = createIngest({
@@ -352,6 +370,7 @@ async function start(
     clock,
     retention,
     log: log.child('ingest'),
+    metrics,
     onAdded: (added, publish) => {
       if (publish) hub.publishReadings(added);
       commands.onReadings(added); // a reading may confirm a command
@@ -411,7 +430,13 @@ async function start(
   // Who may call.
   const resolveIdentity: IdentityResolver =
     options.resolveIdentity ??
-    (options.insecureNoAuth ? insecureLoopbackResolver : (address) => localApi!.whois(address));
+    (options.insecureNoAuth
+      ? insecureLoopbackResolver
+      : (address) =>
+          localApi!.whois(address).catch((err: unknown) => {
+            metrics.localApiErrors.inc({ op: 'whois' });
+            throw err;
+          }));
   const auth = createAuthorizer({
     resolve: resolveIdentity,
     farmNames: () => [...new Set([farmId, hostName, ...(selfName ? [selfName] : [])])],
@@ -508,9 +533,11 @@ async function start(
     commands,
     commandStore,
     retention,
+    metrics,
     log: log.child('http'),
   });
   const server: Server = createJsonServer({ maxHeaderSize: 16 * 1024 }, async (req, res) => {
+    observeHttp(metrics.http, req, res, () => routeName(req.url));
     const refused = refusal(req, hostGuard);
     if (refused) throw refused;
     await apiHandler(req, res);
@@ -524,6 +551,15 @@ async function start(
     },
     log: log.child('stream'),
     ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+  });
+  metrics.bind({
+    db,
+    dbFile: options.dataDir === null ? null : join(options.dataDir, 'gateway.sqlite'),
+    sensors: () => layout.sensors,
+    latestTs: (id) => readings.latest(id)?.ts,
+    now: () => clock.now(),
+    streamClients: () => stream.clientCount(),
+    storageFull: () => !storageStatus(db).ok,
   });
   const address = await listen(server, port, host);
   stack.defer(() => closeServer(server));
@@ -558,7 +594,15 @@ async function start(
     });
     heartbeat = startHeartbeat({
       body,
-      registryUrl: async () => options.discoveryUrl ?? (api ? findRegistry(api) : null),
+      registryUrl: async () =>
+        options.discoveryUrl ??
+        (api
+          ? findRegistry(api).catch((err: unknown) => {
+              metrics.localApiErrors.inc({ op: 'status' });
+              throw err;
+            })
+          : null),
+      onResult: (ok) => metrics.heartbeats.inc({ result: ok ? 'ok' : 'failed' }),
       localAddress: (url) => sourceAddressFor(listenHost, url),
       ...(options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}),
       log: log.child('heartbeat'),

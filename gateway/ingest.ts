@@ -8,6 +8,7 @@ import type { Logger } from '../kit/log.ts';
 import type { Clock } from './clock.ts';
 import type { FarmLayout } from './layout.ts';
 import type { ReadingStore, Retention } from './store/readings.ts';
+import type { GatewayMetrics, RejectReason } from './metrics.ts';
 
 /** Readings stamped further ahead than this are refused (a wrong clock on a sensor box). */
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -31,6 +32,7 @@ export interface IngestOptions {
   retention: Retention;
   log: Logger;
   onAdded: (readings: Reading[], publish: boolean) => void;
+  metrics?: Pick<GatewayMetrics, 'readingsIngested' | 'readingsDuplicate' | 'readingsRejected'>;
 }
 
 export function createIngest(options: IngestOptions): Ingest {
@@ -44,16 +46,23 @@ export function createIngest(options: IngestOptions): Ingest {
       const rejected: IngestResult['rejected'] = [];
       for (const r of readings) {
         let reason: string | undefined;
-        if (!known.has(r.sensorId)) reason = `unknown sensor ${r.sensorId}`;
-        else if (r.ts > now + MAX_FUTURE_MS) reason = 'timestamp is in the future';
-        else if (r.ts < now - retention.rawMs) reason = 'timestamp is older than raw retention';
-        else if (r.value !== null && !Number.isFinite(r.value)) reason = 'value is not a finite number';
-        if (reason) rejected.push({ sensorId: r.sensorId, ts: r.ts, reason });
-        else ok.push(r);
+        let code: RejectReason | undefined;
+        if (!known.has(r.sensorId)) [reason, code] = [`unknown sensor ${r.sensorId}`, 'unknown_sensor'];
+        else if (r.ts > now + MAX_FUTURE_MS) [reason, code] = ['timestamp is in the future', 'future'];
+        else if (r.ts < now - retention.rawMs)
+          [reason, code] = ['timestamp is older than raw retention', 'too_old'];
+        else if (r.value !== null && !Number.isFinite(r.value))
+          [reason, code] = ['value is not a finite number', 'not_finite'];
+        if (reason) {
+          rejected.push({ sensorId: r.sensorId, ts: r.ts, reason });
+          options.metrics?.readingsRejected.inc({ reason: code! });
+        } else ok.push(r);
       }
       if (rejected.length > 0)
         options.log.debug('readings refused', { count: rejected.length, first: rejected[0] });
       const added = ok.length > 0 ? store.insert(ok) : [];
+      if (added.length > 0) options.metrics?.readingsIngested.inc(added.length);
+      if (ok.length > added.length) options.metrics?.readingsDuplicate.inc(ok.length - added.length);
       if (added.length > 0) {
         lastAt = now;
         options.onAdded(added, opts.publish ?? true);

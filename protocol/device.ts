@@ -41,3 +41,5 @@ export type TailnetDevice = z.infer<typeof TailnetDevice>;
 export const FARM_TAG = 'tag:farm';
 export const CONTROLROOM_TAG = 'tag:controlroom';
 export const REGISTRY_TAG = 'tag:registry';
+/** A Prometheus server (or any scraper) that may read `/metrics` on gateways, the registry and the control room. */
+export const MONITORING_TAG = 'tag:monitoring';

@@ -3,6 +3,7 @@
  * Authorization is decided only from this, never from headers a client sends.
  */
 import { z } from 'zod';
+import { MONITORING_TAG } from './device.ts';
 
 /** The app capability granted in the tailnet policy (grants[].app). Payload: RoleGrant. */
 export const AGROMESH_CAPABILITY = 'agromesh.dev/cap/control-room';
@@ -105,4 +106,17 @@ export function permissionsOf(
     canOnboard: roles.includes('support'),
     canEditFarmMetadata: roles.includes('support') || roles.includes('operator'),
   };
+}
+
+/**
+ * The one rule for `/metrics` (gateway, registry, control room): a node tagged `tag:monitoring` (the
+ * fleet's Prometheus), or a person with the support role (admins looking at one farm by hand). Metrics
+ * say how busy and healthy a farm is, not what it measures, yet they are not for every reader.
+ */
+export function mayScrapeMetrics(
+  identity: Pick<CallerIdentity, 'capabilities' | 'tags'>,
+  policy: RolePolicy = {},
+): boolean {
+  if (identity.tags.includes(MONITORING_TAG)) return true;
+  return permissionsOf(identity, policy).roles.includes('support');
 }

@@ -14,6 +14,9 @@ import type { RolePolicy } from '../protocol/identity.ts';
 import { parseInput, readJsonBody, sendJson } from '../kit/http/json.ts';
 import type { Logger } from '../kit/log.ts';
 import { canonicalTailnetAddress } from '../protocol/tailnet-address.ts';
+import { mayScrapeMetrics } from '../protocol/identity.ts';
+import { METRICS_PATH, sendMetrics } from '../kit/metrics.ts';
+import type { RegistryMetrics } from './metrics.ts';
 import { listBodyCache, sendListBody } from './list-body.ts';
 import { assertMayEdit, identify, isFarmNode, writerOf, type IdentityResolver } from './auth.ts';
 import type { RegistryStore } from './store.ts';
@@ -34,6 +37,7 @@ export interface RouteContext {
   version: string;
   now: () => number;
   logger: Logger;
+  metrics: RegistryMetrics;
 }
 
 function methodNotAllowed(method: string, allowed: string): AgromeshError {
@@ -92,6 +96,17 @@ export function createRegistryHandler(ctx: RouteContext) {
       return sendJson(res, 200, body);
     }
 
+    if (path === METRICS_PATH) {
+      if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+      const identity = await identify(req, ctx.resolveIdentity, ctx.insecureNoAuth);
+      if (!mayScrapeMetrics(identity, ctx.rolePolicy))
+        throw new AgromeshError(
+          'FORBIDDEN',
+          'Metrics are for nodes tagged tag:monitoring and people with the support role.',
+        );
+      return sendMetrics(res, ctx.metrics);
+    }
+
     if (path === '/api/farms') {
       if (method !== 'GET') throw methodNotAllowed(method, 'GET');
       const filter = parseInput(FarmListQuery, queryObject(search), 'query');
@@ -138,8 +153,10 @@ export function createRegistryHandler(ctx: RouteContext) {
         identity.tags = ['tag:farm'];
         identity.nodeName = address;
       } else {
-        if (!isFarmNode(identity))
+        if (!isFarmNode(identity)) {
+          ctx.metrics.heartbeats.inc({ result: 'refused' });
           throw new AgromeshError('FORBIDDEN', 'Only nodes tagged tag:farm may send heartbeats.');
+        }
         address = canonicalTailnetAddress(identity.address);
         if (!address)
           throw new AgromeshError(
@@ -148,7 +165,14 @@ export function createRegistryHandler(ctx: RouteContext) {
           );
       }
       const hb = parseInput(Heartbeat, await readJsonBody(req, RegistryLimits.bodyBytes), 'heartbeat');
-      const record = ctx.store.heartbeat(address, hb, writerOf(identity));
+      let record;
+      try {
+        record = ctx.store.heartbeat(address, hb, writerOf(identity));
+      } catch (err) {
+        ctx.metrics.heartbeats.inc({ result: 'refused' });
+        throw err;
+      }
+      ctx.metrics.heartbeats.inc({ result: 'ok' });
       ctx.logger.debug('heartbeat', { address, farmId: hb.farmId, version: record.version });
       return sendJson(res, 200, record);
     }

@@ -14,6 +14,8 @@ import { parseListen } from './address.ts';
 import type { IdentityResolver } from './auth.ts';
 import { createRegistryHandler, RegistryLimits } from './routes.ts';
 import { openRegistryStore } from './store.ts';
+import { createRegistryMetrics, registryRouteName } from './metrics.ts';
+import { observeHttp } from '../kit/metrics.ts';
 import { AGROMESH_VERSION } from '../kit/version.ts';
 
 export const DEFAULT_OFFLINE_AFTER_MS = 90_000;
@@ -77,7 +79,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     if (n > 0) logger.info('farms marked offline', { count: n });
     return n;
   };
+  const metrics = createRegistryMetrics(() => store.counts());
   const handler = createRegistryHandler({
+    metrics,
     store,
     resolveIdentity: options.resolveIdentity,
     insecureNoAuth,
@@ -95,6 +99,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
   const server = createJsonServer(
     { maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000 },
     async (req, res) => {
+      observeHttp(metrics.http, req, res, () => registryRouteName(req.url));
       const refused = refusal(req, guard);
       if (refused) throw refused;
       await handler(req, res);

@@ -369,4 +369,3 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     },
   };
 }
-

@@ -14,6 +14,8 @@ import {
 } from '../../protocol/farm-api.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { readJsonBody, sendJson } from '../../kit/http/json.ts';
+import { METRICS_PATH, type ProgramMetrics, sendMetrics } from '../../kit/metrics.ts';
+import { mayScrapeMetrics } from '../../protocol/identity.ts';
 import type { Logger } from '../../kit/log.ts';
 import { type Authorizer, requesterName } from '../auth.ts';
 import type { Clock } from '../clock.ts';
@@ -32,7 +34,20 @@ export interface ApiDeps {
   commands: CommandService;
   commandStore: CommandStore;
   retention: Retention;
+  metrics: ProgramMetrics;
   log: Logger;
+}
+
+/** The route template of a request target, for the HTTP metrics (ids never become label values). */
+export function routeName(target: string | undefined): string {
+  const path = (target ?? '/').split('?')[0]!;
+  if (/^\/api\/commands\/[^/]+$/.test(path)) return '/api/commands/:id';
+  if (
+    /^\/api\/(info|health|data\/current|data\/history|commands|stream)$/.test(path) ||
+    path === METRICS_PATH
+  )
+    return path;
+  return 'other';
 }
 
 /** What an unidentified caller may see when who-is is down: that identity is the failing layer, nothing more. */
@@ -60,6 +75,20 @@ export function createApiHandler(
   const { auth, clock } = deps;
 
   const routes: { pattern: RegExp; methods: Record<string, Route> }[] = [
+    {
+      pattern: /^\/metrics$/,
+      methods: {
+        GET: async (req, res) => {
+          const identity = await auth.identify(req);
+          if (!mayScrapeMetrics(identity))
+            throw new AgromeshError(
+              'FORBIDDEN',
+              'Metrics are for nodes tagged tag:monitoring and people with the support role.',
+            );
+          await sendMetrics(res, deps.metrics);
+        },
+      },
+    },
     { pattern: /^\/api\/info$/, methods: { GET: async (_q, res) => sendJson(res, 200, deps.info()) } },
     {
       pattern: /^\/api\/health$/,

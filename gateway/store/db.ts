@@ -71,12 +71,14 @@ export function openGatewayDatabase(dataDir: string | null): DatabaseSync {
 interface StorageState {
   full: boolean;
   listeners: Set<(full: boolean, err?: Error) => void>;
+  /** Told how long each write took, in seconds (the write-latency histogram). */
+  timers: Set<(seconds: number) => void>;
 }
 const storage = new WeakMap<DatabaseSync, StorageState>();
 
 function stateOf(db: DatabaseSync): StorageState {
   let s = storage.get(db);
-  if (!s) storage.set(db, (s = { full: false, listeners: new Set() }));
+  if (!s) storage.set(db, (s = { full: false, listeners: new Set(), timers: new Set() }));
   return s;
 }
 
@@ -84,8 +86,10 @@ function stateOf(db: DatabaseSync): StorageState {
 export function write<T>(db: DatabaseSync, fn: () => T): T {
   const s = stateOf(db);
   let result: T;
+  const started = s.timers.size > 0 ? performance.now() : 0;
   try {
     result = fn();
+    if (started > 0) for (const t of s.timers) t((performance.now() - started) / 1000);
   } catch (err) {
     if (!isStorageFull(err)) throw err;
     const e = storageFullError(err);
@@ -107,6 +111,13 @@ export function onStorageChange(db: DatabaseSync, fn: (full: boolean, err?: Erro
   const s = stateOf(db);
   s.listeners.add(fn);
   return () => s.listeners.delete(fn);
+}
+
+/** Told the duration of every write through `write` (seconds). */
+export function onWriteTimed(db: DatabaseSync, fn: (seconds: number) => void): () => void {
+  const s = stateOf(db);
+  s.timers.add(fn);
+  return () => s.timers.delete(fn);
 }
 
 export function storageStatus(db: DatabaseSync): { ok: boolean; detail?: string } {

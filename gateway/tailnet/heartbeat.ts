@@ -19,6 +19,8 @@ export interface HeartbeatOptions {
   maxBackoffMs?: number;
   timeoutMs?: number;
   random?: () => number;
+  /** Told the outcome of every attempt (the heartbeat counters). */
+  onResult?: (ok: boolean) => void;
   log: Logger;
 }
 
@@ -73,8 +75,10 @@ export function startHeartbeat(options: HeartbeatOptions): HeartbeatLoop {
       failures = 0;
       lastOkAt = Date.now();
       detail = `sent to ${base}`;
+      options.onResult?.(true);
     } catch (err) {
       failures++;
+      options.onResult?.(false);
       detail = err instanceof Error ? err.message : String(err);
       if (failures === 1 || failures % 10 === 0) options.log.warn('heartbeat failed', { failures, detail });
     }

@@ -15,12 +15,15 @@ import { type TailnetConfig, createTailscaleManager } from '../core/tailnet/fact
 import { type CliIO, table } from './io.ts';
 import { TAILNET_FLAG_OPTIONS, tailnetConfigFromFlags } from './tailnet-flags.ts';
 import { createTailnetFetch } from '../core/tailnet-fetch.ts';
+import { writePrometheusSd } from './prometheus-sd.ts';
 
 export const USAGE = `Usage: agromesh farms [--json] [options]
 
 Lists the farms on the tailnet (nodes tagged tag:farm), merged with each gateway's /api/info and the
 discovery registry, with health in three layers: tailnet, gateway, data.
   --json                     print {farms: FarmSummary[], registry, tailnet} as JSON
+  --prometheus-sd FILE       also write the farms as Prometheus file_sd targets (atomically; see
+                             docs/monitoring.md)
   --registry URL             discovery registry (default: a tailnet peer tagged tag:registry, port 8090)
   --no-registry              do not use a registry (tailnet and gateways only)
   --timeout SEC              per-request timeout (default 5)
@@ -37,6 +40,7 @@ TS_API_KEY or TS_OAUTH_CLIENT_ID/SECRET are set, otherwise the local tailscaled)
 
 const OPTIONS = {
   json: { type: 'boolean', default: false },
+  'prometheus-sd': { type: 'string' },
   registry: { type: 'string' },
   'no-registry': { type: 'boolean', default: false },
   timeout: { type: 'string' },
@@ -122,6 +126,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         `agromesh farms: could not list the tailnet's devices (${manager.kind}): ${tailnet.error ?? 'no answer'}\n`,
       );
       return 1;
+    }
+    const sdFile = v['prometheus-sd'];
+    if (sdFile !== undefined) {
+      const n = writePrometheusSd(sdFile, farms);
+      io.stderr(`agromesh farms: wrote ${n} Prometheus target${n === 1 ? '' : 's'} to ${sdFile}\n`);
     }
     if (v.json) {
       io.stdout(

@@ -12,7 +12,7 @@ const subcommands: Record<string, { summary: string; load: () => Promise<Subcomm
     load: async () => (await import('./demo.ts')).run,
   },
   start: {
-    summary: 'open the desktop app on this computer\'s tailnet (or the browser host without Electron)',
+    summary: "open the desktop app on this computer's tailnet (or the browser host without Electron)",
     load: async () => (await import('./start.ts')).run,
   },
   host: {
@@ -63,7 +63,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return 2;
   }
   try {
-    return await (await entry.load())(rest, io);
+    return await (
+      await entry.load()
+    )(rest, io);
   } catch (err) {
     if (err instanceof AgromeshError) {
       io.stderr(`agromesh ${name}: ${err.message} [${err.code}]\n`);

@@ -15,7 +15,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${NO_ELECTRON}\n`);
     return runHost(argv, io);
   }
-  const built = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'all'], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [join(projectRoot, 'bin', 'build.js'), 'all'], {
+    stdio: 'inherit',
+  });
   if (built.status !== 0) return 1;
   const child = spawn(electron, [projectRoot], { stdio: 'inherit', env: io.env });
   const code = await Promise.race([

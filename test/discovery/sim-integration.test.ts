@@ -290,6 +290,8 @@ describe('discovery on the simulated tailnet', () => {
       body: { displayName: 'Taken over' },
     });
     expect(edit.status).toBe(403);
+    // farm-c's own heartbeat claims its id first (on a loaded machine it can come after the rename above).
+    await waitFor(async () => (await recordOf(ip(4)))?.farmId === 'farm-c', 10_000, "farm-c's heartbeat");
     const pose = await call(base, '/api/heartbeat', {
       from: fromA,
       body: { ...heartbeatBody(4), farmId: 'farm-c', address: ip(4) },

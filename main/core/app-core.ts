@@ -170,7 +170,10 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     updateSettings: async (patch) => {
       const before = settings.read();
       const next: Settings = { ...before, ...patch };
-      const problem = settingsProblem(next);
+      // Checked only when this save touches the two thresholds: a stored pair from before the rule must not
+      // block changing the theme.
+      const touchesThresholds = patch.staleAfterS !== undefined || patch.offlineAfterS !== undefined;
+      const problem = touchesThresholds ? settingsProblem(next) : undefined;
       if (problem)
         throw new AgromeshError('VALIDATION', problem.message, { details: { field: problem.field } });
       // A stored key belongs to the control plane it was entered for: pointing the URL elsewhere

@@ -58,7 +58,7 @@ export const architecture = [
   {
     layer: 'renderer/src/',
     folders: ['renderer/src/', 'protocol/'],
-    packages: ['react', 'react-dom', '@mui/*', '@emotion/*', 'recharts'],
+    packages: ['react', 'react-dom', '@mui/*', '@emotion/*', 'recharts', 'qrcode-generator'],
     node: false,
     owns: 'the UI, which reaches the core only through window.agromesh',
   },

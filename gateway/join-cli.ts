@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { AgromeshError } from '../protocol/errors.ts';
 import type { GatewayIO } from './cli.ts';
 import { enroll } from './tailnet/enroll.ts';
+import { SERVICE_CONFIG, setServiceOptions } from './service-config.ts';
 
 export const JOIN_USAGE = `Usage: agromesh-gateway join --auth-key KEY [options]   (as root: sudo …)
 
@@ -12,11 +13,17 @@ agromesh-gateway service user ask tailscaled who is calling (tailscale set --ope
 the agromesh-gateway service now and at every boot.
 
   --auth-key KEY          one-time auth key from the control room's onboarding dialog
-  --auth-key-file PATH    read the key from a file instead (or set TS_AUTHKEY)
+  --auth-key-file PATH    read the key from a file instead (or set TS_AUTHKEY); with no key at all,
+                          this computer must already be on the tailnet as tag:farm
   --login-server URL      control server (Headscale); default Tailscale's
   --hostname NAME         tailnet name of this computer (default: its hostname)
   --tailscale-bin PATH    tailscale CLI (default "tailscale")
   --no-start              join only; do not enable and start the service
+Written into the service's options (/etc/agromesh/gateway.conf) when given:
+  --farm-id ID            stable id of the farm
+  --farm-name NAME        display name (no spaces here)
+  --discovery-url URL     the control room's registry, e.g. http://100.64.0.1:8090
+  --config PATH           the options file (default /etc/agromesh/gateway.conf)
 `;
 
 const spec = {
@@ -26,6 +33,10 @@ const spec = {
   hostname: { type: 'string' },
   'tailscale-bin': { type: 'string' },
   'no-start': { type: 'boolean' },
+  'farm-id': { type: 'string' },
+  'farm-name': { type: 'string' },
+  'discovery-url': { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,8 +54,13 @@ export async function runJoin(argv: string[], io: Omit<GatewayIO, 'stopSignal'>)
   }
   const file = values['auth-key-file'];
   const authKey = (file !== undefined ? readKey(file) : (values['auth-key'] ?? io.env.TS_AUTHKEY))?.trim();
-  if (!authKey) {
-    io.stderr(`agromesh-gateway join: an auth key is needed (--auth-key KEY).\n\n${JOIN_USAGE}`);
+  if (authKey === '') {
+    io.stderr(`agromesh-gateway join: the auth key is empty.\n\n${JOIN_USAGE}`);
+    return 2;
+  }
+  const discoveryUrl = values['discovery-url'];
+  if (discoveryUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(discoveryUrl)) {
+    io.stderr('agromesh-gateway join: --discovery-url must be an http(s) URL, e.g. http://100.64.0.1:8090\n');
     return 2;
   }
   const server = values['login-server'];
@@ -53,6 +69,11 @@ export async function runJoin(argv: string[], io: Omit<GatewayIO, 'stopSignal'>)
     return 2;
   }
   try {
+    setServiceOptions(values.config ?? SERVICE_CONFIG, {
+      'farm-id': values['farm-id'],
+      'farm-name': values['farm-name'],
+      'discovery-url': discoveryUrl,
+    });
     await enroll({
       authKey,
       loginServer: server,

@@ -79,3 +79,14 @@ export const FarmListQuery = z.strictObject({
   status: z.enum(['online', 'offline']).optional(),
 });
 export type FarmListQuery = z.infer<typeof FarmListQuery>;
+
+/** A gateway package the registry serves to its tailnet (`GET /packages`, `GET /packages/<file>`). */
+export const GatewayPackage = z.object({
+  file: z.string(),
+  version: z.string(),
+  arch: z.enum(['amd64', 'arm64']),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type GatewayPackage = z.infer<typeof GatewayPackage>;
+export const GatewayPackageList = z.object({ packages: z.array(GatewayPackage) });

@@ -34,6 +34,7 @@ export function registryRouteName(target: string | undefined): string {
   let path = (target ?? '/').split('?')[0]!;
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   if (path.startsWith('/api/farms/') && path.indexOf('/', 11) === -1) return '/api/farms/:address';
-  if (['/api/health', '/api/farms', '/api/heartbeat', '/metrics'].includes(path)) return path;
+  if (path.startsWith('/packages/')) return '/packages/:file';
+  if (['/api/health', '/api/farms', '/api/heartbeat', '/metrics', '/packages'].includes(path)) return path;
   return 'other';
 }

@@ -14,12 +14,13 @@ import type { RolePolicy } from '../protocol/identity.ts';
 import { parseInput, readJsonBody, sendJson } from '../kit/http/json.ts';
 import type { Logger } from '../kit/log.ts';
 import { canonicalTailnetAddress } from '../protocol/tailnet-address.ts';
-import { mayScrapeMetrics } from '../protocol/identity.ts';
+import { mayScrapeMetrics, permissionsOf } from '../protocol/identity.ts';
 import { METRICS_PATH, sendMetrics } from '../kit/metrics.ts';
 import type { RegistryMetrics } from './metrics.ts';
 import { listBodyCache, sendListBody } from './list-body.ts';
 import { assertMayEdit, identify, isFarmNode, writerOf, type IdentityResolver } from './auth.ts';
 import type { RegistryStore } from './store.ts';
+import { PACKAGES_PATH, type PackageShelf } from './packages.ts';
 
 export const RegistryLimits = {
   bodyBytes: 32 * 1024,
@@ -38,6 +39,8 @@ export interface RouteContext {
   now: () => number;
   logger: Logger;
   metrics: RegistryMetrics;
+  /** Gateway packages for newly joined farms (absent: this registry serves none). */
+  packages?: PackageShelf | undefined;
 }
 
 function methodNotAllowed(method: string, allowed: string): AgromeshError {
@@ -105,6 +108,23 @@ export function createRegistryHandler(ctx: RouteContext) {
           'Metrics are for nodes tagged tag:monitoring and people with the support role.',
         );
       return sendMetrics(res, ctx.metrics);
+    }
+
+    if (path === PACKAGES_PATH || path.startsWith(`${PACKAGES_PATH}/`)) {
+      if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+      const identity = await identify(req, ctx.resolveIdentity, ctx.insecureNoAuth);
+      // The farm that has just joined fetches its gateway; support staff may look at what is on offer.
+      if (!isFarmNode(identity) && !permissionsOf(identity, ctx.rolePolicy).canOnboard)
+        throw new AgromeshError(
+          'FORBIDDEN',
+          'Gateway packages are for nodes tagged tag:farm and support staff.',
+        );
+      if (!ctx.packages) throw new AgromeshError('NOT_FOUND', 'This registry serves no gateway packages.');
+      if (path === PACKAGES_PATH) return sendJson(res, 200, { packages: ctx.packages.list() });
+      const file = path.slice(PACKAGES_PATH.length + 1);
+      await ctx.packages.send(res, file);
+      ctx.logger.info('gateway package sent', { file, to: identity.nodeName, address: identity.address });
+      return;
     }
 
     if (path === '/api/farms') {

@@ -17,6 +17,8 @@ import { openRegistryStore } from './store.ts';
 import { createRegistryMetrics, registryRouteName } from './metrics.ts';
 import { observeHttp } from '../kit/metrics.ts';
 import { AGROMESH_VERSION } from '../kit/version.ts';
+import type { GatewayPackage } from '../protocol/discovery-api.ts';
+import { openPackageShelf } from './packages.ts';
 
 export const DEFAULT_OFFLINE_AFTER_MS = 90_000;
 
@@ -39,6 +41,8 @@ export interface RegistryOptions {
   version?: string;
   /** Further names clients may use in Host (its MagicDNS name); the listen address is always accepted. */
   hostNames?: string[];
+  /** Folder of `agromesh-gateway_<version>_<arch>.deb` files to serve to farms that have just joined. */
+  packagesDir?: string | undefined;
 }
 
 export interface RegistryHandle {
@@ -48,6 +52,8 @@ export interface RegistryHandle {
   port: number;
   /** Mark overdue records offline now (the timer does this on its own). */
   sweep(): number;
+  /** Gateway packages on offer (empty without `packagesDir`). */
+  packages(): GatewayPackage[];
   dispose(): Promise<void>;
 }
 
@@ -80,6 +86,13 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     return n;
   };
   const metrics = createRegistryMetrics(() => store.counts());
+  let packages;
+  try {
+    packages = options.packagesDir ? openPackageShelf(options.packagesDir) : undefined;
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const handler = createRegistryHandler({
     metrics,
     store,
@@ -91,6 +104,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     version: options.version ?? AGROMESH_VERSION,
     now,
     logger,
+    packages,
   });
   // Answers only to its own names (DNS rebinding) and never to a web page (farms and cores send no Origin).
   const guard = {
@@ -132,6 +146,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     host: address.address,
     port: address.port,
     sweep,
+    packages: () => packages?.list() ?? [],
     dispose: () =>
       (disposed ??= (async () => {
         clearInterval(timer);

@@ -121,6 +121,8 @@ export interface DemoWorldOptions {
   driftSpeed?: number;
   heartbeatIntervalS?: number;
   log?: Logger;
+  /** Gateway .deb packages the registry serves to farms that join (the onboarding command fetches them). */
+  packagesDir?: string | undefined;
 }
 
 function waitForListening(child: ChildProcess, what: string): Promise<void> {
@@ -156,6 +158,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     dbFile: join(options.dir, 'registry.sqlite'),
     resolveIdentity: (address) => registryWhois.whois(address),
     logger: log.child('registry'),
+    packagesDir: options.packagesDir,
   });
 
   const gateways = new Map<string, DemoGateway>();

@@ -17,7 +17,8 @@ export const SERVICE_USER = 'agromesh-gateway';
 export const SERVICE_UNIT = 'agromesh-gateway.service';
 
 export interface EnrollOptions {
-  authKey: string;
+  /** Absent: the computer must be on the tailnet as tag:farm already (the onboarding command did `up`). */
+  authKey?: string | undefined;
   loginServer?: string | undefined;
   hostname?: string | undefined;
   tailscaleBin?: string | undefined;
@@ -30,14 +31,19 @@ export interface EnrollOptions {
 
 interface Ran {
   code: number | string | null;
+  stdout: string;
   stderr: string;
 }
 
 function runTool(bin: string, args: string[], timeoutMs: number): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(bin, args, { timeout: timeoutMs }, (err, _stdout, stderr) => {
+    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? ((err as NodeJS.ErrnoException).code ?? (err.killed ? 'TIMEOUT' : 1)) : 0;
-      resolve({ code, stderr: redact(String(stderr || (err?.message ?? '')).trim()).slice(0, 800) });
+      resolve({
+        code,
+        stdout: String(stdout),
+        stderr: redact(String(stderr || (err?.message ?? '')).trim()).slice(0, 800),
+      });
     });
   });
 }
@@ -71,10 +77,29 @@ function fail(code: 'TAILNET_UNSUPPORTED' | 'TAILNET_AUTH' | 'TAILNET_REJECTED',
 export async function enroll(o: EnrollOptions): Promise<void> {
   const tailscale = o.tailscaleBin ?? 'tailscale';
   const timeoutMs = o.timeoutMs ?? 120_000;
-  registerSecret(o.authKey);
+  if (o.authKey === undefined) await assertJoined(tailscale, timeoutMs);
+  else await up(tailscale, o.authKey, o, timeoutMs);
+  o.say(`letting the ${SERVICE_USER} user ask tailscaled who is calling (tailscale set --operator)…`);
+  const set = await runTool(tailscale, ['set', `--operator=${SERVICE_USER}`], timeoutMs);
+  if (set.code !== 0)
+    fail('TAILNET_REJECTED', `tailscale set --operator failed: ${explainTailscaleFailure(set.stderr)}`);
+  if (o.noStart) return;
+  o.say(`starting ${SERVICE_UNIT} (and at every boot)…`);
+  const sys = await runTool(o.systemctlBin ?? 'systemctl', ['enable', '--now', SERVICE_UNIT], timeoutMs);
+  if (sys.code === 'ENOENT')
+    fail('TAILNET_UNSUPPORTED', 'systemctl not found: start the gateway yourself ("agromesh-gateway").');
+  if (sys.code !== 0)
+    fail(
+      'TAILNET_REJECTED',
+      `the tailnet is joined but the service did not start: ${firstLine(sys.stderr)} (see "journalctl -u ${SERVICE_UNIT}").`,
+    );
+}
+
+async function up(tailscale: string, authKey: string, o: EnrollOptions, timeoutMs: number): Promise<void> {
+  registerSecret(authKey);
   const tmp = mkdtempSync(join(tmpdir(), 'agromesh-join-'));
   const keyFile = join(tmp, 'authkey');
-  writeFileSync(keyFile, o.authKey, { mode: 0o600 });
+  writeFileSync(keyFile, authKey, { mode: 0o600 });
   try {
     o.say(`joining the tailnet as ${FARM_TAG}…`);
     const up = await runTool(
@@ -100,18 +125,31 @@ export async function enroll(o: EnrollOptions): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  o.say(`letting the ${SERVICE_USER} user ask tailscaled who is calling (tailscale set --operator)…`);
-  const set = await runTool(tailscale, ['set', `--operator=${SERVICE_USER}`], timeoutMs);
-  if (set.code !== 0)
-    fail('TAILNET_REJECTED', `tailscale set --operator failed: ${explainTailscaleFailure(set.stderr)}`);
-  if (o.noStart) return;
-  o.say(`starting ${SERVICE_UNIT} (and at every boot)…`);
-  const sys = await runTool(o.systemctlBin ?? 'systemctl', ['enable', '--now', SERVICE_UNIT], timeoutMs);
-  if (sys.code === 'ENOENT')
-    fail('TAILNET_UNSUPPORTED', 'systemctl not found: start the gateway yourself ("agromesh-gateway").');
-  if (sys.code !== 0)
+}
+
+/** Without a key: `tailscale status --json` must show this computer running on the tailnet as tag:farm. */
+async function assertJoined(tailscale: string, timeoutMs: number): Promise<void> {
+  const st = await runTool(tailscale, ['status', '--json'], timeoutMs);
+  if (st.code === 'ENOENT')
+    fail(
+      'TAILNET_UNSUPPORTED',
+      'Tailscale is not installed on this computer: install it, then run join again with --auth-key.',
+    );
+  let status: { BackendState?: unknown; Self?: { Tags?: unknown } } = {};
+  try {
+    status = JSON.parse(st.stdout) as typeof status;
+  } catch {
+    // not JSON: explained below
+  }
+  if (status.BackendState !== 'Running')
+    fail(
+      'TAILNET_AUTH',
+      'this computer is not on the tailnet yet: run join with --auth-key (or set TS_AUTHKEY).',
+    );
+  const tags = Array.isArray(status.Self?.Tags) ? status.Self.Tags : [];
+  if (!tags.includes(FARM_TAG))
     fail(
       'TAILNET_REJECTED',
-      `the tailnet is joined but the service did not start: ${firstLine(sys.stderr)} (see "journalctl -u ${SERVICE_UNIT}").`,
+      `this computer is on the tailnet but not as ${FARM_TAG}: run "sudo tailscale up --advertise-tags=${FARM_TAG} --force-reauth" with a farm key from the control room.`,
     );
 }

@@ -3,7 +3,7 @@
  * gateways running as real processes, one of which drifts out of range so an alert fires a few minutes in.
  * Opens in Electron where a runtime exists; otherwise says so in one line and serves the browser host.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -71,7 +71,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const log = createLogger('demo', { level: 'warn' });
   io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateway${farmCount === 1 ? '' : 's'}…\n`);
   const { DEMO_FARMS } = await import('../../sim/demo-world.ts');
-  const world = await startDemoWorld({ dir, farms: DEMO_FARMS.slice(0, farmCount), log });
+  // Gateway packages built with `npm run dist:gateway-deb` are served to onboarded farms, as in production.
+  const packagesDir = join(projectRoot, 'dist-gateway');
+  const world = await startDemoWorld({
+    dir,
+    farms: DEMO_FARMS.slice(0, farmCount),
+    log,
+    ...(existsSync(packagesDir) ? { packagesDir } : {}),
+  });
   const seat = await world.seat(roles);
   // Support staff manage tags and onboard farms through the Tailscale API, as if an admin stored a key.
   const simulatedTailnet = {

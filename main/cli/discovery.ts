@@ -22,6 +22,8 @@ Runs the discovery registry: farms heartbeat to it, people name them, the app re
   --db FILE                 SQLite file (default: $STATE_DIRECTORY/registry.db or
                             ~/.local/share/agromesh-registry/registry.db)
   --local-api-socket PATH   tailscaled LocalAPI socket (default: the platform's)
+  --packages-dir DIR        serve the agromesh-gateway_*.deb files in DIR to farms that have just
+                            joined (the onboarding command downloads and checks them)
   --offline-after SEC       mark a farm offline after this long without a heartbeat (default ${DEFAULT_OFFLINE_AFTER_MS / 1000})
   --insecure-no-auth        no who-is: every caller is a local support user (loopback --listen only;
                             heartbeats then name their address with ?address=)
@@ -38,6 +40,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         listen: { type: 'string' },
         db: { type: 'string' },
         'local-api-socket': { type: 'string' },
+        'packages-dir': { type: 'string' },
         'offline-after': { type: 'string' },
         'insecure-no-auth': { type: 'boolean', default: false },
         'log-level': { type: 'string' },
@@ -103,6 +106,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       insecureNoAuth: insecure,
       offlineAfterMs: offlineAfterS * 1000,
       logger: log,
+      packagesDir: values['packages-dir'],
     });
     io.stdout(
       `Discovery registry listening on ${registry.url} (db ${dbFile}${insecure ? ', NO AUTH' : ''})\n`,

@@ -52,6 +52,8 @@ export interface AppCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait before retrying a tailnet that could not be reached (default 15 s). */
   retryMs?: number;
+  /** Folder of gateway .deb packages the embedded registry serves to new farms (onboarding). */
+  gatewayPackagesDir?: string | undefined;
 }
 
 export interface AppCore {
@@ -103,6 +105,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         events,
         alerts,
         log,
+        gatewayPackagesDir: options.gatewayPackagesDir,
       });
       if (mine !== generation || disposed) return void (await next.dispose());
       session = next;
@@ -248,10 +251,19 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         expirySeconds: expiryHours * 3600,
         description: `Agromesh farm ${farmName}`,
       });
+      const session = live();
+      const onboarding = onboardingCommand({
+        farmName,
+        registryUrl: session.registryUrl,
+        packages: await session.gatewayPackages(),
+        // Farms of a Headscale tailnet log in there; Tailscale's own is the CLI's default.
+        loginServer: session.manager.kind === 'headscale' ? settings.read().tailnet.headscaleUrl : undefined,
+      });
       return {
         key: key.key,
         expiresAt: key.expires ?? new Date(Date.now() + expiryHours * 3600_000).toISOString(),
-        installCommand: onboardingCommand({ farmName }),
+        installCommand: onboarding.command,
+        packageSource: onboarding.packageSource,
       };
     },
     ...createAlertHandlers(alerts, caller),

@@ -16,6 +16,7 @@ import type { AlertService } from './alerts/service.ts';
 import { createCoalescer } from './coalesce.ts';
 import { createHttpFarmInfoFetcher } from './discovery/farm-info-http.ts';
 import { startRegistry } from '../../registry/server.ts';
+import { type GatewayPackage, GatewayPackageList } from '../../protocol/discovery-api.ts';
 import { createFarmDiscoveryService, type FarmDiscoveryService } from './discovery/service.ts';
 import type { CoreEvents } from './events.ts';
 import {
@@ -50,6 +51,8 @@ export interface TailnetSessionOptions {
   events: CoreEvents;
   alerts: AlertService;
   log: Logger;
+  /** Gateway packages the embedded registry serves to farms that have just joined. */
+  gatewayPackagesDir?: string | undefined;
 }
 
 export interface TailnetSession {
@@ -59,6 +62,8 @@ export interface TailnetSession {
   farms: FarmConnections;
   self: CallerIdentity | null;
   registryUrl: string | null;
+  /** Gateway packages the registry (embedded, or the company's) serves to new farms; [] if none or unreachable. */
+  gatewayPackages(): Promise<GatewayPackage[]>;
   dispose(): Promise<void>;
 }
 
@@ -118,6 +123,18 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     const fetchTailnet = createTailnetFetch(dialer, agent);
 
     let registryUrl: string | null = o.settings.registry.url ?? null;
+    let gatewayPackages = async (): Promise<GatewayPackage[]> => {
+      if (!registryUrl) return [];
+      try {
+        const res = await fetchTailnet(`${registryUrl}/packages`, { signal: AbortSignal.timeout(5_000) });
+        const text = res.ok ? await res.text() : '';
+        if (!res.ok || text.length > 256 * 1024) return [];
+        return GatewayPackageList.parse(JSON.parse(text)).packages;
+      } catch (err) {
+        log.warn('could not list the gateway packages of the registry', { registryUrl, err });
+        return [];
+      }
+    };
     if (o.settings.registry.embedded) {
       if (!selfAddress)
         throw new AgromeshError('UNAVAILABLE', 'The embedded registry needs this computer on a tailnet.');
@@ -130,8 +147,10 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
         dbFile: join(o.dataDir, 'registry.sqlite'),
         resolveIdentity: (address) => manager.whois(address),
         logger: log.child('registry'),
+        packagesDir: o.gatewayPackagesDir,
       });
       stack.add(registry);
+      gatewayPackages = async () => registry.packages();
       registryUrl = `http://${selfAddress}:${REGISTRY_HTTP_PORT}`;
     }
 
@@ -224,7 +243,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       simulated: Boolean(o.simulated),
       registryUrl,
     });
-    return { manager, dialer, discovery, farms, self, registryUrl, dispose: () => stack.dispose() };
+    return { manager, dialer, discovery, farms, self, registryUrl, gatewayPackages, dispose: () => stack.dispose() };
   } catch (err) {
     await stack.dispose();
     throw err;

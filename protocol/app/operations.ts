@@ -92,7 +92,13 @@ export const operations = {
         .max(24 * 90)
         .default(24),
     }),
-    z.object({ key: z.string(), expiresAt: z.string(), installCommand: z.string() }),
+    z.object({
+      key: z.string(),
+      expiresAt: z.string(),
+      installCommand: z.string(),
+      /** `control-room`: the command installs the gateway package this control room serves. */
+      packageSource: z.enum(['control-room', 'preinstalled']),
+    }),
   ),
   openExternal: op(z.object({ url: z.url().max(2000) }), z.void()),
   listAlertRules: op(z.void(), z.array(AlertRule)),

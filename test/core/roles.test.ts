@@ -130,7 +130,9 @@ describe('roles from the tailnet, enforced by the core', () => {
     // The key is asked for at a hidden prompt: never in the command (argv, history), no npx by name.
     expect(res.installCommand).not.toContain(res.key);
     expect(res.installCommand).not.toMatch(/npx|--auth-key /);
-    expect(res.installCommand).toContain("read -rsp 'One-time auth key: ' TS_AUTHKEY");
+    expect(res.installCommand).toContain('read -rs TS_AUTHKEY </dev/tty');
+    // No embedded registry here, so nothing to serve: the command expects the package installed.
+    expect(res.packageSource).toBe('preinstalled');
     const stored = [...sim.tailnet.keys.values()].find((k) => k.key === res.key);
     expect(stored).toMatchObject({ tags: ['tag:farm'], preauthorized: true, reusable: false });
   });

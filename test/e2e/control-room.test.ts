@@ -410,9 +410,14 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     const key = (await onboard.getByLabel('Auth key (shown once)', { exact: true }).textContent()) ?? '';
     expect(key).toMatch(/^tskey-auth-/);
     // The command asks for the key at a hidden prompt: it names the farm but never holds the key.
-    const command = onboard.getByText(/read -rsp 'One-time auth key: ' TS_AUTHKEY .*--hostname novaya-zarya/);
+    const command = onboard.getByText(/read -rs TS_AUTHKEY <\/dev\/tty[\s\S]*--hostname='novaya-zarya'/);
     await command.waitFor();
     expect(await command.textContent()).not.toContain(key);
+    // This seat's registry is not its own, so it has no package to serve, and says what that means.
+    await onboard.getByText(/expects the agromesh-gateway package installed first/).waitFor();
+    // For a phone: the command as a QR code, on request.
+    await onboard.getByRole('button', { name: 'Show QR code' }).nth(1).click();
+    await onboard.getByRole('img', { name: /^QR code of Install command/ }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'devices.png') });
     await onboard.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByText(key).count()).toBe(0);

@@ -21,6 +21,7 @@ const fake = (name: string) =>
 echo "${name} $*" >> "${log}"
 for a in "$@"; do case "$a" in --auth-key=file:*) echo "key $(cat "\${a#--auth-key=file:}")" >> "${log}";; esac; done
 if [ "$1" = up ] && [ -n "$FAKE_UP_ERR" ]; then echo "$FAKE_UP_ERR" >&2; exit 1; fi
+if [ "$1" = status ]; then echo "$FAKE_STATUS"; fi
 exit 0
 `,
     { mode: 0o755 },
@@ -44,6 +45,7 @@ beforeEach(() => {
   writeFileSync(log, '');
   process.env.PATH = `${dir}${delimiter}${savedPath}`;
   delete process.env.FAKE_UP_ERR;
+  delete process.env.FAKE_STATUS;
 });
 
 afterAll(() => {
@@ -97,9 +99,53 @@ describe('agromesh-gateway join', () => {
     expect(out.stderr).toMatch(/Tailscale is not installed on this computer/);
   });
 
-  it('needs a key', async () => {
+  it('without a key, needs this computer on the tailnet already, as tag:farm', async () => {
+    process.env.FAKE_STATUS = JSON.stringify({ BackendState: 'NeedsLogin', Self: { Tags: null } });
+    let r = io();
+    expect(await runJoin([], r.io)).toBe(1);
+    expect(r.out.stderr).toMatch(/not on the tailnet yet: run join with --auth-key/);
+    process.env.FAKE_STATUS = JSON.stringify({ BackendState: 'Running', Self: { Tags: ['tag:office'] } });
+    r = io();
+    expect(await runJoin([], r.io)).toBe(1);
+    expect(r.out.stderr).toMatch(/not as tag:farm/);
+    expect(readFileSync(log, 'utf8')).not.toContain('systemctl');
+  });
+
+  it('without a key, on the tailnet as tag:farm (the onboarding command ran up), sets up and starts the service', async () => {
+    process.env.FAKE_STATUS = JSON.stringify({ BackendState: 'Running', Self: { Tags: ['tag:farm'] } });
     const { io: cli, out } = io();
-    expect(await runJoin([], cli)).toBe(2);
-    expect(out.stderr).toMatch(/an auth key is needed/);
+    expect(await runJoin([], cli)).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      'tailscale status --json',
+      'tailscale set --operator=agromesh-gateway',
+      'systemctl enable --now agromesh-gateway.service',
+    ]);
+    expect(out.stdout).toContain('done:');
+  });
+
+  it('writes --farm-id, --farm-name and --discovery-url into the service options, keeping the rest', async () => {
+    const conf = join(dir, 'gateway.conf');
+    writeFileSync(conf, '# my notes\nAGROMESH_GATEWAY_OPTS="--location 48.85,2.35 --farm-id old"\n# tail\n');
+    process.env.FAKE_STATUS = JSON.stringify({ BackendState: 'Running', Self: { Tags: ['tag:farm'] } });
+    const args = [
+      '--config',
+      conf,
+      '--farm-id',
+      'north',
+      '--farm-name',
+      'north',
+      '--discovery-url',
+      'http://100.64.0.1:8090',
+    ];
+    expect(await runJoin(args, io().io)).toBe(0);
+    expect(readFileSync(conf, 'utf8')).toBe(
+      '# my notes\nAGROMESH_GATEWAY_OPTS="--location 48.85,2.35 --farm-id north --farm-name north --discovery-url http://100.64.0.1:8090"\n# tail\n',
+    );
+    // Run again: the same options, not twice.
+    expect(await runJoin(args, io().io)).toBe(0);
+    expect(readFileSync(conf, 'utf8').match(/--farm-id/g)).toHaveLength(1);
+    const bad = io();
+    expect(await runJoin(['--config', conf, '--farm-name', 'North "field"'], bad.io)).toBe(1);
+    expect(bad.out.stderr).toMatch(/no spaces or quotes/);
   });
 });

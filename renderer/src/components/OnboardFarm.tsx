@@ -11,6 +11,7 @@ import type { OperationOutput } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { QrCode } from './QrCode.tsx';
 import { ErrorState } from './StateViews.tsx';
 import { useAction } from '../hooks/useAction.ts';
 
@@ -44,6 +45,9 @@ export function OnboardFarm() {
           </Alert>
           <Secret label={t('onboardKey')} text={created.key} />
           <Secret label={t('onboardCommand')} text={created.installCommand} />
+          <Alert severity={created.packageSource === 'control-room' ? 'info' : 'warning'}>
+            {t(created.packageSource === 'control-room' ? 'onboardServed' : 'onboardPreinstalled')}
+          </Alert>
           <Box>
             <Button onClick={() => setCreated(undefined)}>{t('close')}</Button>
           </Box>
@@ -83,12 +87,14 @@ export function OnboardFarm() {
 }
 
 function Secret({ label, text }: { label: string; text: string }) {
+  const { t } = useApp();
+  const [qr, setQr] = useState(false);
   return (
     <Box>
       <Typography variant="subtitle2">{label}</Typography>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
         <Box
-          component="code"
+          component="pre"
           aria-label={label}
           sx={{
             flex: 1,
@@ -97,13 +103,23 @@ function Secret({ label, text }: { label: string; text: string }) {
             borderRadius: 1,
             fontFamily: 'monospace',
             wordBreak: 'break-all',
+            whiteSpace: 'pre-wrap',
+            m: 0,
             userSelect: 'all',
           }}
         >
           {text}
         </Box>
         <CopyButton text={text} what={label} />
+        <Button size="small" aria-expanded={qr} onClick={() => setQr(!qr)}>
+          {t(qr ? 'onboardHideQr' : 'onboardShowQr')}
+        </Button>
       </Box>
+      {qr && (
+        <Box sx={{ mt: 1 }}>
+          <QrCode text={text} label={t('onboardQr', { what: label })} />
+        </Box>
+      )}
     </Box>
   );
 }

@@ -296,7 +296,14 @@ export const en = {
   onboardExpiry: 'Key valid for (hours)',
   onboardCreate: 'Create auth key',
   onboardKey: 'Auth key (shown once)',
-  onboardCommand: 'Install command (run it on the farm computer; paste the key when it asks)',
+  onboardCommand: 'Install command (paste it into a terminal on the farm computer; paste the key when it asks)',
+  onboardServed:
+    'The command installs Tailscale, joins the tailnet, then installs the gateway package this control room serves (checked by its SHA-256) and starts it.',
+  onboardPreinstalled:
+    'This control room serves no gateway packages (turn on the embedded registry in Settings and put the .deb files in its packages folder), so the command expects the agromesh-gateway package installed first (docs/gateway.md).',
+  onboardShowQr: 'Show QR code',
+  onboardHideQr: 'Hide QR code',
+  onboardQr: 'QR code of {what}',
   onboardShownOnce: 'This key is shown only once. Copy it now; it expires {when}.',
   onboardHoursInvalid: 'Whole hours from 1 to 2160 (90 days).',
   onboardNameInvalid: 'Use letters, digits and dashes (up to 63).',

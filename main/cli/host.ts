@@ -3,6 +3,7 @@
  * 127.0.0.1; `--listen ADDR:PORT --allow-remote` serves a wall display elsewhere, with an access token.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +64,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       'The browser host has no OS keychain; give credentials through environment variables (TS_API_KEY, TS_OAUTH_CLIENT_SECRET, HEADSCALE_API_KEY).',
     ),
     log,
+    // Built by `npm run dist:gateway-deb`: served to farms that join through the embedded registry.
+    ...(existsSync(join(projectRoot, 'dist-gateway'))
+      ? { gatewayPackagesDir: join(projectRoot, 'dist-gateway') }
+      : {}),
   });
   const server = await startBrowserHost({
     core,

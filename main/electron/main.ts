@@ -3,6 +3,7 @@
  * the application menu, tray/dock presence, notifications that lead somewhere and a rotating log file.
  * Everything else is the Node core (createAppCore), shared with the browser host and the CLI.
  */
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -304,6 +305,7 @@ export async function start(): Promise<void> {
       desktopNotifications: notificationsSupported(),
       versions: runtimeVersions(),
       ...simulatedTailnet(process.env, app.isPackaged, log),
+      ...gatewayPackages(),
     });
   } catch (err) {
     failStartup(err, log, { dataDir, logDir });
@@ -342,3 +344,11 @@ void start().catch((err: unknown) => {
   dialog.showErrorBox(failure.title, failure.content);
   app.exit(1);
 });
+
+/** The gateway .deb files shipped with the app (electron-builder extraResources), for onboarding. */
+function gatewayPackages(): { gatewayPackagesDir?: string } {
+  const dir = app.isPackaged
+    ? join(process.resourcesPath, 'gateway-packages')
+    : join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist-gateway');
+  return existsSync(dir) ? { gatewayPackagesDir: dir } : {};
+}

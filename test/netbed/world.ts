@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTROLROOM_TAG, FARM_TAG, REGISTRY_TAG } from '../../protocol/device.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
-import { type SimDevice, type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
+import {
+  type SimDevice,
+  type SimLocalApi,
+  type SimTailnetHandle,
+  startSimLocalApi,
+  startSimTailnet,
+} from '../../sim/tailnet/index.ts';
 import { type Testbed, createTestbed } from './testbed.ts';
 
 /** People's machines in the control-room namespace: one per role, and one with no Agromesh grant. */
@@ -41,6 +47,7 @@ export interface World {
   registry: WorldNode;
   farms: WorldNode[];
   callers: Record<CallerRole, WorldNode>;
+  joiners: Record<string, Joiner>;
   node(name: string): WorldNode;
   dispose(): Promise<void>;
 }
@@ -51,6 +58,18 @@ export interface WorldOptions {
   farmsPerHost?: number;
   /** Start a LocalAPI for every farm node (default true). */
   farmLocalApis?: boolean;
+  /**
+   * Computers not yet on the tailnet, one namespace each: a logged-out simulated tailscaled whose
+   * `tailscale up --auth-key` makes the machine a node with the namespace's address (onboarding).
+   */
+  joiners?: string[];
+}
+
+/** A computer that joins during the test: its namespace, its address-to-be and its tailscaled socket. */
+export interface Joiner {
+  host: string;
+  ipv4: string;
+  localApiSocket: string;
 }
 
 function v4(d: SimDevice): string {
@@ -70,6 +89,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     },
   });
   let tb: Testbed | undefined;
+  const daemons: SimLocalApi[] = [];
   try {
     const callerDevices = Object.fromEntries(
       Object.entries(CALLERS).map(([role, c]) => [
@@ -92,6 +112,10 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       (farmHosts[h] ??= { name: `f${h + 1}`, devices: [] }).devices.push(d);
     });
     const crDevices = [sim.self, ...Object.values(callerDevices)];
+    const joinerAddresses = (options.joiners ?? []).map((name) => ({
+      name,
+      ipv4: sim.tailnet.allocateIpv4(),
+    }));
     tb = await createTestbed({
       hosts: [
         { name: 'cr', ipv4: crDevices.map(v4), ipv6: crDevices.map((d) => d.ipv6) },
@@ -101,8 +125,20 @@ export async function createWorld(options: WorldOptions): Promise<World> {
           ipv4: h.devices.map(v4),
           ipv6: h.devices.map((d) => d.ipv6),
         })),
+        ...joinerAddresses.map((j) => ({ name: j.name, ipv4: [j.ipv4] })),
       ],
     });
+    const joiners: Record<string, Joiner> = {};
+    for (const j of joinerAddresses) {
+      const socket = join(dir, `${j.name}.tailscaled.sock`);
+      daemons.push(
+        await startSimLocalApi(sim.tailnet, {
+          pending: { hostname: j.name, ipv4: j.ipv4 },
+          socketPath: socket,
+        }),
+      );
+      joiners[j.name] = { host: j.name, ipv4: j.ipv4, localApiSocket: socket };
+    }
 
     const nodes = new Map<string, WorldNode>();
     const add = async (d: SimDevice, host: string, serve: boolean): Promise<WorldNode> => {
@@ -137,6 +173,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       registry,
       farms,
       callers,
+      joiners,
       node: (name) => {
         const n = nodes.get(name);
         if (!n) throw new Error(`no node ${name}`);
@@ -145,12 +182,14 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       dispose: async () => {
         if (disposed) return;
         disposed = true;
+        for (const d of daemons) await d.dispose();
         await testbed.dispose();
         await sim.dispose();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (err) {
+    for (const d of daemons) await d.dispose();
     await tb?.dispose();
     await sim.dispose();
     rmSync(dir, { recursive: true, force: true });

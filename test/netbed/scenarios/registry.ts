@@ -6,7 +6,14 @@ const registries = new Map<string, { handle: RegistryHandle; close: () => Promis
 
 export async function startRegistryNode(
   key: string,
-  o: { host: string; port: number; dbFile: string; localApiSocket: string; offlineAfterMs?: number },
+  o: {
+    host: string;
+    port: number;
+    dbFile: string;
+    localApiSocket: string;
+    offlineAfterMs?: number;
+    packagesDir?: string;
+  },
 ): Promise<{ url: string }> {
   const localApi = createLocalApiClient({ socketPath: o.localApiSocket });
   const handle = await startRegistry({
@@ -14,6 +21,7 @@ export async function startRegistryNode(
     dbFile: o.dbFile,
     resolveIdentity: (address) => localApi.whois(address),
     ...(o.offlineAfterMs ? { offlineAfterMs: o.offlineAfterMs } : {}),
+    packagesDir: o.packagesDir,
   });
   registries.set(key, { handle, close: async () => void (await localApi.dispose()) });
   return { url: handle.url };

@@ -1,0 +1,71 @@
+/**
+ * The onboarding key as support creates it in the app: with the embedded registry serving gateway
+ * packages, the command installs exactly those packages (URL on this desktop's tailnet address, their
+ * SHA-256). (Without served packages the command expects the gateway installed: test/core/roles.test.ts.)
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../kit/log.ts';
+import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
+import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
+import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
+import { DEFAULT_SETTINGS } from '../../protocol/app/settings.ts';
+import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
+import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'agromesh-onboard-core-'));
+const shelf = join(dir, 'packages');
+const DEB = Buffer.from('!<arch>\ngateway bytes');
+let sim: SimTailnetHandle;
+let core: AppCore;
+let selfAddress = '';
+
+beforeAll(async () => {
+  mkdirSync(shelf);
+  writeFileSync(join(shelf, 'agromesh-gateway_1.2.3_arm64.deb'), DEB);
+  sim = await startSimTailnet({ dir });
+  const device = sim.tailnet.addDevice({
+    name: 'support-desk',
+    user: 'sam@example.com',
+    capMap: { [AGROMESH_CAPABILITY]: [{ role: 'support' }] },
+  });
+  selfAddress = device.ipv4!;
+  const socket = join(dir, 'support.sock');
+  await sim.serveLocalApi('support-desk', socket);
+  core = await createAppCore({
+    host: 'browser',
+    version: '1.2.3',
+    locale: 'en',
+    platform: 'linux',
+    dataDir: join(dir, 'data'),
+    settings: createMemorySettingsStore({ ...DEFAULT_SETTINGS, registry: { embedded: true } }),
+    secrets: createUnavailableSecretStore('none'),
+    log: silentLogger,
+    simulatedTailnet: { localApiSocket: socket, selfAddress, api: { url: sim.apiUrl, apiKey: sim.apiKey } },
+    gatewayPackagesDir: shelf,
+    retryMs: 500,
+  });
+  await core.ready;
+});
+
+afterAll(async () => {
+  await core?.dispose();
+  await sim?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('onboarding from a desktop with the embedded registry', () => {
+  it('installs the packages this desktop serves, pinned by checksum, from its tailnet address', async () => {
+    const res = await core.handlers.createFarmAuthKey({ farmName: 'east', expiryHours: 2 });
+    expect(res.packageSource).toBe('control-room');
+    expect(res.installCommand).toContain(`'http://${selfAddress}:8090/packages/'"$file"`);
+    expect(res.installCommand).toContain(
+      `arm64) sum=${createHash('sha256').update(DEB).digest('hex')} file='agromesh-gateway_1.2.3_arm64.deb'`,
+    );
+    expect(res.installCommand).toContain(`--discovery-url 'http://${selfAddress}:8090'`);
+    expect(res.installCommand).not.toContain(res.key);
+  });
+});

@@ -6,7 +6,7 @@
  * tag:monitoring — who-is then says tag:monitoring, as it would for Prometheus on that node of a tailnet.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { waitFor } from '../support/wait-for.ts';
 import {
   ALERTS_YML,
   PROMETHEUS_BIN,
+  PROMETHEUS_YML,
   alertExpressions,
   dashboardQueries,
   prometheusSkipReason,
@@ -127,6 +128,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * docs/monitoring/prometheus.yml as shipped, pointed at this world: each edit must find its text, so a
+ * change to the shipped file that this test would no longer exercise fails here.
+ */
+function testConfig(sdFile: string, registryTarget: string, proxyUrl: string): string {
+  const edits: [string | RegExp, string][] = [
+    ['- /var/lib/prometheus/agromesh-farms.json\n', `- ${sdFile}\n`],
+    ['- registry.example.ts.net:8090\n', `- ${registryTarget}\n`],
+    [/scrape_interval: 30s/, 'scrape_interval: 1s'],
+    [/scrape_timeout: 10s/, 'scrape_timeout: 1s'],
+    [/evaluation_interval: 30s/, 'evaluation_interval: 1s'],
+    [/refresh_interval: 1m/, 'refresh_interval: 5s'],
+    [/( +)metrics_path: \/metrics\n/g, `$1metrics_path: /metrics\n$1proxy_url: ${proxyUrl}\n`],
+  ];
+  let text = readFileSync(PROMETHEUS_YML, 'utf8');
+  for (const [from, to] of edits) {
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`docs/monitoring/prometheus.yml no longer has ${String(from)}`);
+    text = next;
+  }
+  expect(text.match(/proxy_url:/g)).toHaveLength(2);
+  return text;
+}
+
 interface PromVector {
   metric: Record<string, string>;
   value: [number, string];
@@ -135,7 +160,8 @@ interface PromVector {
 describe.skipIf(skip !== undefined)(
   `a real Prometheus on the demo world${skip ? ` — skipped: ${skip}` : ''}`,
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'agromesh-prom-'));
+    let dir = '';
+    let sdFile = '';
     let world: DemoWorld;
     let proxy: Awaited<ReturnType<typeof startMonitoringProxy>>;
     let prometheus: ChildProcess | undefined;
@@ -144,7 +170,6 @@ describe.skipIf(skip !== undefined)(
     let monitorAlias = '';
     let operatorAlias = '';
     let registryTarget = '';
-    const sdFile = join(dir, 'agromesh-farms.json');
 
     const query = async (expr: string): Promise<PromVector[]> => {
       const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
@@ -155,6 +180,8 @@ describe.skipIf(skip !== undefined)(
     const gatewayOf = (farmId: string) => world.gateways.get(farmId)!;
 
     beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'agromesh-prom-'));
+      sdFile = join(dir, 'agromesh-farms.json');
       world = await startDemoWorld({
         dir: join(dir, 'world'),
         farms: FARMS,
@@ -195,24 +222,9 @@ describe.skipIf(skip !== undefined)(
       proxy = await startMonitoringProxy(monitorAlias);
       const port = await freePort();
       promUrl = `http://127.0.0.1:${port}`;
-      const config = {
-        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
-        rule_files: [ALERTS_YML],
-        scrape_configs: [
-          {
-            job_name: 'agromesh-farms',
-            proxy_url: proxy.url,
-            file_sd_configs: [{ files: [sdFile], refresh_interval: '5s' }],
-          },
-          {
-            job_name: 'agromesh-registry',
-            proxy_url: proxy.url,
-            static_configs: [{ targets: [registryTarget] }],
-          },
-        ],
-      };
-      // JSON is YAML: Prometheus reads it as is.
-      writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+      // The shipped config, with this world's paths and addresses, 1-second intervals and the proxy.
+      writeFileSync(join(dir, 'prometheus.yml'), testConfig(sdFile, registryTarget, proxy.url));
+      copyFileSync(ALERTS_YML, join(dir, 'alerts.yml'));
       prometheus = spawn(
         PROMETHEUS_BIN,
         [
@@ -254,7 +266,7 @@ describe.skipIf(skip !== undefined)(
       }
       proxy?.server.close();
       await world?.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('the SD file lists every farm gateway on its tailnet address with farm labels', () => {

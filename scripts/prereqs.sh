@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What `npm test` needs from the machine beyond npm: Debian's Chromium for the end-to-end tests, and, as
-# root, the network-testbed tools (ip, wg, wireguard-go, ping). As root on Debian the missing ones are
-# installed; otherwise one line says what to install and nothing runs. The real-tailnet binaries are built
-# separately (scripts/tailnet/install.sh) and that suite skips with its reason when Go is missing.
+# root, the network-testbed tools (ip, wg, wireguard-go, ping) and Prometheus (prometheus, promtool). As
+# root on Debian the missing ones are installed; otherwise one line says what to install and nothing runs.
+# The real-tailnet binaries are built separately (scripts/tailnet/install.sh) and that suite skips with its
+# reason when Go is missing.
 # Overrides for tests: AGROMESH_CHROMIUM (browser path), AGROMESH_PREREQS_ROOT=0|1, AGROMESH_PREREQS_APT=0.
 set -euo pipefail
 
@@ -23,6 +24,8 @@ if [ "$root" = 1 ]; then
   [ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross libgcc-s1-arm64-cross)
   has lintian || need+=(lintian)
   has systemd-analyze || need+=(systemd)
+  # The monitoring suites (test/monitoring, test/e2e/prometheus): promtool and a real Prometheus.
+  has promtool || need+=(prometheus)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

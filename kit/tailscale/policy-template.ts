@@ -9,6 +9,7 @@ export const AGROMESH_POLICY_TEMPLATE = `{
     "tag:farm": ["autogroup:admin", "tag:controlroom"],
     "tag:controlroom": ["autogroup:admin"],
     "tag:registry": ["autogroup:admin"],
+    "tag:monitoring": ["autogroup:admin"],
   },
   "groups": {
     "group:agronomists": ["agronomist@example.com"],
@@ -24,6 +25,9 @@ export const AGROMESH_POLICY_TEMPLATE = `{
       "dst": ["tag:registry"],
       "ip": ["tcp:8090"],
     },
+    // Prometheus scrapes /metrics on farms and the registry (docs/monitoring.md).
+    { "src": ["tag:monitoring"], "dst": ["tag:farm"], "ip": ["tcp:8080"] },
+    { "src": ["tag:monitoring"], "dst": ["tag:registry"], "ip": ["tcp:8090"] },
     // Roles: the app capability reaches the gateway through who-is (CapMap). Payload {role, farms?}.
     // "autogroup:self" / the console's own tag in "dst" let the app read its own role from who-is of
     // its own address (who-is only shows grants whose dst is the node asked about).

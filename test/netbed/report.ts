@@ -42,6 +42,15 @@ export interface AuthRow {
   passed: boolean;
 }
 
+/** One attack of the security suite: what it should get, what it got, how many times it was tried. */
+export interface AttackRow {
+  attack: string;
+  expected: string;
+  observed: string;
+  tries: number;
+  passed: boolean;
+}
+
 export interface Fragment {
   section: string;
   title: string;
@@ -51,6 +60,7 @@ export interface Fragment {
   load: LoadRow[];
   badInputs: BadInputRow[];
   auth: AuthRow[];
+  attacks?: AttackRow[];
   notes: string[];
 }
 
@@ -64,6 +74,7 @@ export function newFragment(section: string, title: string, where: string): Frag
     load: [],
     badInputs: [],
     auth: [],
+    attacks: [],
     notes: [],
   };
 }
@@ -111,6 +122,7 @@ export function writeReliabilityDoc(): void {
   const load = frags.flatMap((f) => f.load);
   const bad = frags.flatMap((f) => f.badInputs);
   const auth = frags.flatMap((f) => f.auth);
+  const attacks = frags.flatMap((f) => f.attacks ?? []);
   const lost = faults.reduce((n, r) => n + r.lost + r.duplicates, 0);
   const unauthorized = auth.reduce((n, r) => n + r.unauthorizedSucceeded, 0);
   const crashes = bad.reduce((n, r) => n + r.crashes, 0);
@@ -118,7 +130,7 @@ export function writeReliabilityDoc(): void {
   out.push('# Reliability and security report');
   out.push('');
   out.push(
-    '_Generated from the last netbed and realnet runs (`npm run test:netbed && npm run test:realnet && npm run docs:reliability`); do not edit by hand. Each section shows when it last ran._',
+    '_Generated from the last netbed, realnet and security runs (`npm test`, then `npm run docs:reliability`); do not edit by hand. Each section shows when it last ran._',
   );
   out.push('');
   out.push(
@@ -136,6 +148,9 @@ export function writeReliabilityDoc(): void {
   );
   out.push(
     `- Authorization checks: ${auth.reduce((n, r) => n + r.attempts, 0)} attempts; unauthorized actions that succeeded: **${unauthorized}**.`,
+  );
+  out.push(
+    `- Attacks tried: ${attacks.reduce((n, r) => n + r.tries, 0)} in ${attacks.length} kinds; answered as expected: ${attacks.filter((r) => r.passed).length} of ${attacks.length}.`,
   );
   out.push('');
   for (const f of frags) {
@@ -179,6 +194,12 @@ export function writeReliabilityDoc(): void {
       table(
         ['Check', 'Attempts', 'Unauthorized succeeded', 'Result'],
         f.auth.map((r) => [r.check, String(r.attempts), String(r.unauthorizedSucceeded), mark(r.passed)]),
+      ),
+    );
+    out.push(
+      table(
+        ['Attack', 'Expected answer', 'Observed answer', 'Tries', 'Result'],
+        (f.attacks ?? []).map((r) => [r.attack, r.expected, r.observed, String(r.tries), mark(r.passed)]),
       ),
     );
     for (const n of f.notes) out.push(`- ${n}`);

@@ -10,6 +10,7 @@ import type { Location } from '../protocol/farm-api.ts';
 import { AgromeshError } from '../protocol/errors.ts';
 import { ipVersion } from '../protocol/tailnet-address.ts';
 import { createLogger, type LogLevel } from '../kit/log.ts';
+import { createRotatingFile, type RotatingFile } from '../kit/log-file.ts';
 import { type GatewayOptions, startGateway } from './gateway.ts';
 import { loadLayout } from './layout.ts';
 
@@ -64,6 +65,8 @@ Network and access:
   --operator-tags TAGS      comma-separated tags whose nodes may send commands (e.g. tag:ops)
   --insecure-no-auth        no who-is; every loopback caller is an operator (loopback --listen only)
   --log-level LEVEL         debug, info, warn, error
+  --log-dir DIR|none        also write the JSON log lines to a rotating file gateway.log in DIR
+                            (default: DATA-DIR/logs, or none under systemd: the journal keeps them)
   --accept-clock-jump       the clock is right although it is days past the stored data (the gateway was
                             off that long): let retention run instead of holding old data
 
@@ -101,6 +104,7 @@ const spec = {
   'operator-tags': { type: 'string' },
   'insecure-no-auth': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'log-dir': { type: 'string' },
   'accept-clock-jump': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -144,7 +148,14 @@ export function parseLocation(value: string): Location {
   return { lat, lon };
 }
 
-export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): GatewayOptions {
+/** The gateway's options, and where its log file goes (null: stderr only, e.g. to journald). */
+export type CliOptions = GatewayOptions & { logDir: string | null };
+
+export function optionsFromArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  write?: (line: string) => void,
+): CliOptions {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }));
@@ -174,8 +185,12 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
     v['data-dir'] ??
     env.STATE_DIRECTORY?.split(':')[0] ??
     join(homedir(), '.local', 'share', 'agromesh-gateway');
+  // systemd sets JOURNAL_STREAM when stderr goes to the journal, which already keeps and rotates logs.
+  const logDir =
+    v['log-dir'] === 'none' ? null : (v['log-dir'] ?? (env.JOURNAL_STREAM ? null : join(dataDir, 'logs')));
   return {
     dataDir,
+    logDir,
     ...(v['farm-id'] !== undefined ? { farmId: v['farm-id'] } : {}),
     ...(v['farm-name'] !== undefined ? { farmName: v['farm-name'] } : {}),
     ...(v.location !== undefined ? { location: parseLocation(v.location) } : {}),
@@ -218,7 +233,10 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv): Gateway
       : null,
     ...(v['discovery-url'] !== undefined ? { discoveryUrl: checkUrl(v['discovery-url']) } : {}),
     ...(heartbeat !== undefined ? { heartbeatIntervalMs: heartbeat * 1000 } : {}),
-    log: createLogger('gateway', logLevel ? { level: logLevel as LogLevel } : {}),
+    log: createLogger('gateway', {
+      ...(logLevel ? { level: logLevel as LogLevel } : {}),
+      ...(write ? { write } : {}),
+    }),
   };
 }
 
@@ -242,9 +260,14 @@ export async function run(argv: string[], io: GatewayIO): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  let options: GatewayOptions;
+  let options: CliOptions;
+  let file: RotatingFile | undefined;
+  const write = (line: string) => {
+    process.stderr.write(`${line}\n`);
+    file?.write(line);
+  };
   try {
-    options = optionsFromArgs(argv, io.env);
+    options = optionsFromArgs(argv, io.env, write);
   } catch (err) {
     if (err instanceof AgromeshError) {
       io.stderr(`agromesh gateway: ${err.message}\n\nRun "agromesh gateway --help" for the options.\n`);
@@ -252,10 +275,21 @@ export async function run(argv: string[], io: GatewayIO): Promise<number> {
     }
     throw err;
   }
+  if (options.logDir !== null) {
+    try {
+      file = createRotatingFile(options.logDir, 'gateway');
+    } catch (err) {
+      // A log file is a convenience: a gateway that cannot write one still serves its farm.
+      io.stderr(
+        `agromesh gateway: no log file in ${options.logDir} (${(err as Error).message}); logging to stderr only\n`,
+      );
+    }
+  }
   let gateway;
   try {
     gateway = await startGateway(options);
   } catch (err) {
+    file?.close();
     if (err instanceof AgromeshError && err.code === 'STORAGE_FULL') {
       io.stderr(`agromesh gateway: ${err.message} [${err.code}]\n`);
       return EXIT_STORAGE_FULL;
@@ -270,5 +304,6 @@ export async function run(argv: string[], io: GatewayIO): Promise<number> {
   }
   await io.stopSignal;
   await gateway.dispose();
+  file?.close();
   return 0;
 }

@@ -298,6 +298,8 @@ async function start(
   );
   const farmId = farmIdFrom(options.farmId ?? getMeta(db, 'farm_id') ?? osHostname());
   setMeta(db, 'farm_id', farmId);
+  // From here on every line says which farm it is about (a fleet's logs end up in one place).
+  log = log.with({ farmId });
   const farmName = options.farmName ?? getMeta(db, 'farm_name') ?? farmId;
   setMeta(db, 'farm_name', farmName);
   const location = options.location === undefined ? null : options.location;
@@ -536,12 +538,15 @@ async function start(
     metrics,
     log: log.child('http'),
   });
-  const server: Server = createJsonServer({ maxHeaderSize: 16 * 1024 }, async (req, res) => {
-    observeHttp(metrics.http, req, res, () => routeName(req.url));
-    const refused = refusal(req, hostGuard);
-    if (refused) throw refused;
-    await apiHandler(req, res);
-  });
+  const server: Server = createJsonServer(
+    { maxHeaderSize: 16 * 1024, log: log.child('http') },
+    async (req, res) => {
+      observeHttp(metrics.http, req, res, () => routeName(req.url));
+      const refused = refusal(req, hostGuard);
+      if (refused) throw refused;
+      await apiHandler(req, res);
+    },
+  );
   const stream = attachStreamServer({
     server,
     hub,

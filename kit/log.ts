@@ -11,6 +11,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(scope: string): Logger;
+  /** A logger whose every line also carries these fields (a farm id, a request id). */
+  with(fields: LogFields): Logger;
 }
 
 const SECRET_PATTERNS = [
@@ -52,14 +54,14 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export function createLogger(
   scope: string,
-  options: { level?: LogLevel; write?: (line: string) => void } = {},
+  options: { level?: LogLevel; write?: (line: string) => void; fields?: LogFields } = {},
 ): Logger {
   const min =
     ORDER[options.level ?? (process.env.AGROMESH_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (ORDER[level] < min) return;
-    const entry: LogFields = { t: new Date().toISOString(), level, scope, msg };
+    const entry: LogFields = { t: new Date().toISOString(), level, scope, msg, ...options.fields };
     if (fields) for (const [k, v] of Object.entries(fields)) entry[k] = serialize(v);
     write(redact(JSON.stringify(entry)));
   };
@@ -69,6 +71,7 @@ export function createLogger(
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     child: (sub) => createLogger(`${scope}:${sub}`, options),
+    with: (fields) => createLogger(scope, { ...options, fields: { ...options.fields, ...fields } }),
   };
 }
 
@@ -78,4 +81,5 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
   child: () => silentLogger,
+  with: () => silentLogger,
 };

@@ -111,7 +111,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     names: () => [host, ...(options.hostNames ?? []), ...(isLoopbackAddress(host) ? LOOPBACK_NAMES : [])],
   };
   const server = createJsonServer(
-    { maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000 },
+    { maxHeaderSize: RegistryLimits.headerBytes, requestTimeoutMs: 15_000, log: logger.child('http') },
     async (req, res) => {
       observeHttp(metrics.http, req, res, () => registryRouteName(req.url));
       const refused = refusal(req, guard);

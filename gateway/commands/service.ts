@@ -118,8 +118,9 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
         } catch (err) {
           // A step before the actuator could not be stored (disk full): the command stays queued, in
           // front, and the next sweep tries again. The actuator is never driven without a record.
-          if (isStorageFull(err)) log.warn('command waits: its next state cannot be stored', { id, err });
-          else log.error('command step failed', { id, err });
+          if (isStorageFull(err))
+            log.warn('command waits: its next state cannot be stored', { commandId: id, err });
+          else log.error('command step failed', { commandId: id, err });
           break;
         }
         const i = q.indexOf(id);
@@ -167,7 +168,7 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
         abort.signal,
       );
     } catch (err) {
-      log.error('actuator driver threw', { id, err });
+      log.error('actuator driver threw', { commandId: id, err });
       outcome = {
         outcome: 'failed',
         reason: `the actuator driver failed: ${err instanceof Error ? err.message : String(err)}`,
@@ -178,7 +179,10 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
     } catch (err) {
       // The actuator has acted; only the record is behind. Keep the outcome and store it when space returns.
       if (!isStorageFull(err)) throw err;
-      log.warn('command outcome cannot be stored yet (disk full); retrying', { id, state: outcome.outcome });
+      log.warn('command outcome cannot be stored yet (disk full); retrying', {
+        commandId: id,
+        state: outcome.outcome,
+      });
       unsaved.set(id, { state: outcome.outcome, reason: outcome.reason });
     }
     if (outcome.outcome === 'succeeded' && spec.confirm && spec.confirmedBy) {
@@ -271,7 +275,7 @@ export function createCommandService(options: CommandServiceOptions): CommandSer
       };
       const saved = store.insert(record, fingerprint).record;
       log.info('command accepted', {
-        id: saved.id,
+        commandId: saved.id,
         target: saved.target,
         action: saved.action,
         requestedBy,

@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { AgromeshError, toAgromeshError } from '../../protocol/errors.ts';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.ts';
 
 /** The request's path, or 400 when the request target cannot be parsed (e.g. `http://[::1`). */
 export function requestPath(req: IncomingMessage): string {
@@ -85,8 +87,37 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what 
   return parsed.data;
 }
 
+// A caller's own id is kept (the control room sends the command id, so both sides' logs line up).
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,80}$/;
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The id of this request, as logged and sent back in `x-request-id`. */
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  return requestIds.get(req);
+}
+
+function logWhenDone(log: Logger, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const status = res.statusCode;
+    const fields = {
+      requestId,
+      method: req.method,
+      path: (req.url ?? '/').split('?')[0]!.slice(0, 200),
+      status,
+      ms: Math.round(performance.now() - started),
+      from: req.socket.remoteAddress,
+    };
+    if (status >= 500) log.error('request failed', fields);
+    else if (status >= 400) log.info('request refused', fields);
+    else log.debug('request', fields);
+  });
+}
+
 export interface HttpServerOptions {
   maxHeaderSize: number;
+  /** One line per refused or failed request (4xx info, 5xx error; others at debug), with its request id. */
+  log?: Logger | undefined;
   /** Request timeout for the whole request (slowloris guard). */
   requestTimeoutMs?: number;
   /** How often Node checks for timed-out requests (its default: 30 s). */
@@ -110,6 +141,11 @@ export function createJsonServer(
         : { connectionsCheckingInterval: options.timeoutCheckMs }),
     },
     (req, res) => {
+      const given = req.headers['x-request-id'];
+      const requestId = typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+      requestIds.set(req, requestId);
+      res.setHeader('x-request-id', requestId);
+      if (options.log) logWhenDone(options.log, req, res, requestId);
       handler(req, res).catch((err: unknown) => {
         sendError(res, err);
         // Drain what is left of a refused body so keep-alive connections stay usable.

@@ -42,6 +42,7 @@ export function createProblemLog(
       log.error(m, f);
     },
     child: (sub) => wrap(log.child(sub), scope ? `${scope}:${sub}` : sub),
+    with: (fields) => wrap(log.with(fields), scope),
   });
   return { log: wrap(inner, 'core'), recent: () => [...kept] };
 }

@@ -3,6 +3,8 @@ import { FarmInfo, HistoryResponse } from '../../protocol/farm-api.ts';
 import { main } from '../../main/cli/index.ts';
 import { type GatewayIO, optionsFromArgs, run } from '../../gateway/cli.ts';
 import { call, tempDir, waitFor } from './helpers.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -67,6 +69,51 @@ describe('agromesh gateway CLI', () => {
     expect(o.tailnet).toMatchObject({ authKey: 'tskey-auth-kX' });
     expect(o.simulate).toMatchObject({ seed: 1, driftOutOfRangeAfterMs: 120_000 });
     expect(o.farmName).toBe('North');
+  });
+
+  it('logs JSON lines with the farm and request id to a rotating file, or only to the journal under systemd', async () => {
+    const start = async (env: NodeJS.ProcessEnv, farmId: string) => {
+      const data = join(dir.path, farmId);
+      const x = { ...io(), env };
+      const done = run(
+        [
+          '--simulate',
+          '--listen',
+          '127.0.0.1:0',
+          '--insecure-no-auth',
+          '--data-dir',
+          data,
+          '--farm-id',
+          farmId,
+        ],
+        x,
+      );
+      const url = (
+        await waitFor(() => x.out.join('').match(/listening on (http:\S+)\n/), 10_000, 'listening')
+      )[1]!;
+      const res = await call(url, 'GET', '/api/nope', {
+        from: '127.0.0.1',
+        headers: { 'x-request-id': `req-${farmId}` },
+      });
+      expect(res.status).toBe(404);
+      expect(res.headers['x-request-id']).toBe(`req-${farmId}`);
+      x.stop();
+      expect(await done).toBe(0);
+      return data;
+    };
+    const plain = await start({}, 'log-farm');
+    const lines = readFileSync(join(plain, 'logs', 'gateway.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'request refused')).toMatchObject({
+      farmId: 'log-farm',
+      requestId: 'req-log-farm',
+      status: 404,
+      path: '/api/nope',
+    });
+    const journal = await start({ JOURNAL_STREAM: '8:12345' }, 'journal-farm');
+    expect(existsSync(join(journal, 'logs'))).toBe(false);
   });
 
   it('starts, prints the listening line, serves backfilled history, and stops on the signal', async () => {

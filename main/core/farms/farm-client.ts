@@ -170,7 +170,7 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
     method: 'GET' | 'POST',
     path: string,
     schema: T,
-    opts: { body?: unknown; timeoutMs?: number; limit?: number; allow404?: boolean },
+    opts: { body?: unknown; timeoutMs?: number; limit?: number; allow404?: boolean; requestId?: string },
   ): Promise<z.output<T> | null> {
     const timeoutMs = opts.timeoutMs ?? defaultTimeout;
     const p = acquire();
@@ -189,6 +189,8 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
           headers: {
             accept: 'application/json',
             ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+            // The gateway logs it with the request: the command's id on both sides of the tunnel.
+            ...(opts.requestId === undefined ? {} : { 'x-request-id': opts.requestId }),
           },
           ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
           signal: AbortSignal.timeout(timeoutMs),
@@ -272,12 +274,14 @@ export function createFarmClient(options: FarmClientOptions): FarmClient {
       must(
         await call('send command', 'POST', FarmPaths.commands, CommandRecord, {
           body: request,
+          requestId: request.id,
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
         }),
       ),
     getCommand: (id, timeoutMs) =>
       call('command status', 'GET', FarmPaths.command(id), CommandRecord, {
         allow404: true,
+        requestId: id,
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     dispose: async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LedgerCommand } from '../../protocol/app/index.ts';
 import { dispatch } from '../../main/core/rpc/dispatch.ts';
-import { commandsToCsv, csvCell } from '../../main/core/farms/csv.ts';
+import { csvCell } from '../../protocol/csv.ts';
+import { commandsToCsv } from '../../main/core/farms/csv.ts';
 import { farmOperationHandlers } from '../../main/core/farms/handlers.ts';
 import type { OperationHandlers } from '../../protocol/app/index.ts';
 import { startFakeGateway } from './support/fake-gateway.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, historyCsv, toCsv } from '../../renderer/src/lib/csv.ts';
+import { csvCell, toCsv } from '../../protocol/csv.ts';
+import { historyCsv } from '../../renderer/src/lib/csv.ts';
 import { maxPointsFor, minMaxDownsample, type Point } from '../../renderer/src/lib/downsample.ts';
 import { presetRange, zoomRange } from '../../renderer/src/lib/ranges.ts';
 import { makeSeries } from './fixtures.ts';

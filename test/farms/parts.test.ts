@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
 import type { Reading } from '../../protocol/farm-api.ts';
 import { createReadingCache } from '../../main/core/farms/cache.ts';
-import { lttb, type Point } from '../../main/core/farms/downsample.ts';
+import { lttbPoints as lttb, type Point } from '../../protocol/downsample.ts';
 import { createHub } from '../../main/core/farms/hub.ts';
 import { createLedgerStore } from '../../main/core/farms/ledger-store.ts';
 import { openFarmsDatabase } from '../../main/core/farms/schema.ts';

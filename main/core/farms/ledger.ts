@@ -14,18 +14,17 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { backoffDelay } from '../../../protocol/backoff.ts';
-import type { CommandRecord, CommandRequestInput } from '../../../protocol/farm-api.ts';
+import {
+  type CommandRecord,
+  type CommandRequestInput,
+  isTerminal,
+  type ParamValue,
+} from '../../../protocol/farm-api.ts';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { commandsToCsv, csvFilename } from './csv.ts';
 import { deliveryOf, type FarmClient } from './farm-client.ts';
-import {
-  type CommandQuery,
-  createLedgerStore,
-  isTerminal,
-  type ParamValue,
-  type StoredCommand,
-} from './ledger-store.ts';
+import { type CommandQuery, createLedgerStore, type StoredCommand } from './ledger-store.ts';
 import type { BackoffPolicy, Clock } from './types.ts';
 
 export interface CommandLedgerOptions {

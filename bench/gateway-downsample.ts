@@ -4,7 +4,7 @@
  * the floor any downsampler must pay. Also: the full history query over a year of rollups in SQLite.
  * Run: node bench/gateway-downsample.ts
  */
-import { lttb, minMaxBuckets, pointsOf, type Series } from '../gateway/history/downsample.ts';
+import { lttb, minMaxBuckets, pointsOf, type Series } from '../protocol/downsample.ts';
 import { queryHistory } from '../gateway/history/query.ts';
 import { openGatewayDatabase } from '../gateway/store/db.ts';
 import { createReadingStore } from '../gateway/store/readings.ts';

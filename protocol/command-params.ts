@@ -4,9 +4,8 @@
  * ledger, and the renderer's form uses `valueProblem` for each field. Every reason is returned, so the
  * operator learns everything to fix at once.
  */
-import type { ParamSchema } from './farm-api.ts';
+import type { ParamSchema, ParamValue } from './farm-api.ts';
 
-export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
 
 export type ParamCheck = { ok: true; params: Params } | { ok: false; reasons: string[] };

@@ -210,11 +210,15 @@ export function isTerminal(state: string): boolean {
   return (TERMINAL_COMMAND_STATES as readonly string[]).includes(state);
 }
 
+/** One value of a command parameter, as the wire carries it (the actuator's schema narrows it). */
+export const ParamValue = z.union([z.number(), z.string(), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValue>;
+
 export const CommandRequest = z.object({
   id: Id,
   action: Id,
   target: Id,
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  params: z.record(z.string(), ParamValue).default({}),
   expiresAt: z.iso.datetime({ offset: true }),
 });
 export type CommandRequest = z.infer<typeof CommandRequest>;
@@ -230,7 +234,7 @@ export const CommandRecord = z.object({
   id: Id,
   action: Id,
   target: Id,
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  params: z.record(z.string(), ParamValue),
   expiresAt: z.string(),
   state: CommandState,
   createdAt: z.string(),

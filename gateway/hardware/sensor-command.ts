@@ -3,12 +3,16 @@
  * A bad line is logged and skipped; if the command exits it is restarted with backoff.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type BackoffRule, backoffDelay } from '../../protocol/backoff.ts';
 import type { Reading } from '../../protocol/farm-api.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { Clock } from '../clock.ts';
 import { parseSensorLine } from '../http/parsers.ts';
 import { killGroup } from './actuator-command.ts';
 import { lineSplitter } from './lines.ts';
+
+/** One local child process: nothing to spread, so no jitter. */
+const RESTART_BACKOFF: BackoffRule = { baseMs: 500, factor: 2, capMs: 60_000, jitter: 'none' };
 
 export interface SensorCommandOptions {
   command: string;
@@ -66,7 +70,7 @@ export function startSensorCommand(options: SensorCommandOptions): SensorCommand
       lastExit = `exited (${signal ?? code})`;
       // A command that ran a while is restarted quickly; one that keeps dying backs off to a minute.
       restarts = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(60_000, 500 * 2 ** Math.min(restarts, 7));
+      const delay = backoffDelay(RESTART_BACKOFF, restarts);
       log.warn('sensor command exited; restarting', { code, signal, delayMs: delay });
       timer = setTimeout(launch, delay);
     });

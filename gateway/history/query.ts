@@ -4,7 +4,14 @@
  */
 import type { DownsampleMethod, HistoryResponse } from '../../protocol/farm-api.ts';
 import { MINUTE, type ReadingStore, type RollupRow } from '../store/readings.ts';
-import { type Point, type Series, hasGaps, lttb, minMaxBuckets, pointsOf } from './downsample.ts';
+import {
+  type Point,
+  type Series,
+  hasGaps,
+  lttb,
+  minMaxBuckets,
+  pointsOf,
+} from '../../protocol/downsample.ts';
 
 export const DEFAULT_MAX_POINTS = 1_000;
 /** Above this many raw rows the rollups answer instead (reading them would be slow for no visible gain). */

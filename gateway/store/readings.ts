@@ -7,7 +7,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Reading } from '../../protocol/farm-api.ts';
 import { transaction } from '../../kit/sqlite.ts';
 import { write } from './db.ts';
-import type { Point, Series } from '../history/downsample.ts';
+import type { Point, Series } from '../../protocol/downsample.ts';
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 3_600_000;

@@ -1,6 +1,6 @@
 /** Commands as the control room's ledger keeps them. */
 import { z } from 'zod';
-import { CommandState } from '../farm-api.ts';
+import { CommandState, ParamValue } from '../farm-api.ts';
 
 export const LedgerState = z.union([CommandState, z.enum(['sending', 'unknown'])]);
 export type LedgerState = z.infer<typeof LedgerState>;
@@ -11,7 +11,7 @@ export const LedgerCommand = z.object({
   farmName: z.string(),
   action: z.string(),
   target: z.string(),
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  params: z.record(z.string(), ParamValue),
   requestedBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -29,4 +29,5 @@ export const CommandFilter = z.object({
   limit: z.number().int().min(1).max(1000).default(200),
 });
 
-export const ParamValue = z.union([z.number(), z.string().max(200), z.boolean()]);
+/** A parameter value as the page may send it: the wire's, with strings capped at the app's edge. */
+export const ParamInputValue = z.union([z.number(), z.string().max(200), z.boolean()]);

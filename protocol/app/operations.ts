@@ -11,7 +11,7 @@ import { TailnetDevice } from '../device.ts';
 import { HistoryResponse, Location } from '../farm-api.ts';
 import { AppInfo, Diagnostics, Me, SecretsStatus, Settings } from './settings.ts';
 import { FarmDetail, FarmSummary } from './farms.ts';
-import { CommandFilter, LedgerCommand, ParamValue } from './commands.ts';
+import { CommandFilter, LedgerCommand, ParamInputValue } from './commands.ts';
 import { Alert, AlertCounts, AlertFilter, AlertNotice, AlertRule, AlertRuleInput } from './alerts.ts';
 
 // ---- operations -------------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ export const operations = {
     FarmRef.extend({
       action: z.string().min(1).max(100),
       target: z.string().min(1).max(100),
-      params: z.record(z.string().max(100), ParamValue),
+      params: z.record(z.string().max(100), ParamInputValue),
     }),
     LedgerCommand,
   ),

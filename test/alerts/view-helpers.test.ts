@@ -3,7 +3,7 @@ import type { Alert } from '../../protocol/app/index.ts';
 import { BUILTIN_RULES } from '../../main/core/alerts/defaults.ts';
 import { alertBands } from '../../renderer/src/views/alerts/alert-bands.ts';
 import { filterFor } from '../../renderer/src/views/alerts/alert-filters.ts';
-import { alertsDictionaries } from '../../renderer/src/views/alerts/alerts-i18n.ts';
+import { dictionaries as alertsDictionaries } from '../../renderer/src/lib/i18n.ts';
 import { alertText, conditionText } from '../../renderer/src/views/alerts/alert-text.ts';
 import { emptyForm, formFromRule, ruleFromForm } from '../../renderer/src/views/alerts/rule-form.ts';
 

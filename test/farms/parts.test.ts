@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kit/log.ts';
 import type { Reading } from '../../protocol/farm-api.ts';
-import { backoffCeiling, fullJitterDelay } from '../../main/core/farms/backoff.ts';
 import { createReadingCache } from '../../main/core/farms/cache.ts';
-import { lttb, type Point } from '../../main/core/farms/downsample.ts';
+import { lttbPoints as lttb, type Point } from '../../protocol/downsample.ts';
 import { createHub } from '../../main/core/farms/hub.ts';
 import { createLedgerStore } from '../../main/core/farms/ledger-store.ts';
 import { openFarmsDatabase } from '../../main/core/farms/schema.ts';
@@ -30,22 +29,6 @@ function db() {
   cleanups.push(() => d.close());
   return { d, path: dir.path };
 }
-
-describe('backoff', () => {
-  it('waits a uniform share of an exponentially growing, capped window', () => {
-    const p = { baseMs: 1_000, factor: 2, capMs: 8_000, minUptimeMs: 0 };
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffCeiling(p, a))).toEqual([
-      1_000, 2_000, 4_000, 8_000, 8_000, 8_000,
-    ]);
-    expect(fullJitterDelay(p, 2, () => 0)).toBe(0);
-    expect(fullJitterDelay(p, 2, () => 0.999)).toBe(3_996);
-    for (let i = 0; i < 200; i++) {
-      const d = fullJitterDelay(p, 3);
-      expect(d).toBeGreaterThanOrEqual(0);
-      expect(d).toBeLessThan(8_000);
-    }
-  });
-});
 
 describe('LTTB', () => {
   it('keeps the ends, the spikes and the gaps, in exactly the asked number of points', () => {

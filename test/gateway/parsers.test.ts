@@ -14,7 +14,7 @@ import {
 } from '../../gateway/http/parsers.ts';
 import { checkParams } from '../../protocol/command-params.ts';
 import { parseListen, parseLocation } from '../../gateway/cli.ts';
-import { lttb, minMaxBuckets } from '../../gateway/history/downsample.ts';
+import { lttb, minMaxBuckets } from '../../protocol/downsample.ts';
 
 /** Run `fn`; it must return normally or throw an AgromeshError — anything else is a bug. */
 function total<T>(fn: () => T): T | AgromeshError {

@@ -8,7 +8,7 @@ import { silentLogger } from '../../kit/log.ts';
 import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { startSimTailnet } from '../../sim/tailnet/index.ts';
 import { type GatewayHandle, findRegistry, startGateway } from '../../gateway/gateway.ts';
-import { backoffDelay, startHeartbeat } from '../../gateway/tailnet/heartbeat.ts';
+import { retryDelay, startHeartbeat } from '../../gateway/tailnet/heartbeat.ts';
 import { call, fakeResolver, tempDir, waitFor } from './helpers.ts';
 
 const dir = tempDir();
@@ -160,12 +160,12 @@ describe('heartbeat to the registry', () => {
   }
 
   it('backs off exponentially with jitter, capped', () => {
-    expect(backoffDelay(1, 1_000, 120_000, () => 0.5)).toBe(1_000);
-    expect(backoffDelay(2, 1_000, 120_000, () => 0.5)).toBe(1_600);
-    expect(backoffDelay(3, 1_000, 120_000, () => 0.5)).toBe(2_560);
-    expect(backoffDelay(30, 1_000, 120_000, () => 0.5)).toBe(120_000);
-    expect(backoffDelay(1, 1_000, 120_000, () => 0)).toBe(800);
-    expect(backoffDelay(1, 1_000, 120_000, () => 0.999999)).toBe(1_200);
+    expect(retryDelay(1, 1_000, 120_000, () => 0.5)).toBe(1_000);
+    expect(retryDelay(2, 1_000, 120_000, () => 0.5)).toBe(1_600);
+    expect(retryDelay(3, 1_000, 120_000, () => 0.5)).toBe(2_560);
+    expect(retryDelay(30, 1_000, 120_000, () => 0.5)).toBe(120_000);
+    expect(retryDelay(1, 1_000, 120_000, () => 0)).toBe(800);
+    expect(retryDelay(1, 1_000, 120_000, () => 0.999999)).toBe(1_200);
   });
 
   it('retries with growing delays while the registry fails, then returns to the interval', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, historyCsv, toCsv } from '../../renderer/src/lib/csv.ts';
+import { historyCsv } from '../../renderer/src/lib/csv.ts';
 import { maxPointsFor, minMaxDownsample, type Point } from '../../renderer/src/lib/downsample.ts';
 import { presetRange, zoomRange } from '../../renderer/src/lib/ranges.ts';
 import { makeSeries } from './fixtures.ts';
@@ -66,20 +66,6 @@ describe('ranges', () => {
 });
 
 describe('CSV', () => {
-  it('quotes, escapes and defuses formulas', () => {
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('=SUM(A1)')).toBe("'=SUM(A1)");
-    expect(csvCell(-3)).toBe('-3');
-    expect(csvCell(null)).toBe('');
-    expect(
-      toCsv([
-        ['a', 1],
-        ['b', null],
-      ]),
-    ).toBe('a,1\r\nb,\r\n');
-  });
-
   it('joins several sensors by timestamp with gaps as empty cells', () => {
     const csv = historyCsv(
       [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FarmSummary } from '../../protocol/app/index.ts';
-import { isFinal, mergeCommand } from '../../renderer/src/lib/commands.ts';
+import { isTerminal } from '../../protocol/farm-api.ts';
+import { mergeCommand } from '../../renderer/src/lib/commands.ts';
 import { allTags, filterDevices, keyStatus, parseTags } from '../../renderer/src/lib/devices.ts';
 import { filterFarms, keyFigures, sortFarms } from '../../renderer/src/lib/farm-table.ts';
 import { applyFarmsChanged, farmsByName } from '../../renderer/src/lib/farms-merge.ts';
@@ -113,7 +114,7 @@ describe('command updates', () => {
     const fresh = makeCommand(0, farm, 'queued');
     expect(mergeCommand(list, fresh).map((c) => c.id)).toEqual(['cmd-0', 'cmd-1', 'cmd-2']);
     expect(mergeCommand(list, fresh, 2)).toHaveLength(2);
-    expect(isFinal('expired')).toBe(true);
-    expect(isFinal('unknown')).toBe(false);
+    expect(isTerminal('expired')).toBe(true);
+    expect(isTerminal('unknown')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  * number of attempts with exponential backoff; client errors (4xx) are not retried.
  */
 import { Agent, request } from 'undici';
+import { type BackoffRule, backoffDelay } from '../../../protocol/backoff.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { createTailnetDialer, type TailnetDialer } from '../farms/dialer.ts';
@@ -81,6 +82,8 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const attempts = Math.max(1, Math.min(options.attempts ?? 3, 10));
   const backoffMs = options.backoffMs ?? 1_000;
+  // One receiver, one sender: no herd to spread, so no jitter. The cap is the wait before the 10th attempt.
+  const backoff: BackoffRule = { baseMs: backoffMs, factor: 2, capMs: backoffMs * 2 ** 8, jitter: 'none' };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const agent = new Agent({
     connect: dialer.connector,
@@ -117,7 +120,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
       const started = performance.now();
       let lastError: AgromeshError | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+        if (attempt > 1) await sleep(backoffDelay(backoff, attempt - 2));
         if (disposed) break;
         try {
           const status = await once(url, body);

@@ -5,6 +5,7 @@
  * Without a registry it keeps working from the tailnet alone. No Electron: the app and the CLI both use it.
  */
 import type { FarmSummary } from '../../../protocol/app/index.ts';
+import { backoffDelay } from '../../../protocol/backoff.ts';
 import type { FarmMetadataUpdate, FarmRecord } from '../../../protocol/discovery-api.ts';
 import { FARM_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
@@ -329,7 +330,15 @@ export class FarmDiscoveryService implements Disposable {
           const delay =
             s.failures === 0
               ? this.#o.infoRefreshMs
-              : Math.min(this.#o.infoRefreshMs, 1000 * 2 ** Math.min(s.failures - 1, 6));
+              : backoffDelay(
+                  {
+                    baseMs: 1_000,
+                    factor: 2,
+                    capMs: Math.min(this.#o.infoRefreshMs, 64_000),
+                    jitter: 'none',
+                  },
+                  s.failures - 1,
+                );
           s.timer = setTimeout(() => void this.#checkGateway(s), delay);
           s.timer.unref?.();
           this.#changed();

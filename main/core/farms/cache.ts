@@ -12,9 +12,9 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { FarmInfo, type HistoryResponse, type Quality, type Reading } from '../../../protocol/farm-api.ts';
+import { lttbPoints, type Point } from '../../../protocol/downsample.ts';
 import { transaction } from '../../../kit/sqlite.ts';
 import type { Logger } from '../../../kit/log.ts';
-import { lttb, type Point } from './downsample.ts';
 import type { Clock } from './types.ts';
 
 export interface ReadingCacheOptions {
@@ -315,7 +315,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     query(farmId, sensorId, from, to, maxPoints) {
       const rows = readingsIn(farmId, sensorId, from, to).sort((a, b) => a.ts - b.ts);
       const raw: Point[] = rows.map((r) => [r.ts, r.value]);
-      const points = raw.length > maxPoints ? lttb(raw, maxPoints) : raw;
+      const points = raw.length > maxPoints ? lttbPoints(raw, maxPoints) : raw;
       const span = points.length > 1 ? points[points.length - 1]![0] - points[0]![0] : 0;
       return {
         farmId,

@@ -4,8 +4,8 @@
  * The gateway validates again; this is for the person, not for safety.
  */
 import { AgromeshError } from '../../../protocol/errors.ts';
-import type { FarmInfo } from '../../../protocol/farm-api.ts';
-import { checkParams, type ParamValue } from '../../../protocol/command-params.ts';
+import type { FarmInfo, ParamValue } from '../../../protocol/farm-api.ts';
+import { checkParams } from '../../../protocol/command-params.ts';
 
 export function checkCommand(
   info: FarmInfo,

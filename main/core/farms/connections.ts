@@ -5,20 +5,26 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import { deliveryWindowMs, type FarmInfo, type HistoryResponse, Limits } from '../../../protocol/farm-api.ts';
+import {
+  deliveryWindowMs,
+  type FarmInfo,
+  type HistoryResponse,
+  Limits,
+  type ParamValue,
+} from '../../../protocol/farm-api.ts';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
-import { type BackoffPolicy, defaultBackoff } from './backoff.ts';
 import { createReadingCache, type ReadingCache } from './cache.ts';
 import { checkCommand } from './check-command.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { createHub, type Hub } from './hub.ts';
 import { createCommandLedger } from './ledger.ts';
-import type { CommandQuery, ParamValue } from './ledger-store.ts';
+import type { CommandQuery } from './ledger-store.ts';
 import { createFarmLink, type FarmLink, type LinkTuning } from './link.ts';
 import { migrateFarmsSchema, openFarmsDatabase } from './schema.ts';
 import {
+  type BackoffPolicy,
   type Clock,
   type FarmEndpoint,
   type FarmHealthSink,
@@ -43,6 +49,9 @@ export interface FarmConnectionsTuning extends LinkTuning {
   cacheRetentionMs: number;
   cacheFlushMs: number;
 }
+
+/** Farm links: waits of up to a minute, spread over the whole window (full jitter). */
+const defaultBackoff: BackoffPolicy = { baseMs: 1_000, factor: 1.6, capMs: 60_000, minUptimeMs: 5_000 };
 
 export const defaultTuning: FarmConnectionsTuning = {
   heartbeatMs: 20_000,

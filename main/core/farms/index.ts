@@ -17,7 +17,7 @@ export {
 } from './connections.ts';
 export { farmOperationHandlers, type FarmHandlerDeps, type FarmOperationHandlers } from './handlers.ts';
 export { openFarmsDatabase, migrateFarmsSchema } from './schema.ts';
-export { commandsToCsv, csvCell } from './csv.ts';
+export { commandsToCsv } from './csv.ts';
 export type {
   Clock,
   FarmEndpoint,

@@ -3,12 +3,9 @@
  * and one row per state change. Terminal states are final: nothing moves a command out of them.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { isTerminal } from '../../../protocol/farm-api.ts';
+import { isTerminal, type ParamValue } from '../../../protocol/farm-api.ts';
 import type { LedgerCommand, LedgerState } from '../../../protocol/app/index.ts';
 import { transaction } from '../../../kit/sqlite.ts';
-
-export type { ParamValue } from '../../../protocol/command-params.ts';
-import type { ParamValue } from '../../../protocol/command-params.ts';
 
 export interface NewCommand {
   id: string;
@@ -33,8 +30,6 @@ export interface CommandQuery {
   to?: number;
   limit: number;
 }
-
-export { isTerminal };
 
 /** Progress order: what the ledger knows locally < what the gateway confirmed < final. */
 function rank(state: LedgerState): number {

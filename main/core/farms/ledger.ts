@@ -13,20 +13,19 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import type { CommandRecord, CommandRequestInput } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand } from '../../../protocol/app/index.ts';
-import type { Logger } from '../../../kit/log.ts';
-import { type BackoffPolicy, fullJitterDelay } from './backoff.ts';
-import { commandsToCsv, csvFilename } from './csv.ts';
-import { deliveryOf, type FarmClient } from './farm-client.ts';
+import { backoffDelay } from '../../../protocol/backoff.ts';
 import {
-  type CommandQuery,
-  createLedgerStore,
+  type CommandRecord,
+  type CommandRequestInput,
   isTerminal,
   type ParamValue,
-  type StoredCommand,
-} from './ledger-store.ts';
-import type { Clock } from './types.ts';
+} from '../../../protocol/farm-api.ts';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
+import type { Logger } from '../../../kit/log.ts';
+import { commandsToCsv, csvFilename } from './csv.ts';
+import { deliveryOf, type FarmClient } from './farm-client.ts';
+import { type CommandQuery, createLedgerStore, type StoredCommand } from './ledger-store.ts';
+import type { BackoffPolicy, Clock } from './types.ts';
 
 export interface CommandLedgerOptions {
   db: DatabaseSync;
@@ -242,8 +241,11 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
           // updates wake the resolver anyway.
           const wait =
             result === 'poll'
-              ? Math.min(MAX_POLL_MS, options.pollMs * 1.5 ** polls++)
-              : Math.max(50, fullJitterDelay(options.retry, attempt++, random));
+              ? backoffDelay(
+                  { baseMs: options.pollMs, factor: 1.5, capMs: MAX_POLL_MS, jitter: 'none' },
+                  polls++,
+                )
+              : Math.max(50, backoffDelay(options.retry, attempt++, random));
           await sleep(id, wait);
         }
       } catch (err) {

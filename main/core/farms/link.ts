@@ -19,13 +19,19 @@ import {
   type StreamMessage,
 } from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
-import type { BackoffPolicy } from './backoff.ts';
 import type { ReadingCache } from './cache.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { createFarmClient, type FarmClient } from './farm-client.ts';
 import type { Hub } from './hub.ts';
 import { createFarmStream, type FarmStream } from './stream.ts';
-import type { Clock, FarmEndpoint, FarmHealthSink, LinkState, LinkStateEvent } from './types.ts';
+import type {
+  BackoffPolicy,
+  Clock,
+  FarmEndpoint,
+  FarmHealthSink,
+  LinkState,
+  LinkStateEvent,
+} from './types.ts';
 
 export interface LinkTuning {
   heartbeatMs: number;

@@ -11,13 +11,13 @@
 import { wsText } from '../../../kit/ws-text.ts';
 import WebSocket from 'ws';
 import { AgromeshError } from '../../../protocol/errors.ts';
+import { backoffDelay } from '../../../protocol/backoff.ts';
 import { Limits, StreamMessage } from '../../../protocol/farm-api.ts';
 import type { Logger } from '../../../kit/log.ts';
-import { type BackoffPolicy, fullJitterDelay } from './backoff.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { FarmPaths } from './farm-client.ts';
 import { asReadingsFrame } from './stream-guard.ts';
-import type { LinkState } from './types.ts';
+import type { BackoffPolicy, LinkState } from './types.ts';
 
 /** Frames handled per farm per event-loop turn before its socket is paused until the next turn. */
 const MAX_BURST = 32;
@@ -79,7 +79,7 @@ export function createFarmStream(options: FarmStreamOptions): FarmStream {
     if (stopped) return;
     if (openedAt > 0 && performance.now() - openedAt >= options.backoff.minUptimeMs) attempt = 0;
     openedAt = 0;
-    const delay = redialNow ? 0 : fullJitterDelay(options.backoff, attempt, random);
+    const delay = redialNow ? 0 : backoffDelay(options.backoff, attempt, random);
     redialNow = false;
     attempt++;
     setState('down', `${detail}; retrying in ${(delay / 1000).toFixed(1)} s`);

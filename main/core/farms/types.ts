@@ -2,6 +2,7 @@
  * Shared shapes of the farm-connections module: what a farm endpoint is, how a link reports its state,
  * and the small interfaces other services inject (clock, health sink).
  */
+import type { BackoffRule } from '../../../protocol/backoff.ts';
 import type { FarmInfo, Reading } from '../../../protocol/farm-api.ts';
 
 /** Where a farm gateway listens: its tailnet address (or MagicDNS name) and port. */
@@ -9,6 +10,12 @@ export interface FarmEndpoint {
   farmId: string;
   address: string;
   port: number;
+}
+
+/** Reconnection (and command retry) backoff: full jitter unless the rule says otherwise. */
+export interface BackoffPolicy extends BackoffRule {
+  /** A link must stay up this long before its attempt counter resets (a flapping link keeps backing off). */
+  minUptimeMs: number;
 }
 
 /**

@@ -3,6 +3,7 @@
  * of listeners. A listener gets a snapshot first, then upserts/removes; a full refresh is diffed so
  * listeners only hear what changed.
  */
+import { type BackoffRule, backoffDelay } from '../../../protocol/backoff.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { DeviceChange } from './manager.ts';
@@ -105,6 +106,8 @@ export function pollingSource(
   intervalMs: number,
   log: Logger,
 ): DeviceSource {
+  // One poller per app against its control plane: no herd to spread, so no jitter.
+  const pollBackoff: BackoffRule = { baseMs: intervalMs, factor: 2, capMs: 8 * intervalMs, jitter: 'none' };
   return {
     start(hub) {
       let stopped = false;
@@ -120,8 +123,7 @@ export function pollingSource(
           failures += 1;
           log.warn('device poll failed', { err, failures });
         }
-        if (!stopped)
-          timer = setTimeout(() => void tick(), intervalMs * Math.min(8, 2 ** Math.max(0, failures - 1)));
+        if (!stopped) timer = setTimeout(() => void tick(), backoffDelay(pollBackoff, failures - 1));
       };
       void tick();
       return () => {

@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { controlPlaneUrlProblem } from '../../../protocol/tailnet-address.ts';
+import { backoffDelay } from '../../../protocol/backoff.ts';
 import { AgromeshError, type ErrorCode } from '../../../protocol/errors.ts';
 import { type Logger, redact, silentLogger } from '../../../kit/log.ts';
 import { parseLosslessJson } from '../../../kit/tailscale/lossless-json.ts';
@@ -154,8 +155,8 @@ export class ControlHttp {
   }
 
   #backoff(attempt: number): number {
-    const exp = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** attempt);
-    return Math.round(exp / 2 + (this.#random() * exp) / 2); // "equal jitter"
+    const { baseDelayMs: baseMs, maxDelayMs: capMs } = this.#retry;
+    return backoffDelay({ baseMs, capMs, factor: 2, jitter: 'equal' }, attempt, this.#random);
   }
 
   async call(method: string, path: string, options: CallOptions): Promise<ControlResponse> {

@@ -4,6 +4,7 @@
  * PeerChangedPatch deltas on daemons ≥ 1.100, or "something changed" notifications + status polling on
  * older ones. Changes to the tailnet (tags, keys, policy) need API access and say so.
  */
+import { backoffDelay } from '../../../protocol/backoff.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import type { CallerIdentity } from '../../../protocol/identity.ts';
 import { type Logger, silentLogger } from '../../../kit/log.ts';
@@ -147,7 +148,10 @@ function busSource(
         clearTimeout(reconnectTimer);
         reconnectTimer = setTimeout(
           () => void connect(),
-          Math.min(pollIntervalMs, 250 * 2 ** Math.min(failures, 7)),
+          backoffDelay(
+            { baseMs: 250, factor: 2, capMs: Math.min(pollIntervalMs, 32_000), jitter: 'none' },
+            failures,
+          ),
         );
       };
       void connect();

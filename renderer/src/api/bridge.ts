@@ -2,6 +2,7 @@
  * The renderer's only door to the core. Under Electron the preload exposes `window.agromesh`; in a plain
  * browser the same API is built over the browser host's WebSocket bridge. Both follow protocol/app/index.ts.
  */
+import { type BackoffRule, backoffDelay } from '../../../protocol/backoff.ts';
 import { fromErrorBody } from '../../../protocol/errors.ts';
 import { settle, wrapElectronApi } from './envelope.ts';
 import {
@@ -11,6 +12,9 @@ import {
   type EventPayload,
   operationNames,
 } from '../../../protocol/app/index.ts';
+
+/** The page's one socket to a host on this machine: no herd to spread, so no jitter. */
+const RECONNECT: BackoffRule = { baseMs: 500, factor: 2, capMs: 10_000, jitter: 'none' };
 
 declare global {
   interface Window {
@@ -32,7 +36,7 @@ export function createWebSocketApi(
 ): AgromeshApi {
   let ws: WebSocket | undefined;
   let nextId = 1;
-  let retryMs = 500;
+  let retries = 0;
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
   const listeners = new Map<string, Set<AnyListener>>();
@@ -42,7 +46,7 @@ export function createWebSocketApi(
     const socket = new WebSocket(url);
     ws = socket;
     socket.onopen = () => {
-      retryMs = 500;
+      retries = 0;
       onState?.('open');
       for (const msg of queue.splice(0)) socket.send(msg);
     };
@@ -76,8 +80,7 @@ export function createWebSocketApi(
         );
         pending.delete(id);
       }
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 10_000);
+      setTimeout(connect, backoffDelay(RECONNECT, retries++));
     };
   };
   void before.then(connect);

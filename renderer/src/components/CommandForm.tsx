@@ -10,7 +10,8 @@ import Typography from '@mui/material/Typography';
 import { useMemo, useState } from 'react';
 import type { ActuatorCommand } from '../../../protocol/farm-api.ts';
 import { useApp } from '../app/context.tsx';
-import { fieldsOf, type ParamField, type ParamValue, validateParams } from '../lib/params.ts';
+import type { ParamValue } from '../../../protocol/farm-api.ts';
+import { fieldsOf, type ParamField, validateParams } from '../lib/params.ts';
 
 export function CommandForm({
   command,

@@ -6,7 +6,8 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
-import { isFinal, newerCommand, STATE_LABEL } from '../lib/commands.ts';
+import { isTerminal } from '../../../protocol/farm-api.ts';
+import { newerCommand, STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { describeParams } from '../lib/params.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
@@ -34,7 +35,7 @@ export function CommandProgress({ initial }: { initial: LedgerCommand }) {
     };
   }, [api, bridge, initial.id]);
 
-  const final = isFinal(cmd.state);
+  const final = isTerminal(cmd.state);
   return (
     <Alert
       severity={

@@ -7,7 +7,8 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import { useApp } from '../app/context.tsx';
 import { formatAge } from '../lib/format.ts';
-import { describeParams, type ParamField, type ParamValue } from '../lib/params.ts';
+import type { ParamValue } from '../../../protocol/farm-api.ts';
+import { describeParams, type ParamField } from '../lib/params.ts';
 
 export interface PendingCommand {
   farmName: string;

@@ -8,7 +8,8 @@ import Stack from '@mui/material/Stack';
 import { useEffect, useRef, useState } from 'react';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
-import { isFinal, STATE_LABEL } from '../lib/commands.ts';
+import { isTerminal } from '../../../protocol/farm-api.ts';
+import { STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';
 
 /** At most this many notices stay on screen; older ones are in the commands log. */
@@ -26,7 +27,7 @@ export function LateOutcomeNotices() {
           wasUnknown.current.add(c.id);
           return;
         }
-        if (!isFinal(c.state) || !wasUnknown.current.delete(c.id)) return;
+        if (!isTerminal(c.state) || !wasUnknown.current.delete(c.id)) return;
         setNotices((cur) => [c, ...cur.filter((n) => n.id !== c.id)].slice(0, MAX_NOTICES));
       }),
     [api],

@@ -27,7 +27,6 @@ export const STATE_COLOR: Record<LedgerState, 'default' | 'info' | 'success' | '
 };
 
 /** Whether a command's state is its last: the one rule, in protocol/farm-api.ts. */
-export { isTerminal as isFinal } from '../../../protocol/farm-api.ts';
 
 /** Newer updates win (by updatedAt); new commands go on top; the list stays newest-first and bounded. */
 export function mergeCommand(

@@ -1,17 +1,6 @@
-/** CSV for people's spreadsheets: RFC 4180 quoting, formula-injection guard, UTF-8 BOM for Excel. */
+/** History as CSV for people's spreadsheets (cells by protocol/csv.ts), with a UTF-8 BOM for Excel. */
+import { toCsv } from '../../../protocol/csv.ts';
 import type { HistoryResponse } from '../../../protocol/farm-api.ts';
-
-export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let s = String(value);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet.
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
 
 /** One row per timestamp (UTC ISO and epoch ms), one column per sensor; gaps are empty cells. */
 export function historyCsv(

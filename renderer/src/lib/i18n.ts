@@ -1,6 +1,7 @@
 /**
  * A tiny typed dictionary: English is the reference, Russian must have every key (the compiler checks).
- * `{name}` placeholders are filled by `translate`. No library: the app has two languages and few plurals.
+ * `{name}` placeholders are filled by `translate`, the one lookup for every view (one dictionary per
+ * language). No library: the app has two languages and few plurals.
  */
 import { en } from './i18n-en.ts';
 import { ru } from './i18n-ru.ts';
@@ -9,7 +10,7 @@ export type Lang = 'en' | 'ru';
 export type MessageKey = keyof typeof en;
 export type Vars = Record<string, string | number>;
 
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ru };
+export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, ru };
 
 /** 'system' follows the browser's language; anything that is not Russian falls back to English. */
 export function resolveLanguage(setting: 'system' | Lang, navigatorLanguage: string | undefined): Lang {

@@ -2,11 +2,9 @@
  * The command form is generated from an actuator command's JSON-schema subset (numbers/integers with
  * bounds, enums, booleans, strings). Validation mirrors what the gateway will check, with messages per field.
  */
-import type { ParamSchema } from '../../../protocol/farm-api.ts';
+import type { ParamSchema, ParamValue } from '../../../protocol/farm-api.ts';
+import { type ValueProblem, valueProblem } from '../../../protocol/command-params.ts';
 import type { MessageKey, Vars } from './i18n.ts';
-
-export type { ParamValue } from '../../../protocol/command-params.ts';
-import { type ParamValue, type ValueProblem, valueProblem } from '../../../protocol/command-params.ts';
 
 export interface ParamField {
   name: string;

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import type { Alert } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState } from '../../components/StateViews.tsx';
-import { alertsT } from './alerts-i18n.ts';
+import { translate } from '../../lib/i18n.ts';
 import { alertText } from './alert-text.ts';
 
 export function AckDialog({
@@ -42,7 +42,7 @@ export function AckDialog({
   };
   return (
     <Dialog open onClose={onClose} aria-labelledby="ack-title" fullWidth maxWidth="sm">
-      <DialogTitle id="ack-title">{alertsT(lang, 'acknowledgeTitle')}</DialogTitle>
+      <DialogTitle id="ack-title">{translate(lang, 'acknowledgeTitle')}</DialogTitle>
       <DialogContent>
         <DialogContentText sx={{ mb: 2 }}>
           {alert.farmName}: {alertText(lang, alert, Date.now())}
@@ -52,8 +52,8 @@ export function AckDialog({
           fullWidth
           multiline
           minRows={2}
-          label={alertsT(lang, 'acknowledgeNote')}
-          helperText={alertsT(lang, 'acknowledgeHint')}
+          label={translate(lang, 'acknowledgeNote')}
+          helperText={translate(lang, 'acknowledgeHint')}
           value={note}
           onChange={(e) => setNote(e.target.value)}
           slotProps={{ htmlInput: { maxLength: 1000 } }}
@@ -63,7 +63,7 @@ export function AckDialog({
       <DialogActions>
         <Button onClick={onClose}>{t('cancel')}</Button>
         <Button variant="contained" onClick={submit} disabled={busy}>
-          {alertsT(lang, 'acknowledge')}
+          {translate(lang, 'acknowledge')}
         </Button>
       </DialogActions>
     </Dialog>

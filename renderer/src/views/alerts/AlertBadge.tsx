@@ -8,7 +8,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import type { ReactNode } from 'react';
 import { useApp } from '../../app/context.tsx';
-import { alertsT } from './alerts-i18n.ts';
+import { translate } from '../../lib/i18n.ts';
 import { useBrowserNotices } from './browser-notices.ts';
 import { useAlertCounts } from './useAlerts.ts';
 
@@ -34,7 +34,7 @@ export function AlertBadge({
   const { lang } = useApp();
   const { firing } = useAlertCounts();
   useBrowserNotices(notify);
-  const label = alertsT(lang, 'badge', { n: firing });
+  const label = translate(lang, 'badge', { n: firing });
   if (children === undefined) {
     if (firing === 0) return null;
     return (

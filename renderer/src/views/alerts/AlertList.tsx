@@ -11,7 +11,7 @@ import { useApp } from '../../app/context.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { formatAge, formatDateTime, formatNumber } from '../../lib/format.ts';
 import { routeHref } from '../../lib/route.ts';
-import { alertsT } from './alerts-i18n.ts';
+import { translate } from '../../lib/i18n.ts';
 import { alertText, resolutionText } from './alert-text.ts';
 import { SeverityChip } from './SeverityChip.tsx';
 
@@ -20,11 +20,11 @@ function Times({ alert }: { alert: Alert }) {
   const start = Date.parse(alert.startedAt);
   const lines: string[] = [];
   if (alert.resolvedAt === null) {
-    lines.push(alertsT(lang, 'since', { time: formatDateTime(lang, start) }));
+    lines.push(translate(lang, 'since', { time: formatDateTime(lang, start) }));
   } else {
     const end = Date.parse(alert.resolvedAt);
     lines.push(
-      alertsT(lang, 'lasted', {
+      translate(lang, 'lasted', {
         start: formatDateTime(lang, start),
         end: formatDateTime(lang, end),
         duration: formatAge(lang, (end - start) / 1000),
@@ -33,11 +33,11 @@ function Times({ alert }: { alert: Alert }) {
   }
   if (alert.peak !== null) {
     const unit = alert.facts.unit ? ` ${alert.facts.unit}` : '';
-    lines.push(alertsT(lang, 'peak', { value: `${formatNumber(lang, alert.peak, 2)}${unit}` }));
+    lines.push(translate(lang, 'peak', { value: `${formatNumber(lang, alert.peak, 2)}${unit}` }));
   }
   if (alert.acknowledgedBy !== null && alert.acknowledgedAt !== null) {
     lines.push(
-      alertsT(lang, 'acknowledgedBy', {
+      translate(lang, 'acknowledgedBy', {
         who: alert.acknowledgedBy,
         time: formatDateTime(lang, alert.acknowledgedAt),
       }),
@@ -47,8 +47,8 @@ function Times({ alert }: { alert: Alert }) {
     const how = resolutionText(lang, alert.resolution);
     const who =
       alert.resolvedBy === 'system'
-        ? alertsT(lang, 'resolvedBySystem', { time: formatDateTime(lang, alert.resolvedAt) })
-        : alertsT(lang, 'resolvedBy', {
+        ? translate(lang, 'resolvedBySystem', { time: formatDateTime(lang, alert.resolvedAt) })
+        : translate(lang, 'resolvedBy', {
             who: alert.resolvedBy,
             time: formatDateTime(lang, alert.resolvedAt),
           });
@@ -109,9 +109,9 @@ export function AlertList({
                   variant="outlined"
                   size="small"
                   onClick={() => onAcknowledge(a)}
-                  aria-label={alertsT(lang, 'acknowledgeAria', { title: `${a.farmName} — ${text}` })}
+                  aria-label={translate(lang, 'acknowledgeAria', { title: `${a.farmName} — ${text}` })}
                 >
-                  {alertsT(lang, 'acknowledge')}
+                  {translate(lang, 'acknowledge')}
                 </Button>
               </Stack>
             )}

@@ -25,13 +25,13 @@ import {
   type TimePreset,
 } from './alert-filters.ts';
 import { AlertList } from './AlertList.tsx';
-import { type AlertsKey, alertsT } from './alerts-i18n.ts';
+import type { MessageKey } from '../../lib/i18n.ts';
 import { useNoticePermission } from './browser-notices.ts';
 import { RulesPanel } from './RulesPanel.tsx';
 import { useAlertList } from './useAlerts.ts';
 
 const TABS: readonly AlertTab[] = ['firing', 'acknowledged', 'history', 'rules'];
-const EMPTY: Record<Exclude<AlertTab, 'rules'>, AlertsKey> = {
+const EMPTY: Record<Exclude<AlertTab, 'rules'>, MessageKey> = {
   firing: 'emptyFiring',
   acknowledged: 'emptyAcknowledged',
   history: 'emptyHistory',
@@ -48,13 +48,12 @@ function Filters({
   onChange: (f: AlertFilters) => void;
   farms: ReadonlyArray<{ id: string; name: string }>;
 }) {
-  const { lang } = useApp();
-  const L = (k: AlertsKey) => alertsT(lang, k);
+  const { t } = useApp();
   return (
     <Stack
       component="form"
       role="search"
-      aria-label={L('filtersLabel')}
+      aria-label={t('filtersLabel')}
       direction={{ xs: 'column', sm: 'row' }}
       spacing={2}
       onSubmit={(e) => e.preventDefault()}
@@ -62,12 +61,12 @@ function Filters({
       <TextField
         select
         size="small"
-        label={L('filterFarm')}
+        label={t('filterFarm')}
         value={filters.farmId ?? ''}
         onChange={(e) => onChange({ ...filters, farmId: e.target.value || null })}
         sx={{ minWidth: 200 }}
       >
-        <MenuItem value="">{L('filterAllFarms')}</MenuItem>
+        <MenuItem value="">{t('filterAllFarms')}</MenuItem>
         {farms.map((f) => (
           <MenuItem key={f.id} value={f.id}>
             {f.name}
@@ -77,15 +76,15 @@ function Filters({
       <TextField
         select
         size="small"
-        label={L('filterSeverity')}
+        label={t('filterSeverity')}
         value={filters.severity ?? ''}
         onChange={(e) => onChange({ ...filters, severity: (e.target.value || null) as AlertSeverity | null })}
         sx={{ minWidth: 180 }}
       >
-        <MenuItem value="">{L('filterAllSeverities')}</MenuItem>
+        <MenuItem value="">{t('filterAllSeverities')}</MenuItem>
         {(['critical', 'warning', 'info'] as const).map((s) => (
           <MenuItem key={s} value={s}>
-            {L(`severity_${s}`)}
+            {t(`severity_${s}`)}
           </MenuItem>
         ))}
       </TextField>
@@ -93,14 +92,14 @@ function Filters({
         <TextField
           select
           size="small"
-          label={L('filterTime')}
+          label={t('filterTime')}
           value={filters.time}
           onChange={(e) => onChange({ ...filters, time: e.target.value as TimePreset })}
           sx={{ minWidth: 180 }}
         >
           {(['24h', '7d', '30d', 'all'] as const).map((p) => (
             <MenuItem key={p} value={p}>
-              {L(p === 'all' ? 'timeAll' : `time${p}`)}
+              {t(p === 'all' ? 'timeAll' : `time${p}`)}
             </MenuItem>
           ))}
         </TextField>
@@ -110,8 +109,7 @@ function Filters({
 }
 
 export function AlertsView() {
-  const { lang, t } = useApp();
-  const L = (k: AlertsKey, v?: Record<string, string | number>) => alertsT(lang, k, v);
+  const { t } = useApp();
   const { farms } = useFarms();
   const [tab, setTab] = useState<AlertTab>('firing');
   const [filters, setFilters] = useState<AlertFilters>(DEFAULT_FILTERS);
@@ -130,26 +128,26 @@ export function AlertsView() {
 
   const tabLabel = (v: AlertTab) =>
     v === 'firing'
-      ? L('tabFiring', { n: list.counts.firing })
+      ? t('tabFiring', { n: list.counts.firing })
       : v === 'acknowledged'
-        ? L('tabAcknowledged', { n: list.counts.acknowledged })
+        ? t('tabAcknowledged', { n: list.counts.acknowledged })
         : v === 'history'
-          ? L('tabHistory')
-          : L('tabRules');
+          ? t('tabHistory')
+          : t('tabRules');
 
   return (
     <>
       <ViewHeader
         title={t('alertsTitle')}
-        subtitle={L('intro')}
+        subtitle={t('intro')}
         actions={
           permission === 'default' ? (
             <Button variant="outlined" onClick={request}>
-              {L('notificationsOn')}
+              {t('notificationsOn')}
             </Button>
           ) : permission === 'denied' ? (
             <Box component="span" sx={{ color: 'text.secondary', typography: 'body2' }}>
-              {L('notificationsBlocked')}
+              {t('notificationsBlocked')}
             </Box>
           ) : undefined
         }
@@ -157,7 +155,7 @@ export function AlertsView() {
       <Tabs
         value={tab}
         onChange={(_e, v: AlertTab) => setTab(v)}
-        aria-label={L('tabsLabel')}
+        aria-label={t('tabsLabel')}
         variant="scrollable"
         allowScrollButtonsMobile
         sx={{ borderBottom: 1, borderColor: 'divider', mb: 2 }}
@@ -182,11 +180,11 @@ export function AlertsView() {
             {list.loading && list.alerts.length === 0 ? (
               <Loading />
             ) : list.alerts.length === 0 ? (
-              <EmptyState>{L(EMPTY[tab])}</EmptyState>
+              <EmptyState>{t(EMPTY[tab])}</EmptyState>
             ) : (
               <AlertList
                 alerts={list.alerts}
-                label={L('listLabel', { tab: tabLabel(tab), n: list.alerts.length })}
+                label={t('listLabel', { tab: tabLabel(tab), n: list.alerts.length })}
                 {...(tab === 'firing' ? { onAcknowledge: setAcking } : {})}
               />
             )}

@@ -18,7 +18,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import type { AlertRule, FarmSummary } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState } from '../../components/StateViews.tsx';
-import { type AlertsKey, alertsT } from './alerts-i18n.ts';
+import type { MessageKey } from '../../lib/i18n.ts';
 import {
   ALERT_KINDS,
   COMMAND_STATES,
@@ -103,8 +103,7 @@ function KindFields({
   bad: keyof RuleForm | null;
   sensors: string[];
 }) {
-  const { lang } = useApp();
-  const L = (k: AlertsKey) => alertsT(lang, k);
+  const { t } = useApp();
   const row = (children: ReactNode) => (
     <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
       {children}
@@ -113,13 +112,13 @@ function KindFields({
   const sensorKind = form.sensorId === '' && (
     <TextField
       select
-      label={L('sensorKind')}
+      label={t('sensorKind')}
       value={form.sensorKind}
       onChange={(e) => set('sensorKind', e.target.value)}
       error={bad === 'sensorKind'}
       fullWidth
     >
-      <MenuItem value="">{L('anyKind')}</MenuItem>
+      <MenuItem value="">{t('anyKind')}</MenuItem>
       {SENSOR_KINDS.map((k) => (
         <MenuItem key={k} value={k}>
           {k.replace(/_/g, ' ')}
@@ -135,10 +134,10 @@ function KindFields({
         set={set}
         bad={bad}
         field="hysteresis"
-        label={L('hysteresis')}
-        helper={L('hysteresisHint')}
+        label={t('hysteresis')}
+        helper={t('hysteresisHint')}
       />
-      <Num form={form} set={set} bad={bad} field="forMin" label={L('forMinutes')} />
+      <Num form={form} set={set} bad={bad} field="forMin" label={t('forMinutes')} />
     </>,
   );
   switch (form.kind) {
@@ -148,8 +147,8 @@ function KindFields({
           {sensorKind}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="above" label={L('above')} />
-              <Num form={form} set={set} bad={bad} field="below" label={L('below')} />
+              <Num form={form} set={set} bad={bad} field="above" label={t('above')} />
+              <Num form={form} set={set} bad={bad} field="below" label={t('below')} />
             </>,
           )}
           {hysteresisAndDuration}
@@ -161,14 +160,14 @@ function KindFields({
           {sensorKind}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="setpoint" label={L('setpoint')} />
+              <Num form={form} set={set} bad={bad} field="setpoint" label={t('setpoint')} />
               <Autocomplete
                 freeSolo
                 options={sensors}
                 value={form.setpointSensorId}
                 onInputChange={(_e, v) => set('setpointSensorId', v)}
                 renderInput={(params) => (
-                  <TextField {...params} label={L('setpointSensor')} error={bad === 'setpointSensorId'} />
+                  <TextField {...params} label={t('setpointSensor')} error={bad === 'setpointSensorId'} />
                 )}
                 fullWidth
               />
@@ -176,17 +175,17 @@ function KindFields({
           )}
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="delta" label={L('delta')} />
+              <Num form={form} set={set} bad={bad} field="delta" label={t('delta')} />
               <TextField
                 select
-                label={L('direction')}
+                label={t('direction')}
                 value={form.direction}
                 onChange={(e) => set('direction', e.target.value as RuleForm['direction'])}
                 fullWidth
               >
                 {(['both', 'above', 'below'] as const).map((d) => (
                   <MenuItem key={d} value={d}>
-                    {L(`direction_${d}`)}
+                    {t(`direction_${d}`)}
                   </MenuItem>
                 ))}
               </TextField>
@@ -200,8 +199,8 @@ function KindFields({
         <>
           {row(
             <>
-              <Num form={form} set={set} bad={bad} field="min" label={L('min')} helper={L('rangeHint')} />
-              <Num form={form} set={set} bad={bad} field="max" label={L('max')} />
+              <Num form={form} set={set} bad={bad} field="min" label={t('min')} helper={t('rangeHint')} />
+              <Num form={form} set={set} bad={bad} field="max" label={t('max')} />
             </>,
           )}
           {hysteresisAndDuration}
@@ -212,7 +211,7 @@ function KindFields({
         <>
           <TextField
             select
-            label={L('layer')}
+            label={t('layer')}
             value={form.layer}
             onChange={(e) => set('layer', e.target.value as RuleForm['layer'])}
             disabled={form.builtin}
@@ -220,26 +219,26 @@ function KindFields({
           >
             {(['tailnet', 'gateway', 'data'] as const).map((l) => (
               <MenuItem key={l} value={l}>
-                {L(`layer_${l}`)}
+                {t(`layer_${l}`)}
               </MenuItem>
             ))}
           </TextField>
-          <Num form={form} set={set} bad={bad} field="forMin" label={L('delayMinutes')} />
+          <Num form={form} set={set} bad={bad} field="forMin" label={t('delayMinutes')} />
         </>,
       );
     case 'stale':
-      return <Num form={form} set={set} bad={bad} field="forMin" label={L('staleMinutes')} />;
+      return <Num form={form} set={set} bad={bad} field="forMin" label={t('staleMinutes')} />;
     case 'command':
       return (
         <>
           <FormGroup>
             <FormLabel component="legend" error={bad === 'states'}>
-              {L('commandStates')}
+              {t('commandStates')}
             </FormLabel>
             {COMMAND_STATES.map((s) => (
               <FormControlLabel
                 key={s}
-                label={L(`state_${s}`)}
+                label={t(`state_${s}`)}
                 control={
                   <Checkbox
                     checked={form.states.includes(s)}
@@ -254,16 +253,16 @@ function KindFields({
               />
             ))}
           </FormGroup>
-          <Num form={form} set={set} bad={bad} field="unknownMin" label={L('unknownMinutes')} />
+          <Num form={form} set={set} bad={bad} field="unknownMin" label={t('unknownMinutes')} />
         </>
       );
     case 'keyExpiry':
-      return <Num form={form} set={set} bad={bad} field="withinDays" label={L('withinDays')} />;
+      return <Num form={form} set={set} bad={bad} field="withinDays" label={t('withinDays')} />;
   }
 }
 
 /** The label a refused field is named by in the dialog's "to save, fix …" line. */
-const FIELD_LABEL: Partial<Record<keyof RuleForm, AlertsKey>> = {
+const FIELD_LABEL: Partial<Record<keyof RuleForm, MessageKey>> = {
   name: 'ruleName',
   farmId: 'ruleFarm',
   sensorId: 'ruleSensor',
@@ -294,8 +293,7 @@ export function RuleDialog({
   onClose: () => void;
   onSaved: (rule: AlertRule) => void;
 }) {
-  const { api, lang, t } = useApp();
-  const L = (k: AlertsKey, v?: Record<string, string | number>) => alertsT(lang, k, v);
+  const { api, t } = useApp();
   const [form, setForm] = useState<RuleForm>(() => (rule ? formFromRule(rule) : emptyForm()));
   const [bad, setBad] = useState<keyof RuleForm | null>(null);
   const [problem, setProblem] = useState<FormProblem>('invalid');
@@ -336,19 +334,19 @@ export function RuleDialog({
     setWebhookResult(null);
     setError(undefined);
     api.testWebhook({ url: form.webhookUrl }).then(
-      (r) => setWebhookResult(L('webhookOk', { status: r.status, ms: Math.round(r.ms) })),
+      (r) => setWebhookResult(t('webhookOk', { status: r.status, ms: Math.round(r.ms) })),
       (err: unknown) => setError(err),
     );
   };
 
   return (
     <Dialog open onClose={onClose} aria-labelledby="rule-title" fullWidth maxWidth="sm">
-      <DialogTitle id="rule-title">{rule ? L('editRule') : L('addRule')}</DialogTitle>
+      <DialogTitle id="rule-title">{rule ? t('editRule') : t('addRule')}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ pt: 1 }}>
           <TextField
             autoFocus
-            label={L('ruleName')}
+            label={t('ruleName')}
             value={form.name}
             onChange={(e) => set('name', e.target.value)}
             error={bad === 'name'}
@@ -357,7 +355,7 @@ export function RuleDialog({
           />
           <TextField
             select
-            label={L('ruleKind')}
+            label={t('ruleKind')}
             value={form.kind}
             onChange={(e) => set('kind', e.target.value as RuleForm['kind'])}
             disabled={form.builtin}
@@ -365,14 +363,14 @@ export function RuleDialog({
           >
             {ALERT_KINDS.map((k) => (
               <MenuItem key={k} value={k}>
-                {L(`kind_${k}`)}
+                {t(`kind_${k}`)}
               </MenuItem>
             ))}
           </TextField>
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
             <TextField
               select
-              label={L('ruleFarm')}
+              label={t('ruleFarm')}
               value={form.farmId}
               onChange={(e) => {
                 set('farmId', e.target.value);
@@ -381,7 +379,7 @@ export function RuleDialog({
               error={bad === 'farmId'}
               fullWidth
             >
-              <MenuItem value="">{L('scopeAll')}</MenuItem>
+              <MenuItem value="">{t('scopeAll')}</MenuItem>
               {farms.map((f) => (
                 <MenuItem key={f.farmId} value={f.farmId}>
                   {f.displayName}
@@ -401,8 +399,8 @@ export function RuleDialog({
                 renderInput={(params) => (
                   <TextField
                     {...params}
-                    label={L('ruleSensor')}
-                    placeholder={L('anySensor')}
+                    label={t('ruleSensor')}
+                    placeholder={t('anySensor')}
                     error={bad === 'sensorId'}
                   />
                 )}
@@ -414,35 +412,35 @@ export function RuleDialog({
           <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
             <TextField
               select
-              label={L('colSeverity')}
+              label={t('colSeverity')}
               value={form.severity}
               onChange={(e) => set('severity', e.target.value as RuleForm['severity'])}
               fullWidth
             >
               {(['critical', 'warning', 'info'] as const).map((s) => (
                 <MenuItem key={s} value={s}>
-                  {L(`severity_${s}`)}
+                  {t(`severity_${s}`)}
                 </MenuItem>
               ))}
             </TextField>
             <TextField
               select
-              label={L('notify')}
+              label={t('notify')}
               value={form.notify}
               onChange={(e) => set('notify', e.target.value as RuleForm['notify'])}
               fullWidth
             >
               {(['none', 'fire', 'fire-and-resolve'] as const).map((n) => (
                 <MenuItem key={n} value={n}>
-                  {L(`notify_${n}`)}
+                  {t(`notify_${n}`)}
                 </MenuItem>
               ))}
             </TextField>
           </Stack>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
             <TextField
-              label={L('webhookUrl')}
-              helperText={webhookResult ?? L('webhookHint')}
+              label={t('webhookUrl')}
+              helperText={webhookResult ?? t('webhookHint')}
               value={form.webhookUrl}
               onChange={(e) => set('webhookUrl', e.target.value)}
               error={bad === 'webhookUrl'}
@@ -454,23 +452,23 @@ export function RuleDialog({
               disabled={form.webhookUrl.trim() === ''}
               sx={{ mt: 1, flexShrink: 0 }}
             >
-              {L('testWebhook')}
+              {t('testWebhook')}
             </Button>
           </Stack>
           <FormControlLabel
             control={<Switch checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} />}
-            label={L('enabled')}
+            label={t('enabled')}
           />
           {form.builtin && (
             <Typography variant="body2" color="text.secondary">
-              {L('builtin')}
+              {t('builtin')}
             </Typography>
           )}
           {bad !== null && error === undefined && (
             <Typography role="alert" variant="body2" color="error">
-              {L('fixBeforeSave', {
-                field: L(FIELD_LABEL[bad] ?? 'ruleName'),
-                problem: L(`problem_${problem}`),
+              {t('fixBeforeSave', {
+                field: t(FIELD_LABEL[bad] ?? 'ruleName'),
+                problem: t(`problem_${problem}`),
               })}
             </Typography>
           )}

@@ -19,7 +19,6 @@ import type { AlertRule, FarmSummary } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState, Loading } from '../../components/StateViews.tsx';
 import { useAsync } from '../../hooks/useAsync.ts';
-import { type AlertsKey, alertsT } from './alerts-i18n.ts';
 import { conditionText } from './alert-text.ts';
 import { RuleDialog } from './RuleDialog.tsx';
 import { SeverityChip } from './SeverityChip.tsx';
@@ -32,7 +31,6 @@ export function scopeText(rule: AlertRule, farmName: (id: string) => string, all
 
 export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
   const { api, lang, t } = useApp();
-  const L = (k: AlertsKey, v?: Record<string, string | number>) => alertsT(lang, k, v);
   const { data, error, loading, reload, setData } = useAsync(() => api.listAlertRules(), [api]);
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<AlertRule | null>(null);
@@ -59,10 +57,10 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
     <Stack spacing={2}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
         <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }}>
-          {L('rulesIntro')}
+          {t('rulesIntro')}
         </Typography>
         <Button variant="contained" onClick={() => setEditing('new')}>
-          {L('addRule')}
+          {t('addRule')}
         </Button>
       </Stack>
       {error !== undefined && <ErrorState error={error} onRetry={reload} />}
@@ -71,24 +69,24 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
         <Loading />
       ) : (
         <TableContainer>
-          <Table size="small" aria-label={L('rulesTable')}>
+          <Table size="small" aria-label={t('rulesTable')}>
             <TableHead>
               <TableRow>
-                <TableCell>{L('colName')}</TableCell>
-                <TableCell>{L('colScope')}</TableCell>
-                <TableCell>{L('colCondition')}</TableCell>
-                <TableCell>{L('colSeverity')}</TableCell>
-                <TableCell>{L('colOn')}</TableCell>
-                <TableCell>{L('colActions')}</TableCell>
+                <TableCell>{t('colRule')}</TableCell>
+                <TableCell>{t('colScope')}</TableCell>
+                <TableCell>{t('colCondition')}</TableCell>
+                <TableCell>{t('colSeverity')}</TableCell>
+                <TableCell>{t('colOn')}</TableCell>
+                <TableCell>{t('colActions')}</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {rules.map((r) => (
                 <TableRow key={r.id}>
                   <TableCell>
-                    {r.name} {r.builtin && <Chip size="small" variant="outlined" label={L('builtin')} />}
+                    {r.name} {r.builtin && <Chip size="small" variant="outlined" label={t('builtin')} />}
                   </TableCell>
-                  <TableCell>{scopeText(r, farmName, L('scopeAll'))}</TableCell>
+                  <TableCell>{scopeText(r, farmName, t('scopeAll'))}</TableCell>
                   <TableCell>{conditionText(lang, r)}</TableCell>
                   <TableCell>
                     <SeverityChip severity={r.severity} />
@@ -97,25 +95,25 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
                     <Switch
                       checked={r.enabled}
                       onChange={(e) => toggle(r, e.target.checked)}
-                      slotProps={{ input: { 'aria-label': L('enabledAria', { name: r.name }) } }}
+                      slotProps={{ input: { 'aria-label': t('enabledAria', { name: r.name }) } }}
                     />
                   </TableCell>
                   <TableCell>
                     <Button
                       size="small"
                       onClick={() => setEditing(r)}
-                      aria-label={L('editRuleAria', { name: r.name })}
+                      aria-label={t('editRuleAria', { name: r.name })}
                     >
-                      {L('editRule')}
+                      {t('editRule')}
                     </Button>
                     {!r.builtin && (
                       <Button
                         size="small"
                         color="error"
                         onClick={() => setDeleting(r)}
-                        aria-label={L('deleteRuleAria', { name: r.name })}
+                        aria-label={t('deleteRuleAria', { name: r.name })}
                       >
-                        {L('deleteRule')}
+                        {t('deleteRule')}
                       </Button>
                     )}
                   </TableCell>
@@ -140,7 +138,7 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
         <Dialog open onClose={() => setDeleting(null)} aria-describedby="delete-rule-text">
           <DialogContent>
             <DialogContentText id="delete-rule-text">
-              {L('deleteConfirm', { name: deleting.name })}
+              {t('deleteConfirm', { name: deleting.name })}
             </DialogContentText>
           </DialogContent>
           <DialogActions>

@@ -4,8 +4,7 @@
  */
 import type { Alert, AlertResolution, AlertRule, AlertSeverity } from '../../../../protocol/app/index.ts';
 import { formatAge, formatNumber, formatRelative } from '../../lib/format.ts';
-import type { Lang } from '../../lib/i18n.ts';
-import { alertsT } from './alerts-i18n.ts';
+import { type Lang, translate } from '../../lib/i18n.ts';
 
 function value(lang: Lang, v: number | null | undefined, unit: string | undefined): string {
   if (v === null || v === undefined) return '—';
@@ -21,18 +20,18 @@ export function alertText(lang: Lang, alert: Alert, now: number): string {
     case 'threshold':
     case 'setpoint':
     case 'range':
-      return alertsT(lang, f.direction === 'below' ? 'value_below' : 'value_above', {
+      return translate(lang, f.direction === 'below' ? 'value_below' : 'value_above', {
         sensor,
         value: value(lang, f.value, f.unit),
         limit: value(lang, f.limit, f.unit),
       });
     case 'offline':
-      return alertsT(
+      return translate(
         lang,
         f.layer === 'tailnet' ? 'offline_tailnet' : f.layer === 'data' ? 'offline_data' : 'offline_gateway',
       );
     case 'stale':
-      return alertsT(lang, 'stale', { sensor, duration: formatAge(lang, f.forS ?? 0) });
+      return translate(lang, 'stale', { sensor, duration: formatAge(lang, f.forS ?? 0) });
     case 'command': {
       const state = f.commandState ?? 'failed';
       const key =
@@ -45,12 +44,12 @@ export function alertText(lang: Lang, alert: Alert, now: number): string {
               : state === 'interrupted'
                 ? 'command_interrupted'
                 : 'command_failed';
-      return alertsT(lang, key, { action: f.action ?? '?', target: f.target ?? '?' });
+      return translate(lang, key, { action: f.action ?? '?', target: f.target ?? '?' });
     }
     case 'keyExpiry': {
       const at = f.keyExpiry ? Date.parse(f.keyExpiry) : NaN;
-      if (Number.isFinite(at) && at <= now) return alertsT(lang, 'key_expired');
-      return alertsT(lang, 'key_expires', {
+      if (Number.isFinite(at) && at <= now) return translate(lang, 'key_expired');
+      return translate(lang, 'key_expires', {
         when: Number.isFinite(at) ? formatRelative(lang, at, now) : '?',
       });
     }
@@ -58,11 +57,11 @@ export function alertText(lang: Lang, alert: Alert, now: number): string {
 }
 
 export function resolutionText(lang: Lang, code: AlertResolution | null): string {
-  return code === null ? '' : alertsT(lang, `resolution_${code}`);
+  return code === null ? '' : translate(lang, `resolution_${code}`);
 }
 
 export function severityText(lang: Lang, s: AlertSeverity): string {
-  return alertsT(lang, `severity_${s}`);
+  return translate(lang, `severity_${s}`);
 }
 
 const minutes = (lang: Lang, s: number) => formatAge(lang, s);
@@ -75,36 +74,36 @@ export function conditionText(lang: Lang, rule: AlertRule): string {
     case 'threshold': {
       const d = minutes(lang, c.forS);
       if (c.above !== null && c.below !== null)
-        return alertsT(lang, 'cond_threshold_both', { above: n(c.above), below: n(c.below), d });
-      if (c.above !== null) return alertsT(lang, 'cond_threshold_above', { above: n(c.above), d });
-      return alertsT(lang, 'cond_threshold_below', { below: n(c.below ?? 0), d });
+        return translate(lang, 'cond_threshold_both', { above: n(c.above), below: n(c.below), d });
+      if (c.above !== null) return translate(lang, 'cond_threshold_above', { above: n(c.above), d });
+      return translate(lang, 'cond_threshold_below', { below: n(c.below ?? 0), d });
     }
     case 'setpoint':
-      return alertsT(lang, 'cond_setpoint', {
+      return translate(lang, 'cond_setpoint', {
         setpoint: c.setpoint === null ? (c.setpointSensorId ?? '?') : n(c.setpoint),
         delta: n(c.delta),
         d: minutes(lang, c.forS),
       });
     case 'range':
       return c.min === null && c.max === null
-        ? alertsT(lang, 'cond_range_expected', { d: minutes(lang, c.forS) })
-        : alertsT(lang, 'cond_range', {
+        ? translate(lang, 'cond_range_expected', { d: minutes(lang, c.forS) })
+        : translate(lang, 'cond_range', {
             min: c.min === null ? '…' : n(c.min),
             max: c.max === null ? '…' : n(c.max),
             d: minutes(lang, c.forS),
           });
     case 'offline':
-      return alertsT(lang, 'cond_offline', {
-        layer: alertsT(lang, `layer_${c.layer}`),
+      return translate(lang, 'cond_offline', {
+        layer: translate(lang, `layer_${c.layer}`),
         d: minutes(lang, c.forS),
       });
     case 'stale':
-      return alertsT(lang, 'cond_stale', { d: minutes(lang, c.forS) });
+      return translate(lang, 'cond_stale', { d: minutes(lang, c.forS) });
     case 'command':
-      return alertsT(lang, 'cond_command', {
-        states: c.states.map((s) => alertsT(lang, `state_${s}`)).join(', '),
+      return translate(lang, 'cond_command', {
+        states: c.states.map((s) => translate(lang, `state_${s}`)).join(', '),
       });
     case 'keyExpiry':
-      return alertsT(lang, 'cond_keyExpiry', { days: c.withinDays });
+      return translate(lang, 'cond_keyExpiry', { days: c.withinDays });
   }
 }

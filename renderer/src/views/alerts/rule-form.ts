@@ -131,7 +131,7 @@ export function formFromRule(rule: AlertRule): RuleForm {
   }
 }
 
-/** Why a field was refused, worded by the dialog (alerts-i18n `problem_*`). */
+/** Why a field was refused, worded by the dialog (lib/i18n `problem_*`). */
 export type FormProblem = 'number' | 'negative' | 'required' | 'choose' | 'url' | 'limit' | 'invalid';
 
 export type FormResult =

@@ -103,7 +103,7 @@ export function actuatorCommandDriver(options: ActuatorCommandOptions): Actuator
             return resolve(said ? { outcome: 'succeeded', reason: said } : { outcome: 'succeeded' });
           if (code === EXIT_REJECTED)
             return resolve({ outcome: 'rejected', reason: said ?? 'the actuator refused the command' });
-          options.log.warn('actuator command failed', { id: request.id, code });
+          options.log.warn('actuator command failed', { commandId: request.id, code });
           resolve({ outcome: 'failed', reason: said ?? `the actuator command exited with code ${code}` });
         });
       });

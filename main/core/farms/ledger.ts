@@ -176,7 +176,7 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
     try {
       rec = await client.getCommand(cmd.id, options.requestTimeoutMs);
     } catch (err) {
-      log.debug('command status unavailable', { id: cmd.id, err });
+      log.debug('command status unavailable', { commandId: cmd.id, farmId: cmd.farmId, err });
       return idle;
     }
     if (rec) {
@@ -191,7 +191,11 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
       }
       return 'progress';
     }
-    log.warn('the gateway no longer reports an accepted command', { id: cmd.id, state: cmd.state });
+    log.warn('the gateway no longer reports an accepted command', {
+      commandId: cmd.id,
+      farmId: cmd.farmId,
+      state: cmd.state,
+    });
     return 'retry';
   };
 
@@ -249,7 +253,7 @@ export function createCommandLedger(options: CommandLedgerOptions): CommandLedge
           await sleep(id, wait);
         }
       } catch (err) {
-        log.error('command resolver failed', { id, err });
+        log.error('command resolver failed', { commandId: id, err });
       } finally {
         drivers.delete(id);
         firstStep?.();

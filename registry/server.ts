@@ -15,7 +15,7 @@ import type { IdentityResolver } from './auth.ts';
 import { createRegistryHandler, RegistryLimits } from './routes.ts';
 import { openRegistryStore } from './store.ts';
 import { createRegistryMetrics, registryRouteName } from './metrics.ts';
-import { observeHttp } from '../kit/metrics.ts';
+import { type Registry, observeHttp } from '../kit/metrics.ts';
 import { AGROMESH_VERSION } from '../kit/version.ts';
 import type { GatewayPackage } from '../protocol/discovery-api.ts';
 import { openPackageShelf } from './packages.ts';
@@ -41,6 +41,8 @@ export interface RegistryOptions {
   version?: string;
   /** Further names clients may use in Host (its MagicDNS name); the listen address is always accepted. */
   hostNames?: string[];
+  /** The embedding program adds its own series to the registry's `/metrics` (the control room's). */
+  extraMetrics?: ((registry: Registry) => void) | undefined;
   /** Folder of `agromesh-gateway_<version>_<arch>.deb` files to serve to farms that have just joined. */
   packagesDir?: string | undefined;
 }
@@ -86,6 +88,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     return n;
   };
   const metrics = createRegistryMetrics(() => store.counts());
+  options.extraMetrics?.(metrics.registry);
   let packages;
   try {
     packages = options.packagesDir ? openPackageShelf(options.packagesDir) : undefined;

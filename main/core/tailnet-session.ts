@@ -16,6 +16,7 @@ import type { AlertService } from './alerts/service.ts';
 import { createCoalescer } from './coalesce.ts';
 import { createHttpFarmInfoFetcher } from './discovery/farm-info-http.ts';
 import { startRegistry } from '../../registry/server.ts';
+import { type ControlRoomMetrics, registerControlRoomMetrics } from './metrics.ts';
 import { type GatewayPackage, GatewayPackageList } from '../../protocol/discovery-api.ts';
 import { createFarmDiscoveryService, type FarmDiscoveryService } from './discovery/service.ts';
 import type { CoreEvents } from './events.ts';
@@ -123,6 +124,9 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     const fetchTailnet = createTailnetFetch(dialer, agent);
 
     let registryUrl: string | null = o.settings.registry.url ?? null;
+    // Set once the embedded registry serves this desktop's series; the discovery below feeds them.
+    let metrics: ControlRoomMetrics | undefined;
+    let discovery: FarmDiscoveryService | undefined;
     let gatewayPackages = async (): Promise<GatewayPackage[]> => {
       if (!registryUrl) return [];
       try {
@@ -148,13 +152,18 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
         resolveIdentity: (address) => manager.whois(address),
         logger: log.child('registry'),
         packagesDir: o.gatewayPackagesDir,
+        extraMetrics: (registry) => {
+          metrics = registerControlRoomMetrics(registry, () =>
+            discovery ? { farms: () => discovery!.listFarms(), alerts: () => o.alerts.counts() } : undefined,
+          );
+        },
       });
       stack.add(registry);
       gatewayPackages = async () => registry.packages();
       registryUrl = `http://${selfAddress}:${REGISTRY_HTTP_PORT}`;
     }
 
-    const discovery = stack.add(
+    discovery = stack.add(
       createFarmDiscoveryService({
         tailnet: manager,
         fetchFarmInfo: createHttpFarmInfoFetcher({ fetch: fetchTailnet }),
@@ -208,6 +217,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       farms.on('readings', (batch) => {
         for (const { farmId, readings } of batch.farms) {
           if (readings.length === 0) continue;
+          metrics?.readingsReceived.inc(readings.length);
           const newest = readings.reduce((m, r) => Math.max(m, r.ts), 0);
           discovery.noteReading(farmId, newest, readings);
           alerts.onReadings(farmId, readings, farms.info(farmId));
@@ -216,6 +226,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     );
     stack.defer(
       farms.on('command', (command) => {
+        metrics?.commandUpdates.inc({ state: command.state });
         events.emit('commandChanged', command);
         alerts.onCommand(command);
       }),
@@ -243,7 +254,16 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       simulated: Boolean(o.simulated),
       registryUrl,
     });
-    return { manager, dialer, discovery, farms, self, registryUrl, gatewayPackages, dispose: () => stack.dispose() };
+    return {
+      manager,
+      dialer,
+      discovery,
+      farms,
+      self,
+      registryUrl,
+      gatewayPackages,
+      dispose: () => stack.dispose(),
+    };
   } catch (err) {
     await stack.dispose();
     throw err;

@@ -1,10 +1,12 @@
 /**
- * The onboarding key as support creates it in the app: with the embedded registry serving gateway
- * packages, the command installs exactly those packages (URL on this desktop's tailnet address, their
- * SHA-256). (Without served packages the command expects the gateway installed: test/core/roles.test.ts.)
+ * A desktop with the embedded registry on its tailnet address: the onboarding key support creates comes
+ * with a command that installs exactly the packages this desktop serves (URL on its tailnet address,
+ * their SHA-256; without served packages the command expects the gateway installed: roles.test.ts), and
+ * its `/metrics` carries the control room's own series for a tag:monitoring node, and for no one else.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,8 @@ beforeAll(async () => {
     capMap: { [AGROMESH_CAPABILITY]: [{ role: 'support' }] },
   });
   selfAddress = device.ipv4!;
+  sim.tailnet.addDevice({ name: 'prometheus', tags: ['tag:monitoring'] });
+  sim.tailnet.addDevice({ name: 'visitor', user: 'vic@example.com' });
   const socket = join(dir, 'support.sock');
   await sim.serveLocalApi('support-desk', socket);
   core = await createAppCore({
@@ -67,5 +71,39 @@ describe('onboarding from a desktop with the embedded registry', () => {
     );
     expect(res.installCommand).toContain(`--discovery-url 'http://${selfAddress}:8090'`);
     expect(res.installCommand).not.toContain(res.key);
+  });
+});
+
+describe('the control room on /metrics', () => {
+  const scrape = (from: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: sim.tailnet.loopbackOf('support-desk'),
+          port: 8090,
+          path: '/metrics',
+          localAddress: sim.tailnet.loopbackOf(from),
+          headers: { host: `${selfAddress}:8090` },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('serves farms by health, alerts, readings and commands with the registry series, to tag:monitoring only', async () => {
+    const ok = await scrape('prometheus');
+    expect(ok.status).toBe(200);
+    for (const health of ['ok', 'degraded', 'stale', 'offline'])
+      expect(ok.text).toContain(`agromesh_controlroom_farms{health="${health}"} 0`);
+    expect(ok.text).toContain('agromesh_controlroom_alerts{state="firing"} 0');
+    expect(ok.text).toMatch(/^agromesh_controlroom_readings_received_total 0$/m);
+    expect(ok.text).toContain('agromesh_registry_farms{status="known"}');
+    expect((await scrape('visitor')).status).toBe(403);
   });
 });

@@ -126,7 +126,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     let registryUrl: string | null = o.settings.registry.url ?? null;
     // Set once the embedded registry serves this desktop's series; the discovery below feeds them.
     let metrics: ControlRoomMetrics | undefined;
-    let discovery: FarmDiscoveryService | undefined;
+    let discovery: FarmDiscoveryService | undefined = undefined;
     let gatewayPackages = async (): Promise<GatewayPackage[]> => {
       if (!registryUrl) return [];
       try {

@@ -347,8 +347,10 @@ void start().catch((err: unknown) => {
 
 /** The gateway .deb files shipped with the app (electron-builder extraResources), for onboarding. */
 function gatewayPackages(): { gatewayPackagesDir?: string } {
+  // `process.resourcesPath` is Electron's (typed as always set; absent under a plain Node stand-in).
+  const resources = process.resourcesPath as string | undefined;
   const dir = app.isPackaged
-    ? join(process.resourcesPath, 'gateway-packages')
+    ? resources && join(resources, 'gateway-packages')
     : join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist-gateway');
-  return existsSync(dir) ? { gatewayPackagesDir: dir } : {};
+  return dir && existsSync(dir) ? { gatewayPackagesDir: dir } : {};
 }

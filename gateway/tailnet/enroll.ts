@@ -1,7 +1,8 @@
 /**
  * `agromesh-gateway join`: bring this computer onto the tailnet as a farm and start the service, in the
- * three steps a technician would type — `tailscale up --auth-key=… --advertise-tags=tag:farm`,
- * `tailscale set --operator=agromesh-gateway` (the service user may then ask tailscaled's LocalAPI for
+ * three steps a technician would type — `tailscale up --auth-key=…` (the key is pre-tagged tag:farm and
+ * gives the node its tag; Headscale refuses a tags-only key that also advertises tags, so none are
+ * advertised, and the tag is checked afterwards), `tailscale set --operator=agromesh-gateway` (the service user may then ask tailscaled's LocalAPI for
  * who-is without root), `systemctl enable --now agromesh-gateway`. The key reaches tailscale through a
  * 0600 file (`--auth-key=file:…`), never the process list. Failures are explained in plain words.
  */
@@ -77,8 +78,12 @@ function fail(code: 'TAILNET_UNSUPPORTED' | 'TAILNET_AUTH' | 'TAILNET_REJECTED',
 export async function enroll(o: EnrollOptions): Promise<void> {
   const tailscale = o.tailscaleBin ?? 'tailscale';
   const timeoutMs = o.timeoutMs ?? 120_000;
-  if (o.authKey === undefined) await assertJoined(tailscale, timeoutMs);
-  else await up(tailscale, o.authKey, o, timeoutMs);
+  // The key is pre-tagged (the control room makes it so): it gives the node tag:farm, checked here.
+  // Already up as a farm (a second run of join): the one-time key is not spent again.
+  const already = o.authKey !== undefined && (await joinedState(tailscale, timeoutMs)) === 'farm';
+  if (already) o.say(`already on the tailnet as ${FARM_TAG}`);
+  else if (o.authKey !== undefined) await up(tailscale, o.authKey, o, timeoutMs);
+  await assertJoined(tailscale, timeoutMs);
   o.say(`letting the ${SERVICE_USER} user ask tailscaled who is calling (tailscale set --operator)…`);
   const set = await runTool(tailscale, ['set', `--operator=${SERVICE_USER}`], timeoutMs);
   if (set.code !== 0)
@@ -107,7 +112,6 @@ async function up(tailscale: string, authKey: string, o: EnrollOptions, timeoutM
       [
         'up',
         `--auth-key=file:${keyFile}`,
-        `--advertise-tags=${FARM_TAG}`,
         ...(o.loginServer ? [`--login-server=${o.loginServer}`] : []),
         ...(o.hostname ? [`--hostname=${o.hostname}`] : []),
       ],
@@ -127,29 +131,39 @@ async function up(tailscale: string, authKey: string, o: EnrollOptions, timeoutM
   }
 }
 
-/** Without a key: `tailscale status --json` must show this computer running on the tailnet as tag:farm. */
-async function assertJoined(tailscale: string, timeoutMs: number): Promise<void> {
+type Joined = 'missing' | 'out' | 'untagged' | 'farm';
+
+/** Where `tailscale status --json` says this computer is: not installed, logged out, on the tailnet (as a farm). */
+async function joinedState(tailscale: string, timeoutMs: number): Promise<Joined> {
   const st = await runTool(tailscale, ['status', '--json'], timeoutMs);
-  if (st.code === 'ENOENT')
-    fail(
-      'TAILNET_UNSUPPORTED',
-      'Tailscale is not installed on this computer: install it, then run join again with --auth-key.',
-    );
+  if (st.code === 'ENOENT') return 'missing';
   let status: { BackendState?: unknown; Self?: { Tags?: unknown } } = {};
   try {
     status = JSON.parse(st.stdout) as typeof status;
   } catch {
-    // not JSON: explained below
+    return 'out';
   }
-  if (status.BackendState !== 'Running')
+  if (status.BackendState !== 'Running') return 'out';
+  const tags = Array.isArray(status.Self?.Tags) ? status.Self.Tags : [];
+  return tags.includes(FARM_TAG) ? 'farm' : 'untagged';
+}
+
+/** `tailscale status --json` must show this computer running on the tailnet as tag:farm. */
+async function assertJoined(tailscale: string, timeoutMs: number): Promise<void> {
+  const state = await joinedState(tailscale, timeoutMs);
+  if (state === 'missing')
+    fail(
+      'TAILNET_UNSUPPORTED',
+      'Tailscale is not installed on this computer: install it, then run join again with --auth-key.',
+    );
+  if (state === 'out')
     fail(
       'TAILNET_AUTH',
       'this computer is not on the tailnet yet: run join with --auth-key (or set TS_AUTHKEY).',
     );
-  const tags = Array.isArray(status.Self?.Tags) ? status.Self.Tags : [];
-  if (!tags.includes(FARM_TAG))
+  if (state === 'untagged')
     fail(
       'TAILNET_REJECTED',
-      `this computer is on the tailnet but not as ${FARM_TAG}: run "sudo tailscale up --advertise-tags=${FARM_TAG} --force-reauth" with a farm key from the control room.`,
+      `this computer is on the tailnet but not as ${FARM_TAG} (the key was not tagged ${FARM_TAG}): create a farm key in the control room's onboarding dialog, then run "sudo tailscale logout" and join again with it.`,
     );
 }

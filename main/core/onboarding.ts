@@ -43,9 +43,10 @@ export function onboardingCommand(input: OnboardingInput): OnboardingCommand {
   const name = input.farmName.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   const packages = input.registryUrl ? newestPackages(input.packages ?? []) : [];
   const served = packages.length > 0;
+  // No --advertise-tags: the key is pre-tagged tag:farm and gives the node its tags (Headscale refuses
+  // a tags-only key that also advertises them; Tailscale needs no more). `join` then checks the tag.
   const up = [
     'tailscale up --auth-key="file:$key"',
-    `--advertise-tags=${FARM_TAG}`,
     `--hostname=${q(name)}`,
     ...(input.loginServer ? [`--login-server=${q(input.loginServer)}`] : []),
   ].join(' ');
@@ -78,7 +79,8 @@ export function onboardingCommand(input: OnboardingInput): OnboardingCommand {
   lines.push(
     "command -v tailscale >/dev/null || { say 'installing Tailscale from its own repository'; curl -fsSL https://tailscale.com/install.sh | sh; }",
     'key=$(mktemp); deb=$(mktemp --suffix=.deb); trap \'rm -f "$key" "$deb"\' EXIT',
-    'printf %s "$TS_AUTHKEY" >"$key"',
+    // From here the key is only in that file: not in the environment of apt, dpkg or the gateway.
+    'printf %s "$TS_AUTHKEY" >"$key"; unset TS_AUTHKEY',
     `say 'joining the tailnet as ${FARM_TAG}'`,
     up,
   );

@@ -84,7 +84,7 @@ describe('the onboarding command', () => {
     expect(r.calls.map((c) => c.replace(/\/tmp\/tmp\.\w+(\.deb)?/g, 'TMP'))).toEqual([
       'sudo --preserve-env=TS_AUTHKEY bash -eu',
       'dpkg --print-architecture',
-      'tailscale up --auth-key=file:TMP --advertise-tags=tag:farm --hostname=north-field --login-server=https://hs.example.com',
+      'tailscale up --auth-key=file:TMP --hostname=north-field --login-server=https://hs.example.com',
       `key ${KEY}`,
       'curl -fsS --retry 10 --retry-delay 1 --retry-all-errors --max-time 600 -o TMP http://100.64.0.1:8090/packages/agromesh-gateway_0.1.0_amd64.deb',
       'apt-get install -y TMP',

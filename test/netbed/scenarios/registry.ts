@@ -27,6 +27,13 @@ export async function startRegistryNode(
   return { url: handle.url };
 }
 
+/** The gateway packages a registry node serves (what the onboarding dialog pins in its command). */
+export function registryPackages(key: string) {
+  const r = registries.get(key);
+  if (!r) throw new Error(`no registry ${key}`);
+  return r.handle.packages();
+}
+
 export async function stopRegistryNode(key: string): Promise<void> {
   const r = registries.get(key);
   registries.delete(key);

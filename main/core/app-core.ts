@@ -19,6 +19,7 @@ import { createAlertHandlers } from './alerts/handlers.ts';
 import type { Notifier } from './alerts/notifier.ts';
 import { createAlertService } from './alerts/service.ts';
 import { createProblemLog } from './diagnostics.ts';
+import { canDisableKeyExpiry, canListAuthKeys, collectFleetHygiene } from './hygiene-source.ts';
 import { CoreEvents } from './events.ts';
 import { farmOperationHandlers } from './farms/index.ts';
 import { meFromIdentity } from './me.ts';
@@ -265,6 +266,33 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         installCommand: onboarding.command,
         packageSource: onboarding.packageSource,
       };
+    },
+    getFleetHygiene: async () => {
+      require(me().roles.includes('support'), 'viewing fleet hygiene');
+      return collectFleetHygiene(live(), options.version, Date.now());
+    },
+    revokeAuthKey: async ({ keyId }) => {
+      require(me().roles.includes('support'), 'revoking auth keys');
+      const { manager } = live();
+      if (!canListAuthKeys(manager))
+        throw new AgromeshError('TAILNET_UNSUPPORTED', 'This tailnet backend cannot revoke auth keys.');
+      await manager.revokeAuthKey(keyId);
+      log.info('auth key revoked', { keyId, by: caller() });
+    },
+    disableKeyExpiry: async ({ deviceId }) => {
+      require(me().roles.includes('support'), 'changing key expiry');
+      const { manager } = live();
+      if (!canDisableKeyExpiry(manager))
+        throw new AgromeshError(
+          'TAILNET_UNSUPPORTED',
+          'Only the Tailscale API can disable key expiry; sign the node in again instead.',
+        );
+      await manager.setKeyExpiryDisabled(deviceId, true);
+      log.info('node key expiry disabled', { deviceId, by: caller() });
+      const device = (await manager.listDevices()).find((d) => d.id === deviceId);
+      if (!device) throw new AgromeshError('NOT_FOUND', `Device ${deviceId} is no longer on the tailnet.`);
+      events.emit('devicesChanged', { at: new Date().toISOString() });
+      return device;
     },
     ...createAlertHandlers(alerts, caller),
     openExternal: async ({ url }) => {

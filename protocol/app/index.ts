@@ -5,3 +5,4 @@ export * from './farms.ts';
 export * from './commands.ts';
 export * from './alerts.ts';
 export * from './operations.ts';
+export * from './hygiene.ts';

@@ -13,6 +13,7 @@ import { AppInfo, Diagnostics, Me, SecretsStatus, Settings } from './settings.ts
 import { FarmDetail, FarmSummary } from './farms.ts';
 import { CommandFilter, LedgerCommand, ParamInputValue } from './commands.ts';
 import { Alert, AlertCounts, AlertFilter, AlertNotice, AlertRule, AlertRuleInput } from './alerts.ts';
+import { FleetHygiene } from './hygiene.ts';
 
 // ---- operations -------------------------------------------------------------------------------------
 
@@ -100,6 +101,12 @@ export const operations = {
       packageSource: z.enum(['control-room', 'preinstalled']),
     }),
   ),
+  /** Support: the fleet-hygiene radar (expiring keys, old gateways, untagged gateways, silent nodes). */
+  getFleetHygiene: op(z.void(), FleetHygiene),
+  /** Support: revoke an onboarding (auth) key; Tailscale API v2 and Headscale only. */
+  revokeAuthKey: op(z.object({ keyId: z.string().min(1).max(100) }), z.void()),
+  /** Support: stop a node's key from expiring; Tailscale API v2 only. */
+  disableKeyExpiry: op(z.object({ deviceId: z.string().min(1).max(100) }), TailnetDevice),
   openExternal: op(z.object({ url: z.url().max(2000) }), z.void()),
   listAlertRules: op(z.void(), z.array(AlertRule)),
   saveAlertRule: op(AlertRuleInput, AlertRule),

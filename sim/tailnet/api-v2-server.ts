@@ -341,6 +341,14 @@ export async function startSimApiV2(tailnet: SimTailnet, options: SimApiV2Option
         tailnet.setTags(d.stableId, checkTagsPermitted(body.tags, caller));
         return reply(res, 200, {});
       }
+      if (rest === 'key' && method === 'POST') {
+        need(caller, 'devices:core');
+        const body = await jsonBody(req);
+        if (typeof body.keyExpiryDisabled !== 'boolean')
+          throw fail(400, '"keyExpiryDisabled" must be a boolean');
+        tailnet.setKeyExpiry(d.stableId, { disabled: body.keyExpiryDisabled });
+        return reply(res, 200, {});
+      }
       if (rest === 'authorized' && method === 'POST') {
         need(caller, 'devices:core');
         const body = await jsonBody(req);

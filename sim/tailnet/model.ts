@@ -349,6 +349,15 @@ export class SimTailnet {
     return d;
   }
 
+  /** The node key's expiry (`expiry` ISO, or null) and whether expiry is disabled (API v2 POST /device/{id}/key). */
+  setKeyExpiry(ref: string, change: { expiry?: string | null; disabled?: boolean }): SimDevice {
+    const d = this.#require(ref);
+    if (change.expiry !== undefined) d.keyExpiry = change.expiry;
+    if (change.disabled !== undefined) d.keyExpiryDisabled = change.disabled;
+    this.#emit({ type: 'upsert', device: d, patch: false });
+    return d;
+  }
+
   setAuthorized(ref: string, authorized: boolean): SimDevice {
     const d = this.#require(ref);
     d.authorized = authorized;

@@ -129,6 +129,20 @@ describe('Tailscale API v2 backend against the simulator', () => {
     await expect(m.getDevice('nNOSUCHCNTRL')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('disables and re-enables a node key expiry (POST /device/{id}/key)', async () => {
+    const m = manager();
+    const farm = sim.tailnet.device('farm-north')!;
+    sim.tailnet.setKeyExpiry(farm.stableId, {
+      expiry: new Date(Date.now() + 86_400_000).toISOString(),
+      disabled: false,
+    });
+    expect((await m.getDevice(farm.stableId)).keyExpiryDisabled).toBe(false);
+    await m.setKeyExpiryDisabled(farm.stableId, true);
+    expect(await m.getDevice(farm.stableId)).toMatchObject({ keyExpiryDisabled: true, keyExpiry: null });
+    await m.setKeyExpiryDisabled(farm.stableId, false);
+    expect((await m.getDevice(farm.stableId)).keyExpiryDisabled).toBe(false);
+  });
+
   it('gets, validates and updates the policy file with ETag/If-Match', async () => {
     const m = manager();
     const policy = await m.getPolicy();

@@ -92,9 +92,9 @@ describe('Headscale backend against the simulator', () => {
     const forUser = await manager({ user: 'agronomist' }).createAuthKey({ tags: [] });
     expect(sim.tailnet.keys.get(forUser.id)?.userId).toBe(sim.tailnet.user('agronomist@example.com')!.id);
     const keys = await m.listAuthKeys();
-    expect(keys.map((k) => [k.id, k.tags])).toEqual([
-      [key.id, ['tag:farm']],
-      [forUser.id, []],
+    expect(keys.map((k) => [k.id, k.tags, k.used])).toEqual([
+      [key.id, ['tag:farm'], false],
+      [forUser.id, [], false],
     ]);
     expect(JSON.stringify(keys)).not.toContain(key.key);
     await m.revokeAuthKey(key.id);

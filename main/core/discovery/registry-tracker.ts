@@ -101,6 +101,10 @@ export class RegistryTracker {
     }
   }
 
+  records(): FarmRecord[] {
+    return [...this.#records.values()];
+  }
+
   recordFor(device: TailnetDevice): FarmRecord | null {
     for (const a of deviceAddresses(device)) {
       const r = this.#records.get(a);

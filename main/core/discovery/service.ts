@@ -173,6 +173,11 @@ export class FarmDiscoveryService implements Disposable {
     return this.#registry.status();
   }
 
+  /** The registry's last-known records, tagged or not (a gateway heartbeating from a node without tag:farm). */
+  registryRecords(): FarmRecord[] {
+    return this.#registry.records();
+  }
+
   /**
    * Seed operation "register a farm": store people's metadata for a tailnet address in the registry
    * (creating the record if the farm never heartbeated). Needs a reachable registry.

@@ -13,6 +13,7 @@ import type {
   AuthKey,
   AuthKeyInfo,
   AuthKeyRequest,
+  KeyExpiryControl,
   PolicyFile,
   PolicyValidation,
   TailnetAdmin,
@@ -48,7 +49,7 @@ export function normalizeApiUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
 }
 
-export type ApiV2Manager = TailscaleManager & TailnetAdmin;
+export type ApiV2Manager = TailscaleManager & TailnetAdmin & KeyExpiryControl;
 
 export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
   const log = options.logger ?? silentLogger;
@@ -238,6 +239,14 @@ export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
         what: `${authorized ? 'approve' : 'unapprove'} device ${id}`,
         scope: 'devices:core',
         body: { authorized },
+        idempotent: true,
+      });
+    },
+    setKeyExpiryDisabled: async (id, disabled) => {
+      await http.call('POST', `/api/v2/device/${deviceId(id)}/key`, {
+        what: `${disabled ? 'disable' : 'enable'} key expiry of device ${id}`,
+        scope: 'devices:core',
+        body: { keyExpiryDisabled: disabled },
         idempotent: true,
       });
     },

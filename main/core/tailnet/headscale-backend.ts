@@ -195,6 +195,7 @@ export function createHeadscaleManager(options: HeadscaleManagerOptions): Headsc
         expires: k.expiration ?? null,
         invalid: k.expiration ? Date.parse(k.expiration) <= t : false,
         tags: k.aclTags,
+        ...(k.used === undefined ? {} : { used: k.used }),
       }));
     },
     revokeAuthKey: async (id) => {

@@ -76,6 +76,8 @@ export interface AuthKeyInfo {
   /** Revoked or expired. */
   invalid: boolean;
   tags: string[];
+  /** Whether a node has joined with it, where the format says (Headscale); undefined when it does not (API v2). */
+  used?: boolean;
 }
 
 /**
@@ -88,4 +90,12 @@ export interface TailnetAdmin {
   authorizeDevice(deviceId: string, authorized: boolean): Promise<void>;
   listAuthKeys(): Promise<AuthKeyInfo[]>;
   revokeAuthKey(id: string): Promise<void>;
+}
+
+/**
+ * Node key expiry switched off or on for one device (Tailscale API v2 POST /device/{id}/key); Headscale and the
+ * LocalAPI cannot. Feature-test with `'setKeyExpiryDisabled' in manager`.
+ */
+export interface KeyExpiryControl {
+  setKeyExpiryDisabled(deviceId: string, disabled: boolean): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /**
  * Support view of the tailnet: every device with tags, OS, client version, online state, direct or relayed,
- * and key expiry (warned under 14 days). Support staff edit tags and onboard farms; others see why not.
+ * and key expiry (warned under 14 days). Support staff edit tags, onboard farms and see the fleet-hygiene
+ * radar; others see why not.
  */
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -25,6 +26,7 @@ import { KeyExpiry } from '../components/KeyExpiry.tsx';
 import { OnboardFarm } from '../components/OnboardFarm.tsx';
 import { RoleNotice } from '../components/RoleNotice.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { FleetHygiene } from '../components/FleetHygiene.tsx';
 import { TagEditor } from '../components/TagEditor.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { useAsync } from '../hooks/useAsync.ts';
@@ -67,6 +69,7 @@ export function DevicesView() {
           <RoleNotice message="tagsHidden" />
         </Box>
       )}
+      {me?.roles.includes('support') && <FleetHygiene />}
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data ? (
         <Loading />

@@ -136,6 +136,8 @@ export function installFakeFarms(
     fake.devices[i] = { ...fake.devices[i]!, tags };
     return fake.devices[i];
   };
+  // The radar of a clean fleet: these fixtures test other things (test/e2e/hygiene.test.ts tests it).
+  h.getFleetHygiene = async () => ({ generatedAt: new Date().toISOString(), findings: [], skipped: [] });
   h.createFarmAuthKey = async ({ farmName, expiryHours }) => {
     const served = onboardingCommand({
       farmName,

@@ -1,7 +1,8 @@
 /**
  * SQLite through Node's built-in `node:sqlite` (no native module to rebuild for Electron).
  * Write-ahead log, synchronous=NORMAL inside WAL (durable across process crashes), busy timeout,
- * and numbered migrations tracked in `user_version`, each applied in its own transaction.
+ * and one migration scheme for every store (`migrate`): numbered migrations per component, tracked in
+ * `component_versions`, each applied in its own transaction, so several stores can share one file.
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +14,8 @@ export type Migration = (db: DatabaseSync) => void;
 export interface OpenOptions {
   /** `:memory:` for throwaway stores. */
   file: string;
+  /** The file's own store (see `migrate`); default `main`. */
+  component?: string;
   migrations: readonly Migration[];
   /** FULL makes every commit survive power loss, not only a killed process. */
   synchronous?: 'NORMAL' | 'FULL';
@@ -96,20 +99,59 @@ function prepare(db: DatabaseSync, options: OpenOptions): DatabaseSync {
   db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'NORMAL'}`);
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA foreign_keys = ON');
-  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  if (row.user_version > options.migrations.length) {
+  if (options.migrations.length > 0)
+    migrate(db, {
+      component: options.component ?? 'main',
+      migrations: options.migrations,
+      file: options.file,
+      // Files from before component_versions kept their store's version in user_version; it is still
+      // written, so an older Agromesh reading this file sees the version it knows.
+      legacyVersion: () => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version,
+      mirrorToUserVersion: true,
+    });
+  return db;
+}
+
+export interface MigrateOptions {
+  /** The store these migrations belong to (`gateway`, `registry`, `farms`, `alerts`…). */
+  component: string;
+  migrations: readonly Migration[];
+  /** For messages. */
+  file?: string;
+  /** Where a file from before `component_versions` kept this store's version (read once, on upgrade). */
+  legacyVersion?: () => number;
+  mirrorToUserVersion?: boolean;
+}
+
+/**
+ * The one migration scheme: `migrations[v]` takes `component` from version v to v + 1, each in its own
+ * transaction with the new version, so a crash leaves a whole step or none. A version newer than this
+ * program knows is refused with what to do.
+ */
+export function migrate(db: DatabaseSync, o: MigrateOptions): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+  );
+  const row = db.prepare('SELECT version FROM component_versions WHERE component = ?').get(o.component) as
+    { version: number } | undefined;
+  const from = row?.version ?? o.legacyVersion?.() ?? 0;
+  if (from > o.migrations.length) {
     throw new AgromeshError(
       'UNAVAILABLE',
-      `The database ${options.file} was written by a newer version of Agromesh (schema ${row.user_version}, this one knows up to ${options.migrations.length}): run the newer version, or move the file aside to start empty.`,
+      `The database ${o.file ?? `(${o.component})`} was written by a newer version of Agromesh (schema ${from}, this one knows up to ${o.migrations.length}): run the newer version, or move the file aside to start empty.`,
     );
   }
-  for (let v = row.user_version; v < options.migrations.length; v++) {
+  const record = db.prepare(
+    'INSERT INTO component_versions (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
+  );
+  if (!row && from > 0) record.run(o.component, from); // adopt a legacy version as is
+  for (let v = from; v < o.migrations.length; v++) {
     transaction(db, () => {
-      options.migrations[v]!(db);
-      db.exec(`PRAGMA user_version = ${v + 1}`);
+      o.migrations[v]!(db);
+      record.run(o.component, v + 1);
+      if (o.mirrorToUserVersion) db.exec(`PRAGMA user_version = ${v + 1}`);
     });
   }
-  return db;
 }
 
 /**

@@ -311,5 +311,8 @@ export class RegistryStore {
 }
 
 export function openRegistryStore(options: { file: string; now?: () => number }): RegistryStore {
-  return new RegistryStore(openDatabase({ file: options.file, migrations }), options.now ?? Date.now);
+  return new RegistryStore(
+    openDatabase({ file: options.file, component: 'registry', migrations }),
+    options.now ?? Date.now,
+  );
 }

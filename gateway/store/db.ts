@@ -61,7 +61,11 @@ const migrations: Migration[] = [
 ];
 
 export function openGatewayDatabase(dataDir: string | null): DatabaseSync {
-  return openDatabase({ file: dataDir === null ? ':memory:' : join(dataDir, 'gateway.sqlite'), migrations });
+  return openDatabase({
+    file: dataDir === null ? ':memory:' : join(dataDir, 'gateway.sqlite'),
+    component: 'gateway',
+    migrations,
+  });
 }
 
 /**

@@ -290,8 +290,21 @@ describe('discovery on the simulated tailnet', () => {
       body: { displayName: 'Taken over' },
     });
     expect(edit.status).toBe(403);
-    // farm-c's own heartbeat claims its id first (on a loaded machine it can come after the rename above).
-    await waitFor(async () => (await recordOf(ip(4)))?.farmId === 'farm-c', 10_000, "farm-c's heartbeat");
+    // farm-c's own heartbeat claims its id first (on a loaded machine it can come after the rename above),
+    // and it must be online right now: an offline farm's id may move to a new address (a farm re-addressed),
+    // so with heartbeats stalled past offlineAfter (800 ms) by load, the pose would rightly succeed.
+    await waitFor(
+      async () => {
+        const r = await recordOf(ip(4));
+        return (
+          r?.farmId === 'farm-c' &&
+          r.status === 'online' &&
+          Date.now() - Date.parse(r.lastHeartbeatAt ?? '') < 200
+        );
+      },
+      10_000,
+      "farm-c's fresh heartbeat",
+    );
     const pose = await call(base, '/api/heartbeat', {
       from: fromA,
       body: { ...heartbeatBody(4), farmId: 'farm-c', address: ip(4) },

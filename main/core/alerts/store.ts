@@ -15,7 +15,7 @@ import {
   type AlertSeverity,
   type AlertState,
 } from '../../../protocol/app/index.ts';
-import { type Migration, openDatabase, transaction } from '../../../kit/sqlite.ts';
+import { type Migration, migrate, openDatabase } from '../../../kit/sqlite.ts';
 import { BUILTIN_RULES } from './defaults.ts';
 import { iso } from './time.ts';
 
@@ -221,22 +221,26 @@ export function createAlertStore(source: { file: string } | { db: DatabaseSync }
   let db: DatabaseSync;
   let owned: boolean;
   if ('file' in source) {
-    db = openDatabase({ file: source.file, migrations });
+    db = openDatabase({ file: source.file, component: 'alerts', migrations });
     owned = true;
   } else {
     db = source.db;
     owned = false;
-    // A shared database carries its own user_version; the alert tables track theirs separately.
-    db.exec('CREATE TABLE IF NOT EXISTS alert_schema (version INTEGER NOT NULL)');
-    const row = db.prepare('SELECT version FROM alert_schema').get() as { version: number } | undefined;
-    const from = row?.version ?? 0;
-    for (let v = from; v < migrations.length; v++) {
-      transaction(db, () => {
-        migrations[v]!(db);
-        db.exec('DELETE FROM alert_schema');
-        db.prepare('INSERT INTO alert_schema (version) VALUES (?)').run(v + 1);
-      });
-    }
+    migrate(db, {
+      component: 'alerts',
+      migrations,
+      // Before component_versions, alert tables in a shared file kept their version in alert_schema.
+      legacyVersion: () => {
+        const legacy = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alert_schema'")
+          .get();
+        if (!legacy) return 0;
+        return (
+          (db.prepare('SELECT version FROM alert_schema').get() as { version: number } | undefined)
+            ?.version ?? 0
+        );
+      },
+    });
   }
 
   const cols =

@@ -1,11 +1,11 @@
 /**
  * Tables of the farm-connections module (reading cache, farm state, command ledger).
- * Versioned per component in `component_versions`, not in `user_version`, so the same database file can be
- * shared with other core services that run their own migrations.
+ * Versioned as the `farms` component (kit/sqlite.ts `migrate`), so the file can be shared with other
+ * core services that run their own migrations.
  */
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { openDatabase, transaction } from '../../../kit/sqlite.ts';
+import { migrate, openDatabase } from '../../../kit/sqlite.ts';
 
 const COMPONENT = 'farms';
 
@@ -64,19 +64,7 @@ const migrations: ReadonlyArray<(db: DatabaseSync) => void> = [
 
 /** Bring the farms tables of `db` up to date (idempotent; safe on a database shared with other services). */
 export function migrateFarmsSchema(db: DatabaseSync): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS component_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)',
-  );
-  const row = db.prepare('SELECT version FROM component_versions WHERE component = ?').get(COMPONENT) as
-    { version: number } | undefined;
-  for (let v = row?.version ?? 0; v < migrations.length; v++) {
-    transaction(db, () => {
-      migrations[v]!(db);
-      db.prepare(
-        'INSERT INTO component_versions (component, version) VALUES (?, ?) ON CONFLICT (component) DO UPDATE SET version = excluded.version',
-      ).run(COMPONENT, v + 1);
-    });
-  }
+  migrate(db, { component: COMPONENT, migrations });
 }
 
 /**

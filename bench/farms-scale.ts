@@ -8,7 +8,7 @@
  */
 import { wsText } from '../kit/ws-text.ts';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -40,6 +40,8 @@ interface PhaseResult {
   rssMB: number;
   heapUsedMB: number;
   loopP99Ms: number;
+  /** Open sockets of the measuring process at the end of the window (/proc/self/fd). */
+  sockets: number;
   connectMs: number;
   extra?: Record<string, number>;
 }
@@ -67,7 +69,20 @@ async function measure(count: () => number): Promise<Omit<PhaseResult, 'phase' |
     rssMB: mb(peakRss),
     heapUsedMB: mb(process.memoryUsage().heapUsed),
     loopP99Ms: Math.round(h.percentile(99) / 1e5) / 10,
+    sockets: openSockets(),
   };
+}
+
+function openSockets(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // closed while we looked
+    }
+  }
+  return n;
 }
 
 async function connectAll<T>(

@@ -13,6 +13,7 @@ import { HistoryResponse } from '../protocol/farm-api.ts';
 import { minMaxDownsample } from '../renderer/src/lib/downsample.ts';
 import { startCoreHost } from '../test/support/core-host.ts';
 import { launchChromium } from '../test/support/chromium.ts';
+import { signInPage } from '../test/support/host-session.ts';
 import { installFakeFarms } from '../test/e2e/support/fake-farms.ts';
 import { makeFarms, makeSeries, ROLES } from '../test/renderer/fixtures.ts';
 
@@ -98,6 +99,7 @@ async function main() {
     const now = Date.now();
     const fake = installFakeFarms(ctx.core, { farms: [], me: ROLES.agronomist });
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signInPage(page, ctx.host); // the host serves its bridge to signed-in pages only
 
     // --- map: baseline (basemap only), then 1,000 farms -----------------------------------------------
     await page.goto(`${ctx.host.url}#/map`);

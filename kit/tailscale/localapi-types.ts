@@ -169,19 +169,6 @@ export const NotifyMask = {
   InProcessNoDisconnect: 65536,
 } as const;
 
-/** ipn.State numbers as sent in Notify.State. */
-export const IpnState = [
-  'NoState',
-  'InUseOtherUser',
-  'NeedsLogin',
-  'NeedsMachineAuth',
-  'Stopped',
-  'Starting',
-  'Running',
-] as const;
-
-/** Go's zero time, which means "unset" in LocalAPI times. */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
 export function timeOrNull(value: string | null | undefined): string | null {
   if (value === undefined || value === null || value === '' || value.startsWith('0001-01-01')) return null;
   return value;

@@ -179,7 +179,7 @@ describe('browser host', () => {
   });
 });
 
-/** Attacks from issue 12, as a page on another site or another local program would make them. */
+/** Attacks of the security review, as a page on another site or another local program would make them. */
 describe('browser host against DNS rebinding, cross-site pages and unsigned clients', () => {
   const rebound = () => ({ host: `evil.example:${host.port}`, origin: `http://evil.example:${host.port}` });
 

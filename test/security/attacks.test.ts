@@ -1,5 +1,5 @@
 /**
- * The attack suite of the security review (issue 12), each attack as an attacker on the same network or
+ * The attack suite of the security review, each attack as an attacker on the same network or
  * the same PC would make it, against the real servers on loopback: a page that rebinds its name to a
  * gateway, the registry or the browser host (its own name in Host, its own Origin), a page opening the
  * live stream as the operator (cross-site WebSocket hijacking), a page or program pointing the

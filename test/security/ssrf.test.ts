@@ -177,7 +177,7 @@ describe('SSRF: no connection to anything but the tailnet', () => {
       passed: hits === 0,
     });
     report.notes.push(
-      'A non-farm tailnet node is a tailnet address, so the dialer alone cannot refuse it; the app dials only addresses discovery lists (tag:farm). createRegistryClient uses global fetch unless the composition root injects a dialer-backed fetch — the lead should make sure it does.',
+      'A non-farm tailnet node is a tailnet address, so the dialer alone cannot refuse it; the app dials only addresses discovery lists (tag:farm). The registry client gets the same dialer-backed fetch from the composition root (tailnet-session.ts), so the registry URL is held to the same rule.',
     );
   });
 });

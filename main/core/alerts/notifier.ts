@@ -39,12 +39,3 @@ export function createCallbackNotifier(
     },
   };
 }
-
-/** Several notifiers as one (desktop + a test recorder, for instance). */
-export function combineNotifiers(...notifiers: Notifier[]): Notifier {
-  return {
-    async notify(notice) {
-      await Promise.all(notifiers.map(async (n) => n.notify(notice)));
-    },
-  };
-}

@@ -1,4 +1,4 @@
-/** Public surface of farm connections (issue 6). */
+/** Public surface of farm connections: links, ledger, cache and the tailnet-only dialer. */
 export {
   createTailnetDialer,
   loopbackAliasOf,

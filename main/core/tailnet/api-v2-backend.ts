@@ -294,8 +294,3 @@ export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
     },
   };
 }
-
-/** Parse one API v2 device (used by tests and the fixture check). */
-export function parseApiDevice(value: unknown, now = Date.now()): TailnetDevice {
-  return fromApiDevice(parsePayload(ApiDevice, JSON.stringify(value), 'device'), now);
-}

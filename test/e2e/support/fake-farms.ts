@@ -1,6 +1,7 @@
 /**
  * Serves fixture farms through a real core's handlers (the browser host and the zod-validated dispatch
- * stay real): until the lead wires the simulated tailnet, this is how renderer tests get farm data.
+ * stay real): fast, fixed farm data for renderer tests that need no gateways (control-room.test.ts runs
+ * the real simulated tailnet).
  */
 import type { AppCore } from '../../../main/core/app-core.ts';
 import type { FarmSummary, LedgerCommand, Me } from '../../../protocol/app/index.ts';

@@ -27,7 +27,7 @@ import { isStorageFull } from '../kit/sqlite.ts';
 import { closeServer, createJsonServer, listen } from '../kit/http/json.ts';
 import { type HostGuard, LOOPBACK_NAMES, refusal } from '../kit/http/host-guard.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
-import { type LocalApiClient, createLocalApiClient, shortName } from '../kit/tailscale/localapi.ts';
+import type { LocalApiClient } from '../kit/tailscale/localapi.ts';
 import { type IdentityResolver, createAuthorizer, insecureLoopbackResolver } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type ActuatorDriver, noActuators } from './commands/driver.ts';
@@ -52,17 +52,12 @@ import {
 import { createGatewayMetrics } from './metrics.ts';
 import { observeHttp } from '../kit/metrics.ts';
 import { join } from 'node:path';
-import {
-  RETENTION_LAST_RUN,
-  type Retention,
-  createReadingStore,
-  defaultRetention,
-  retentionHold,
-} from './store/readings.ts';
+import { type Retention, createReadingStore, defaultRetention } from './store/readings.ts';
 import { createStreamHub } from './stream/hub.ts';
 import { attachStreamServer } from './stream/ws-server.ts';
 import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
-import { ensureJoined } from './tailnet/join.ts';
+import { bootstrapTailnet } from './tailnet/bootstrap.ts';
+import { scheduleRetention } from './store/retention-schedule.ts';
 import { AGROMESH_VERSION as GATEWAY_VERSION } from '../kit/version.ts';
 import type { Reading } from '../protocol/farm-api.ts';
 
@@ -168,15 +163,6 @@ function farmIdFrom(text: string): string {
 }
 
 /** A tailnet hostname: one lowercase DNS label. */
-function dnsLabel(text: string): string {
-  const s = text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-  return s === '' ? 'farm' : s;
-}
-
 /**
  * Bind outgoing heartbeats to our listen address when that makes the registry's who-is see this node:
  * a tailnet address always; a loopback alias (the simulated tailnet) only towards loopback.
@@ -229,62 +215,22 @@ async function start(
     );
   }
 
-  // The LocalAPI: who-is for callers, our own addresses, joining, finding the registry.
-  const needLocalApi = !options.resolveIdentity && !options.insecureNoAuth;
-  let localApi: LocalApiClient | undefined = options.localApi;
-  if (
-    !localApi &&
-    (needLocalApi || options.tailnet || explicitHost === undefined || options.localApiSocket)
-  ) {
-    localApi = createLocalApiClient({
-      ...(options.localApiSocket ? { socketPath: options.localApiSocket } : {}),
-      logger: log.child('localapi'),
-    });
-    const client = localApi;
-    stack.defer(() => client.dispose());
-  }
-
-  const hostName = dnsLabel(options.tailnet?.hostname ?? options.farmId ?? osHostname());
-  if (options.tailnet) {
-    const api = localApi!;
-    await ensureJoined({
-      authKey: options.tailnet.authKey,
-      hostname: hostName,
-      tailscaleBin: options.tailnet.tailscaleBin ?? 'tailscale',
-      loginServer: options.tailnet.loginServer,
-      socketPath: options.localApiSocket,
-      backendState: async () => (await api.status({ peers: false })).BackendState,
-      log: log.child('tailnet'),
-    });
-  }
-
-  // Our own tailnet addresses and node name (grants may name the farm by its machine name).
-  let selfAddresses: string[] = [];
-  let selfName: string | undefined;
-  let selfDnsName: string | undefined;
-  if (localApi) {
-    try {
-      const status = await localApi.status({ peers: false });
-      selfAddresses = status.TailscaleIPs;
-      selfName = status.Self
-        ? shortName(status.Self.DNSName) || status.Self.HostName || undefined
-        : undefined;
-      selfDnsName = status.Self?.DNSName.replace(/\.$/, '') || undefined;
-    } catch (err) {
-      if (explicitHost === undefined) throw err;
-      log.warn('cannot read the tailnet status; continuing on the given listen address', { err });
-    }
-  }
-  let host = explicitHost;
-  if (host === undefined) {
-    host = selfAddresses.find(isTailnetIPv4) ?? selfAddresses[0];
-    if (!host) {
-      throw new AgromeshError(
-        'LOCALAPI_UNAVAILABLE',
-        'This node has no tailnet address yet; join the tailnet or pass --listen.',
-      );
-    }
-  }
+  const self = await bootstrapTailnet(
+    {
+      explicitHost,
+      needLocalApi: !options.resolveIdentity && !options.insecureNoAuth,
+      localApi: options.localApi,
+      localApiSocket: options.localApiSocket,
+      farmId: options.farmId,
+      tailnet: options.tailnet,
+    },
+    log,
+    stack,
+  );
+  const { localApi, hostName, host } = self;
+  const selfAddresses = self.addresses;
+  const selfName = self.name;
+  const selfDnsName = self.dnsName;
 
   // Storage and farm identity.
   const db = openGatewayDatabase(options.dataDir);
@@ -470,7 +416,16 @@ async function start(
     ],
   });
   /** Why retention is holding back (a clock far ahead), or undefined. */
-  let retentionHeld: string | undefined;
+  const retentionRun = scheduleRetention({
+    db,
+    readings,
+    retention,
+    clock,
+    acceptClockJump: options.acceptClockJump,
+    intervalMs: options.retentionIntervalMs,
+    log,
+  });
+  stack.defer(() => retentionRun.dispose());
   const health = (): Health => {
     const checks: Health['checks'] = {};
     try {
@@ -480,7 +435,8 @@ async function start(
       checks.database = { ok: false, detail: (err as Error).message };
     }
     checks.storage = storageStatus(db);
-    if (retentionHeld) checks.retention = { ok: false, detail: `held: ${retentionHeld}` };
+    const held = retentionRun.held();
+    if (held) checks.retention = { ok: false, detail: `held: ${held}` };
     const minInterval = Math.min(...layout.sensors.map((s) => s.intervalMs));
     const last = ingest.lastIngestAt();
     if (layout.sensors.length > 0) {
@@ -616,51 +572,6 @@ async function start(
     stack.defer(() => hb.dispose());
   }
 
-  // Retention: raw 30 days, rollups 2 years, checked hourly (and once shortly after start). A clock that
-  // jumped ahead would make it delete history that is not old at all, so it holds while "now" is far
-  // ahead of the newest stored reading or of its own last run, and says so (log and health).
-  let pruning: Promise<number> | null = null;
-  let acceptJump = options.acceptClockJump ?? false;
-  const prune = () => {
-    pruning ??= (async () => {
-      const now = clock.now();
-      const held = acceptJump
-        ? null
-        : retentionHold(now, {
-            newestReading: Math.max(
-              ...readings.sensorIds().map((id) => readings.latest(id)?.ts ?? -Infinity),
-            ),
-            lastRun: Number(getMeta(db, RETENTION_LAST_RUN) ?? NaN),
-          });
-      if (held) {
-        if (retentionHeld !== held) log.warn(`retention held: ${held}`);
-        retentionHeld = held;
-        return 0;
-      }
-      const removed = await readings.applyRetention(now, retention);
-      setMeta(db, RETENTION_LAST_RUN, String(now));
-      retentionHeld = undefined;
-      acceptJump = false;
-      return removed;
-    })().finally(() => (pruning = null));
-    return pruning;
-  };
-  const pruneTimer = setInterval(
-    () => void prune().catch((err) => log.error('retention failed', { err })),
-    options.retentionIntervalMs ?? 3_600_000,
-  );
-  pruneTimer.unref();
-  const firstPrune = setTimeout(
-    () => void prune().catch((err) => log.error('retention failed', { err })),
-    5_000,
-  );
-  firstPrune.unref();
-  stack.defer(async () => {
-    clearInterval(pruneTimer);
-    clearTimeout(firstPrune);
-    await pruning?.catch(() => {});
-  });
-
   const urlHost = ipVersion(address.address) === 6 ? `[${address.address}]` : address.address;
   log.info('gateway started', {
     farmId,
@@ -677,7 +588,7 @@ async function start(
     ingest: (rs) => ingest.ingest(rs),
     tick,
     commandsIdle: () => commands.idle(),
-    prune,
+    prune: () => retentionRun.prune(),
     simulator,
     dispose: () => stack.dispose(),
   };

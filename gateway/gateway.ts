@@ -30,16 +30,13 @@ import { type Logger, createLogger } from '../kit/log.ts';
 import type { LocalApiClient } from '../kit/tailscale/localapi.ts';
 import { type IdentityResolver, createAuthorizer, insecureLoopbackResolver } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { type ActuatorDriver, noActuators } from './commands/driver.ts';
+import type { ActuatorDriver } from './commands/driver.ts';
 import { createCommandService } from './commands/service.ts';
-import { actuatorCommandDriver } from './hardware/actuator-command.ts';
 import { type PushServer, startPushServer } from './hardware/push-server.ts';
 import { type SensorCommand, startSensorCommand } from './hardware/sensor-command.ts';
 import { createApiHandler, routeName } from './http/api.ts';
 import { type Ingest, type IngestResult, createIngest } from './ingest.ts';
-import { type FarmLayout, emptyLayout, publicActuators, withCommandWindow } from './layout.ts';
-import { createFarmSimulator, type FarmSimulator } from './simulator/farm-sim.ts';
-import { simActuatorDriver } from './simulator/sim-driver.ts';
+import { type FarmLayout, publicActuators } from './layout.ts';
 import { createCommandStore } from './store/commands.ts';
 import {
   getMeta,
@@ -58,6 +55,8 @@ import { attachStreamServer } from './stream/ws-server.ts';
 import { startHeartbeat, type HeartbeatLoop } from './tailnet/heartbeat.ts';
 import { bootstrapTailnet } from './tailnet/bootstrap.ts';
 import { scheduleRetention } from './store/retention-schedule.ts';
+import { setUpFarm } from './farm-setup.ts';
+import type { FarmSimulator } from './simulator/farm-sim.ts';
 import { AGROMESH_VERSION as GATEWAY_VERSION } from '../kit/version.ts';
 import type { Reading } from '../protocol/farm-api.ts';
 
@@ -256,42 +255,8 @@ async function start(
   const readings = createReadingStore(db);
   const commandStore = createCommandStore(db);
 
-  // The farm: simulated, or real hardware described by a layout.
-  let simulator: FarmSimulator | null = null;
+  const { simulator, layout, driver } = setUpFarm(options, { clock, readings, location, log, stack });
   const sim = options.simulate ?? null;
-  if (sim) {
-    const anchor = clock.now();
-    const last = (id: string) => readings.latest(id)?.value ?? undefined;
-    simulator = createFarmSimulator({
-      seed: sim.seed,
-      speed: sim.speed ?? 1,
-      location,
-      anchor,
-      driftFrom:
-        sim.driftOutOfRangeAfterMs === undefined || sim.driftOutOfRangeAfterMs === null
-          ? null
-          : anchor + sim.driftOutOfRangeAfterMs,
-      schedule: sim.schedule ?? true,
-      initial: { soil1: last('soil-1'), soil2: last('soil-2'), tank: last('tank-1') },
-    });
-  }
-  const layout = withCommandWindow(
-    simulator?.layout ?? options.layout ?? emptyLayout,
-    options.commandWindowS,
-  );
-  const driver: ActuatorDriver =
-    options.actuatorDriver ??
-    (options.actuatorCommand
-      ? actuatorCommandDriver({
-          command: options.actuatorCommand,
-          log: log.child('actuator'),
-          ...(options.actuatorTimeoutMs ? { timeoutMs: options.actuatorTimeoutMs } : {}),
-          ...(options.actuatorStopGraceMs !== undefined ? { stopGraceMs: options.actuatorStopGraceMs } : {}),
-        })
-      : simulator
-        ? simActuatorDriver(simulator, clock)
-        : noActuators);
-  if (driver.dispose) stack.defer(() => driver.dispose!());
 
   const hub = createStreamHub({
     db,
@@ -415,7 +380,6 @@ async function start(
       ...(simulator ? ['simulated'] : []),
     ],
   });
-  /** Why retention is holding back (a clock far ahead), or undefined. */
   const retentionRun = scheduleRetention({
     db,
     readings,

@@ -182,7 +182,7 @@ function View({ route }: { route: Route }) {
     case 'commands':
       return <CommandsView />;
     case 'alerts':
-      return <AlertsView />;
+      return <AlertsView key={route.farmId ?? ''} {...(route.farmId ? { farmId: route.farmId } : {})} />;
     case 'settings':
       return <SettingsView />;
     case 'notFound':

@@ -486,6 +486,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
       .waitFor();
     const card = page.getByRole('listitem', { name: 'Soil moisture, zone 1' });
     await card.getByText(/^Alert: (Warning|Critical)$/).waitFor();
+    await card.getByText(/^Below expected \d+–\d+ %$/).waitFor(); // in words, not colour alone
     // The expected range is drawn on the chart (two dashed lines across it), beside the line that left it.
     const rangeLines = page
       .getByRole('region', { name: 'History' })
@@ -497,6 +498,11 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     );
     expect(new Set(ys.map(([y]) => y)).size).toBe(2);
     expect(ys.every(([, x2]) => Number(x2) > 100)).toBe(true);
+    // ...and the band between them, labelled.
+    await page
+      .getByRole('figure', { name: /^Chart of Soil moisture, zone 1 in %.*\. Expected \d+–\d+ %$/ })
+      .locator('.expected-range-band path')
+      .waitFor({ state: 'attached' });
 
     await operator.open('#/alerts', 'Alerts');
     const firing = page.getByRole('list', { name: /^Firing \(\d+\): \d+ alerts$/ });
@@ -539,7 +545,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
 
     // The episode is shaded on the farm's soil moisture chart, over the day and over the last hour.
     await operator.open('#/farms/kuban-south', 'Kuban South');
-    const banded = /^Chart of Soil moisture, zone 1 in %\. Shaded periods of alerts: 1$/;
+    const banded = /^Chart of Soil moisture, zone 1 in %\. Shaded periods of alerts: 1\. Expected \d+–\d+ %$/;
     const history = page.getByRole('region', { name: 'History' });
     await history.getByRole('figure', { name: banded }).locator('.alert-band').waitFor({ timeout: 20_000 });
     // A tall viewport rather than fullPage: the app bar and the navigation are fixed.
@@ -558,7 +564,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     await chart.locator('.recharts-tooltip-wrapper').waitFor();
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.8, y, { steps: 8 });
-    await chart.locator('.recharts-reference-area:not(.alert-band)').waitFor();
+    await chart.locator('.recharts-reference-area.zoom-selection').waitFor();
     await page.mouse.up();
     await history.getByRole('button', { name: 'Zoom out' }).click();
     await history.getByRole('button', { name: 'Zoom out' }).waitFor({ state: 'detached' });

@@ -1,18 +1,30 @@
 /**
  * States the simulated world does not easily produce, from fixtures served by a real core and browser host
  * (test/e2e/support/fake-farms.ts): farms stale for ten minutes and offline ones in the sorted table, the
- * history requests' pixel budget, tailnet keys about to expire, rejected tags, and a failing getFarm.
+ * history requests' pixel budget, tailnet keys about to expire, rejected tags, a failing getFarm, and a firing
+ * alert on a farm whose health is OK.
  * Everything else runs against real gateways in control-room.test.ts. Build first: `npx vite build`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { startCoreHost } from '../support/core-host.ts';
-import { makeCommand, makeDevice, makeFarm, makeFarms, ROLES } from '../renderer/fixtures.ts';
+import {
+  makeCommand,
+  makeDevice,
+  makeFarm,
+  makeFarms,
+  makeSensorAlert,
+  ROLES,
+} from '../renderer/fixtures.ts';
 import { signInPage } from '../support/host-session.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { type FakeFarms, installFakeFarms } from './support/fake-farms.ts';
+
+const SCREENSHOTS_DIR =
+  process.env.AGROMESH_SCREENSHOTS_DIR ?? join(process.cwd(), 'test-results', 'screenshots');
 
 describe('control-room views with farm data', () => {
   let ctx: Awaited<ReturnType<typeof startCoreHost>>;
@@ -188,5 +200,104 @@ describe('control-room views with farm data', () => {
       .waitFor();
     // The live summary still shows what is known.
     await page.getByRole('heading', { level: 1, name: 'North Field' }).waitFor();
+  });
+  it('shows a firing alert where people look: marker, farm row, header, reading card and chart', async () => {
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    // Issue 18.2's case: health OK, soil moisture at 1.9 % against an expected 15–45 %.
+    const now = Date.now();
+    const north = makeFarm(0, { now });
+    const dry = {
+      ...north,
+      latest: north.latest.map((r) => (r.sensorId === 'soil-moisture' ? { ...r, value: 1.9 } : r)),
+    };
+    const far = makeFarm(1, { now, location: { lat: -30, lon: 140 } });
+    fake.farms = new Map([
+      [dry.farmId, dry],
+      [far.farmId, far],
+    ]);
+    await page.goto(`${ctx.host.url}#/map`);
+    await page.reload(); // a new hash alone would keep the farms loaded at sign-in
+    await page.getByRole('button', { name: /^North Field: OK\. / }).waitFor();
+    expect(await page.locator('[data-marker="farm"]').count()).toBe(2);
+    expect(await page.locator('[data-marker] .alert-ring').count()).toBe(0);
+
+    // It fires while the map is open: the push alone updates the marker (ring and name), no reload.
+    fake.putAlert(makeSensorAlert(dry, 'soil-moisture', { value: 1.9, limit: 15, direction: 'below' }));
+    const marker = page.getByRole('button', {
+      name: /^North Field: OK\. .* Open alerts: 1, worst: Warning: Soil moisture 1\.9 %, below 15 %$/,
+    });
+    await marker.waitFor();
+    expect(await marker.locator('.alert-ring-warning').getAttribute('stroke')).toBe('#e65100');
+    expect(await page.getByRole('button', { name: /^Rivermead: OK\. [^:]*$/ }).count()).toBe(1);
+    await marker.hover();
+    await page.getByRole('tooltip').getByText('Alert: Warning', { exact: true }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'alert-map.png') });
+
+    await page.goto(`${ctx.host.url}#/farms`);
+    const row = page
+      .getByRole('table', { name: 'Farms' })
+      .getByRole('row')
+      .filter({ hasText: 'North Field' });
+    const rowChip = row.getByRole('link', { name: /^Alert: Warning: Soil moisture 1\.9 %, below 15 %$/ });
+    expect(await rowChip.getAttribute('href')).toBe('#/alerts/farm-0000');
+    expect(
+      await page
+        .getByRole('table', { name: 'Farms' })
+        .getByRole('link', { name: /^Alert:/ })
+        .count(),
+    ).toBe(1);
+
+    await page.goto(`${ctx.host.url}#/farms/farm-0000`);
+    await page.getByRole('heading', { level: 1, name: 'North Field' }).waitFor();
+    const headerChip = page
+      .getByRole('main')
+      .getByRole('link', { name: /^Alert: Warning: Soil moisture 1\.9 %, below 15 %$/ })
+      .first();
+    await headerChip.waitFor();
+    const readings = page.getByRole('region', { name: 'Current readings' });
+    const card = readings.getByRole('listitem', { name: 'Soil moisture' });
+    await card.waitFor();
+    console.log('DBG', await readings.evaluate((e) => e.innerText));
+    await card.getByText('Below expected 15–45 %', { exact: true }).waitFor();
+    await card.getByText('Alert: Warning', { exact: true }).waitFor();
+    const valueColor = (name: string) =>
+      readings
+        .getByRole('listitem', { name })
+        .locator('p.MuiTypography-h5')
+        .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).color);
+    expect(await valueColor('Soil moisture')).not.toBe(await valueColor('Air temperature'));
+    await readings
+      .getByRole('listitem', { name: 'Air temperature' })
+      .getByText(/^expected /)
+      .waitFor();
+
+    // The chart draws the expected range as a labelled band, the legend says what it is.
+    const history = page.getByRole('region', { name: 'History' });
+    const chart = history.getByRole('figure', {
+      name: /^Chart of Soil moisture in %\. Shaded periods of alerts: 1\. Expected 15–45 %$/,
+    });
+    const band = chart.locator('.expected-range-band path');
+    await band.waitFor();
+    const box = await band.boundingBox();
+    expect(box!.height).toBeGreaterThan(10);
+    expect(box!.width).toBeGreaterThan(200);
+    await chart.getByText('Expected 15–45 %', { exact: true }).waitFor();
+    await history.getByText(/Green band: expected range\./).waitFor();
+    expect(await band.getAttribute('fill-opacity')).toBe('0.12');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'alert-farm-light.png'), fullPage: true });
+
+    // Dark theme: the band stays (stronger, on the dark paper) and so does its label.
+    await ctx.core.handlers.updateSettings({ theme: 'dark' });
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await expect.poll(() => band.getAttribute('fill-opacity')).toBe('0.2');
+    await chart.getByText('Expected 15–45 %', { exact: true }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'alert-farm-dark.png'), fullPage: true });
+
+    // The header's chip leads to the Alerts view filtered to this farm.
+    await headerChip.click();
+    await page.waitForURL(/#\/alerts\/farm-0000$/);
+    await page.getByRole('combobox', { name: 'Farm' }).getByText('North Field').waitFor();
+    await page.getByRole('list', { name: /^Firing \(1\)/ }).waitFor();
   });
 });

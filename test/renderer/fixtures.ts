@@ -2,7 +2,7 @@
  * Synthetic control-room data for renderer tests and benchmarks. Everything is built through the contract's
  * zod schemas (parse), so a fixture that drifts from the real wire format fails loudly.
  */
-import { FarmDetail, FarmSummary, LedgerCommand, Me } from '../../protocol/app/index.ts';
+import { Alert, FarmDetail, FarmSummary, LedgerCommand, Me } from '../../protocol/app/index.ts';
 import { TailnetDevice } from '../../protocol/device.ts';
 import { FarmInfo, HistoryResponse } from '../../protocol/farm-api.ts';
 import { minMaxDownsample } from '../../renderer/src/lib/downsample.ts';
@@ -324,4 +324,39 @@ export function makeHistory(
       });
     }),
   };
+}
+
+/** A firing sensor alert: `value` below (or above) the sensor's expected range. */
+export function makeSensorAlert(
+  farm: FarmSummary,
+  sensorId: string,
+  over: Partial<Alert> & { value: number; limit: number; direction: 'below' | 'above' },
+): Alert {
+  const { value, limit, direction, ...rest } = over;
+  const sensor = FIXTURE_SENSORS.find((s) => s.id === sensorId);
+  const at = new Date().toISOString();
+  return Alert.parse({
+    id: `alert-${farm.farmId}-${sensorId}`,
+    ruleId: 'rule-range',
+    ruleName: 'Outside the expected range',
+    kind: 'range',
+    severity: 'warning',
+    farmId: farm.farmId,
+    farmName: farm.displayName,
+    sensorId,
+    subject: sensorId,
+    state: 'firing',
+    title: `${sensor?.label ?? sensorId} ${direction} ${limit}`,
+    facts: { value, limit, direction, unit: sensor?.unit, sensorLabel: sensor?.label },
+    peak: value,
+    startedAt: at,
+    firedAt: at,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    note: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    resolution: null,
+    ...rest,
+  });
 }

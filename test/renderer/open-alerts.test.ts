@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../protocol/app/index.ts';
 import { groupOpenAlerts } from '../../renderer/src/lib/open-alerts.ts';
 import { clusterPoints } from '../../renderer/src/lib/cluster.ts';
+import { rangeSide } from '../../renderer/src/lib/expected-range.ts';
 
 const alert = (over: Partial<Alert>): Alert =>
   ({
@@ -43,5 +44,18 @@ describe('open alerts where people look', () => {
     expect(group).toMatchObject({ alert: 'critical', alerting: 2 });
     expect(clusters.at(-1)).toBe(group); // above the offline farm
     expect(clusters.find((c) => c.ids[0] === 'far')!.alert).toBeUndefined();
+  });
+
+  it('says which side of the expected range a reading is on (the bounds are inside)', () => {
+    const range = { min: 20, max: 45 };
+    expect(rangeSide(1.9, range)).toBe('below');
+    expect(rangeSide(45.1, range)).toBe('above');
+    expect([rangeSide(20, range), rangeSide(45, range), rangeSide(30, range)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(rangeSide(null, range)).toBeUndefined();
+    expect(rangeSide(1.9, undefined)).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ describe('hash routes', () => {
     expect(parseRoute('#/farms/')).toEqual({ view: 'farms' });
     expect(parseRoute('#/farms/north%20field')).toEqual({ view: 'farm', farmId: 'north field' });
     expect(parseRoute('#/settings')).toEqual({ view: 'settings' });
+    expect(parseRoute('#/alerts')).toEqual({ view: 'alerts' });
+    expect(parseRoute('#/alerts/kuban-south')).toEqual({ view: 'alerts', farmId: 'kuban-south' });
     expect(parseRoute('#/nope/x')).toEqual({ view: 'notFound', path: 'nope/x' });
     expect(parseRoute('#/farms/%E0%A4%A')).toEqual({ view: 'notFound', path: 'farms/%E0%A4%A' });
   });
@@ -18,6 +20,10 @@ describe('hash routes', () => {
     const route = { view: 'farm', farmId: 'a/b c' } as const;
     expect(parseRoute(routeHref(route))).toEqual(route);
     expect(navSection(route)).toBe('farms');
+    const alerts = { view: 'alerts', farmId: 'a/b c' } as const;
+    expect(parseRoute(routeHref(alerts))).toEqual(alerts);
+    expect(routeHref({ view: 'alerts' })).toBe('#/alerts');
+    expect(navSection(alerts)).toBe('alerts');
     expect(navSection({ view: 'notFound', path: 'x' })).toBeUndefined();
   });
 });

@@ -204,7 +204,7 @@ export function HistoryPanel({
             })}
             {hasGaps && ` ${t('historyGaps')}`}
             {anyBands && ` ${t('historyAlertBands')}`}
-            {sensors.some((s) => s.expectedRange) && ` ${t('chartExpectedRange')}`}
+            {sensors.some((s) => s.expectedRange) && ` ${t('chartExpectedBand')}`}
           </Typography>
         )}
       </Box>

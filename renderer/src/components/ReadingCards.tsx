@@ -8,6 +8,7 @@ import { useApp } from '../app/context.tsx';
 import { formatAge, formatDateTime, formatNumber } from '../lib/format.ts';
 import type { MessageKey } from '../lib/i18n.ts';
 import { ageSeconds, isStale } from '../lib/staleness.ts';
+import { rangeSide } from '../lib/expected-range.ts';
 import { convertValue, displayUnit } from '../lib/units.ts';
 import type { AlertSeverity } from '../../../protocol/app/index.ts';
 import { severityText } from '../views/alerts/alert-text.ts';
@@ -17,6 +18,13 @@ const QUALITY: Record<Reading['quality'], MessageKey> = {
   ok: 'qualityOk',
   stale: 'qualityStale',
   fault: 'qualityFault',
+};
+
+/** The value in its alert's colour; the chip and the range line beside it say the same in words. */
+const VALUE_COLOR: Record<AlertSeverity, string> = {
+  critical: 'error.main',
+  warning: 'warning.main',
+  info: 'info.main',
 };
 
 export interface SensorView {
@@ -76,14 +84,10 @@ export function ReadingCards({
         const r = byId.get(s.id);
         const stale = r ? isStale(r, now, settings.staleAfterS) : true;
         const unit = displayUnit(s.unit, settings.units);
-        const outOfRange =
-          r !== undefined &&
-          r.value !== null &&
-          s.expectedRange &&
-          (r.value < s.expectedRange.min || r.value > s.expectedRange.max);
+        const side = rangeSide(r?.value ?? null, s.expectedRange);
+        const outOfRange = side !== undefined;
         const alert = alerts?.get(s.id);
-        const valueColor =
-          alert === 'critical' ? 'error.main' : alert || outOfRange ? 'warning.main' : undefined;
+        const valueColor = alert ? VALUE_COLOR[alert] : outOfRange ? VALUE_COLOR.warning : undefined;
         return (
           <Paper
             component="li"
@@ -140,12 +144,22 @@ export function ReadingCards({
               </Typography>
             )}
             {s.expectedRange && (
-              <Typography variant="caption" component="p" color="text.secondary">
-                {t('expectedRange', {
-                  min: formatNumber(lang, convertValue(s.expectedRange.min, s.unit, settings.units)),
-                  max: formatNumber(lang, convertValue(s.expectedRange.max, s.unit, settings.units)),
-                  unit,
-                })}
+              // Outside the range it says so in words, not by the value's colour alone.
+              <Typography
+                variant="caption"
+                component="p"
+                className={side ? 'out-of-range' : undefined}
+                color={side ? 'text.primary' : 'text.secondary'}
+                sx={side ? { fontWeight: 600 } : undefined}
+              >
+                {t(
+                  side === 'below' ? 'belowExpected' : side === 'above' ? 'aboveExpected' : 'expectedRange',
+                  {
+                    min: formatNumber(lang, convertValue(s.expectedRange.min, s.unit, settings.units)),
+                    max: formatNumber(lang, convertValue(s.expectedRange.max, s.unit, settings.units)),
+                    unit,
+                  },
+                )}
               </Typography>
             )}
           </Paper>

@@ -46,6 +46,18 @@ export const SensorChart = memo(function SensorChart(props: {
     () => props.points.map(([ts, v]) => ({ ts, v: convertMaybe(v, sensor.unit, settings.units) })),
     [props.points, sensor.unit, settings.units],
   );
+  const expected = useMemo(() => {
+    const r = sensor.expectedRange;
+    if (!r) return undefined;
+    const min = convertValue(r.min, sensor.unit, settings.units);
+    const max = convertValue(r.max, sensor.unit, settings.units);
+    const label = t('chartExpectedBandLabel', {
+      min: formatNumber(lang, min, 2),
+      max: formatNumber(lang, max, 2),
+      unit,
+    });
+    return { min, max, label };
+  }, [sensor.expectedRange, sensor.unit, settings.units, t, lang, unit]);
   const [sel, setSel] = useState<{ a: number; b: number } | undefined>(undefined);
   const span = range.to - range.from;
   const ticks = useMemo(
@@ -57,7 +69,8 @@ export const SensorChart = memo(function SensorChart(props: {
       role="figure"
       aria-label={
         t('chartLabel', { sensor: sensor.label, unit: unit || '—' }) +
-        (props.bands?.length ? `. ${t('chartAlertBands', { n: props.bands.length })}` : '')
+        (props.bands?.length ? `. ${t('chartAlertBands', { n: props.bands.length })}` : '') +
+        (expected ? `. ${expected.label}` : '')
       }
       sx={{ mb: 1 }}
     >
@@ -125,13 +138,31 @@ export const SensorChart = memo(function SensorChart(props: {
             ifOverflow="hidden"
           />
         ))}
-        {/* The expected range, drawn even when every value is outside it (the axis extends to show it). */}
-        {sensor.expectedRange &&
-          [sensor.expectedRange.min, sensor.expectedRange.max].map((y) => (
+        {/* The expected range as a band with dashed edges, drawn even when every value is outside it
+            (the axis extends to show it), labelled in words inside the band. */}
+        {expected && (
+          <ReferenceArea
+            className="expected-range-band"
+            y1={expected.min}
+            y2={expected.max}
+            fill={theme.palette.success.main}
+            fillOpacity={theme.palette.mode === 'dark' ? 0.2 : 0.12}
+            stroke="none"
+            ifOverflow="extendDomain"
+            label={{
+              value: expected.label,
+              position: 'insideTopLeft',
+              fill: theme.palette.text.secondary,
+              fontSize: 11,
+            }}
+          />
+        )}
+        {expected &&
+          [expected.min, expected.max].map((y) => (
             <ReferenceLine
               key={y}
               className="expected-range"
-              y={convertValue(y, sensor.unit, settings.units)}
+              y={y}
               stroke={theme.palette.success.main}
               strokeDasharray="5 4"
               ifOverflow="extendDomain"
@@ -148,6 +179,7 @@ export const SensorChart = memo(function SensorChart(props: {
         />
         {sel && sel.a !== sel.b && (
           <ReferenceArea
+            className="zoom-selection"
             x1={Math.min(sel.a, sel.b)}
             x2={Math.max(sel.a, sel.b)}
             fill={theme.palette.primary.main}

@@ -26,11 +26,12 @@ import {
 import { isValidTileTemplate } from '../lib/tiles.ts';
 import { BasemapLayer, type MarkerHandlers, MarkerLayer, TileLayer } from '../map/MapLayers.tsx';
 import { WORLD_UNITS } from '../map/basemap-paths.ts';
+import { FarmAlertChip } from './FarmAlertChip.tsx';
 import { HealthChip } from './HealthChip.tsx';
 import { LiveKeyFigures } from './KeyFigures.tsx';
 import { HomeIcon, MinusIcon, PlusIcon } from './Icons.tsx';
 import { useOpenAlertsByFarm } from '../app/firing-alerts.tsx';
-import { severityText } from '../views/alerts/alert-text.ts';
+import { alertText, severityText } from '../views/alerts/alert-text.ts';
 
 const DETAIL_FROM_K = 3000;
 const KEY_PAN_PX = 80;
@@ -167,12 +168,21 @@ export function WorldMap({
           return t('mapCluster', { n: c.ids.length, health: t(HEALTH_LABEL[c.worst]) }) + alerts;
         }
         const f = byId.get(c.ids[0] ?? '');
+        const own = f && alertsByFarm.get(f.farmId);
+        // A single farm's name says what is wrong, not only that something is.
+        const why = own
+          ? ` ${t('mapFarmAlertTop', {
+              n: own.count,
+              severity: severityText(lang, own.worst),
+              what: alertText(lang, own.top, Date.now()),
+            })}`
+          : alerts;
         return f
           ? t('mapFarmMarker', {
               name: f.displayName,
               health: t(HEALTH_LABEL[f.health.overall]),
               reason: f.health.reason,
-            }) + alerts
+            }) + why
           : '';
       },
       onActivate: (c) => {
@@ -192,8 +202,8 @@ export function WorldMap({
       },
       onHover: setHover,
     }),
-    // Labels depend on language and on the farms' health/reasons.
-    [t, lang, byId],
+    // Labels depend on language, on the farms' health/reasons and on their open alerts.
+    [t, lang, byId, alertsByFarm],
   );
   const onOpenFarmRef = useRef(onOpenFarm);
   onOpenFarmRef.current = onOpenFarm;
@@ -349,7 +359,10 @@ export function WorldMap({
           {hoverFarm ? (
             <>
               <Typography variant="subtitle2">{hoverFarm.displayName}</Typography>
-              <HealthChip health={hoverFarm.health.overall} />
+              <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+                <HealthChip health={hoverFarm.health.overall} />
+                <FarmAlertChip alerts={alertsByFarm.get(hoverFarm.farmId)} link={false} />
+              </Box>
               <Typography variant="body2" sx={{ mt: 0.5 }}>
                 {hoverFarm.health.reason}
               </Typography>

@@ -5,7 +5,7 @@ export type Route =
   | { view: 'farm'; farmId: string }
   | { view: 'devices' }
   | { view: 'commands' }
-  | { view: 'alerts' }
+  | { view: 'alerts'; farmId?: string }
   | { view: 'settings' }
   | { view: 'notFound'; path: string };
 
@@ -16,12 +16,15 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
   if (path === '') return { view: 'map' };
   const [head, ...rest] = path.split('/');
-  if (head === 'farms' && rest.length === 1 && rest[0]) {
+  if ((head === 'farms' || head === 'alerts') && rest.length === 1 && rest[0]) {
+    let farmId: string;
     try {
-      return { view: 'farm', farmId: decodeURIComponent(rest[0]) };
+      farmId = decodeURIComponent(rest[0]);
     } catch {
       return { view: 'notFound', path };
     }
+    // `#/alerts/<farm>`: the Alerts view filtered to one farm (the farm's alert chip leads there).
+    return head === 'farms' ? { view: 'farm', farmId } : { view: 'alerts', farmId };
   }
   if (rest.length === 0 && (TOP_VIEWS as readonly string[]).includes(head ?? '')) {
     return { view: head as TopView };
@@ -33,6 +36,8 @@ export function routeHref(route: Route): string {
   switch (route.view) {
     case 'farm':
       return `#/farms/${encodeURIComponent(route.farmId)}`;
+    case 'alerts':
+      return route.farmId ? `#/alerts/${encodeURIComponent(route.farmId)}` : '#/alerts';
     case 'notFound':
       return `#/${route.path}`;
     default:

@@ -4,7 +4,7 @@
  * the real simulated tailnet).
  */
 import type { AppCore } from '../../../main/core/app-core.ts';
-import type { FarmSummary, LedgerCommand, Me } from '../../../protocol/app/index.ts';
+import type { Alert, FarmSummary, LedgerCommand, Me } from '../../../protocol/app/index.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { mayCommand } from '../../../protocol/identity.ts';
@@ -23,6 +23,9 @@ export interface FakeFarms {
   historyRequests: { sensorIds: string[]; maxPoints: number; from: number; to: number }[];
   /** A quick command: it has succeeded (and said so) before the answer to sendCommand goes out. */
   finishBeforeReply: boolean;
+  alerts: Alert[];
+  /** Adds or replaces an alert and pushes alertsChanged the way the core does. */
+  putAlert(alert: Alert): void;
 }
 
 export function installFakeFarms(
@@ -36,6 +39,11 @@ export function installFakeFarms(
     me: init.me,
     historyRequests: [],
     finishBeforeReply: false,
+    alerts: [],
+    putAlert(alert) {
+      fake.alerts = [alert, ...fake.alerts.filter((a) => a.id !== alert.id)];
+      core.events.emit('alertsChanged', { changed: [alert], counts: alertCounts(), notices: [] });
+    },
     changeFarm(farm) {
       fake.farms.set(farm.farmId, farm);
       core.events.emit('farmsChanged', { changed: [farm], removed: [] });
@@ -57,6 +65,10 @@ export function installFakeFarms(
       return next;
     },
   };
+  const alertCounts = () => ({
+    firing: fake.alerts.filter((a) => a.state === 'firing').length,
+    acknowledged: fake.alerts.filter((a) => a.state === 'acknowledged').length,
+  });
   const farm = (farmId: string) => {
     const f = fake.farms.get(farmId);
     if (!f) throw new AgromeshError('NOT_FOUND', `No farm ${farmId}.`);
@@ -129,6 +141,18 @@ export function installFakeFarms(
     }
     return cmd;
   };
+  h.listAlerts = async (q) => ({
+    alerts: fake.alerts
+      .filter(
+        (a) =>
+          (!q.state || q.state.includes(a.state)) &&
+          (!q.farmId || a.farmId === q.farmId) &&
+          (!q.sensorId || a.sensorId === q.sensorId) &&
+          (!q.severity || q.severity.includes(a.severity)),
+      )
+      .slice(0, q.limit),
+    counts: alertCounts(),
+  });
   h.listDevices = async () => fake.devices;
   h.listPolicyTags = async () => ({ tags: ['tag:controlroom', 'tag:farm', 'tag:south'], known: true });
   h.setDeviceTags = async ({ deviceId, tags }) => {

@@ -108,11 +108,14 @@ function Filters({
   );
 }
 
-export function AlertsView() {
+/** `farmId`: opened from a farm's alert chip, so filtered to that farm at first. */
+export function AlertsView({ farmId }: { farmId?: string } = {}) {
   const { t } = useApp();
   const { farms } = useFarms();
   const [tab, setTab] = useState<AlertTab>('firing');
-  const [filters, setFilters] = useState<AlertFilters>(DEFAULT_FILTERS);
+  const [filters, setFilters] = useState<AlertFilters>(() =>
+    farmId ? { ...DEFAULT_FILTERS, farmId } : DEFAULT_FILTERS,
+  );
   const [acking, setAcking] = useState<Alert | null>(null);
   // The period is anchored when the tab or filters change, not on every render.
   const anchor = useMemo(() => (tab && filters ? Date.now() : 0), [tab, filters]);

@@ -91,7 +91,8 @@ export function ReadingCards({
             variant="outlined"
             sx={{
               p: 1.5,
-              opacity: stale ? 0.6 : 1,
+              // Stale: greyed by a tinted, dashed card, not by opacity (that took its text below 4.5:1).
+              ...(stale ? { bgcolor: 'action.hover', borderStyle: 'dashed' } : {}),
               ...(alert ? { borderColor: valueColor, borderWidth: 2 } : {}),
             }}
             aria-label={s.label}
@@ -126,7 +127,7 @@ export function ReadingCards({
                 />
                 <Typography
                   variant="caption"
-                  color={stale ? 'text.disabled' : 'text.secondary'}
+                  color="text.secondary"
                   title={formatDateTime(lang, r.ts, timeZone)}
                 >
                   {stale
@@ -135,7 +136,7 @@ export function ReadingCards({
                 </Typography>
               </>
             ) : (
-              <Typography variant="caption" color="text.disabled">
+              <Typography variant="caption" color="text.secondary">
                 {t('noReadings')}
               </Typography>
             )}

@@ -45,7 +45,9 @@ export function CommandForm({
       }}
       sx={{ py: 1 }}
     >
-      <Typography variant="subtitle2">{command.label}</Typography>
+      <Typography variant="subtitle2" component="h4">
+        {command.label}
+      </Typography>
       <Stack
         direction={{ xs: 'column', sm: 'row' }}
         spacing={1.5}

@@ -26,7 +26,8 @@ export function CommandTable({
   const { t, lang } = useApp();
   return (
     <Paper variant="outlined">
-      <TableContainer sx={{ maxHeight: 560 }}>
+      {/* It scrolls: focusable and named so the keyboard can scroll it too (axe: scrollable-region-focusable). */}
+      <TableContainer sx={{ maxHeight: 560 }} tabIndex={0} role="region" aria-label={label}>
         <Table size="small" stickyHeader aria-label={label}>
           <TableHead>
             <TableRow>

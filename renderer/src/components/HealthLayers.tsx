@@ -12,7 +12,7 @@ const LAYER_COLOR: Record<HealthLayer['state'], string> = {
   ok: 'success.main',
   degraded: 'warning.main',
   down: 'error.main',
-  unknown: 'text.disabled',
+  unknown: 'text.secondary',
 };
 
 export function HealthLayers({ health, now }: { health: FarmHealth; now: number }) {
@@ -41,7 +41,7 @@ export function HealthLayers({ health, now }: { health: FarmHealth; now: number 
           variant="outlined"
           sx={{ p: 1.5, borderLeft: 4, borderLeftColor: LAYER_COLOR[layer.state] }}
         >
-          <Typography variant="subtitle2">
+          <Typography variant="subtitle2" component="h3">
             {t(label)}: {t(LAYER_LABEL[layer.state])}
           </Typography>
           <Typography variant="body2">{layer.detail}</Typography>

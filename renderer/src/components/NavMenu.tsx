@@ -1,6 +1,8 @@
 /** The main navigation: real links (keyboard and screen-reader friendly), current page marked. */
 import Drawer from '@mui/material/Drawer';
+import Box from '@mui/material/Box';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
@@ -44,26 +46,39 @@ export function NavMenu({ current }: { current: TopView | undefined }) {
             const { label, Icon } = ITEMS[view];
             const text = t(label);
             return (
-              <ListItemButton
-                key={view}
-                component="a"
-                href={`#/${view}`}
-                selected={current === view}
-                aria-current={current === view ? 'page' : undefined}
-                // One name, said once: "Alerts, 2 firing" (not the badge's count, then its label, then the text).
-                aria-label={view === 'alerts' && firing > 0 ? t('navAlertsFiring', { n: firing }) : undefined}
-              >
-                <ListItemIcon sx={{ minWidth: 36 }}>
-                  {view === 'alerts' ? (
-                    <AlertBadge spoken={false}>
-                      <Icon />
-                    </AlertBadge>
-                  ) : (
+              // A list of links: each link in its own <li> (axe: list, listitem).
+              <ListItem key={view} disablePadding>
+                <ListItemButton
+                  component="a"
+                  href={`#/${view}`}
+                  selected={current === view}
+                  aria-current={current === view ? 'page' : undefined}
+                  aria-label={
+                    view === 'alerts' && firing > 0 ? t('navAlertsFiring', { n: firing }) : undefined
+                  }
+                >
+                  <ListItemIcon sx={{ minWidth: 36 }}>
                     <Icon />
-                  )}
-                </ListItemIcon>
-                <ListItemText primary={text} />
-              </ListItemButton>
+                  </ListItemIcon>
+                  <ListItemText
+                    primary={
+                      view === 'alerts' ? (
+                        // The count after the word: the visible "Alerts 2" starts the one spoken name
+                        // "Alerts, 2 firing" (what speech users see is what they can say). Always mounted: it
+                        // also shows the browser notifications.
+                        <>
+                          {text}{' '}
+                          <Box component="span" aria-hidden sx={{ ml: 0.5 }}>
+                            <AlertBadge />
+                          </Box>
+                        </>
+                      ) : (
+                        text
+                      )
+                    }
+                  />
+                </ListItemButton>
+              </ListItem>
             );
           })}
         </List>

@@ -95,7 +95,8 @@ export function ReadingCards({
             variant="outlined"
             sx={{
               p: 1.5,
-              opacity: stale ? 0.6 : 1,
+              // Stale: greyed by a tinted, dashed card, not by opacity (that took its text below 4.5:1).
+              ...(stale ? { bgcolor: 'action.hover', borderStyle: 'dashed' } : {}),
               ...(alert ? { borderColor: valueColor, borderWidth: 2 } : {}),
             }}
             aria-label={s.label}
@@ -130,7 +131,7 @@ export function ReadingCards({
                 />
                 <Typography
                   variant="caption"
-                  color={stale ? 'text.disabled' : 'text.secondary'}
+                  color="text.secondary"
                   title={formatDateTime(lang, r.ts, timeZone)}
                 >
                   {stale
@@ -139,7 +140,7 @@ export function ReadingCards({
                 </Typography>
               </>
             ) : (
-              <Typography variant="caption" color="text.disabled">
+              <Typography variant="caption" color="text.secondary">
                 {t('noReadings')}
               </Typography>
             )}

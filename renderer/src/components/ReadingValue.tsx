@@ -20,7 +20,7 @@ export function ReadingValue({ reading, unit, now }: { reading: Reading; unit?: 
     <Box
       component="span"
       title={stale ? t('staleValue', { age }) : undefined}
-      sx={{ color: stale || fault ? 'text.disabled' : 'text.primary', whiteSpace: 'nowrap' }}
+      sx={{ color: stale || fault ? 'text.secondary' : 'text.primary', whiteSpace: 'nowrap' }}
     >
       {value}
       {shownUnit && ` ${shownUnit}`}

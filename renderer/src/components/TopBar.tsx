@@ -34,6 +34,7 @@ export function TopBar() {
           <Tooltip title={why}>
             <Box
               tabIndex={0}
+              role="group" // a name on a plain div is not announced (axe: aria-prohibited-attr)
               aria-label={`${t('signedInAs', { name: me.displayName })}. ${t('rolesLabel')}: ${roles.join(', ') || t('noRole')}. ${why}`}
               sx={{ display: 'flex', alignItems: 'center', gap: 1 }}
             >

@@ -154,7 +154,7 @@ export function FarmsView() {
                             ))}
                           </TableCell>
                           <TableCell
-                            sx={{ color: lastStale ? 'text.disabled' : undefined, whiteSpace: 'nowrap' }}
+                            sx={{ color: lastStale ? 'text.secondary' : undefined, whiteSpace: 'nowrap' }}
                           >
                             {lastAge === undefined
                               ? t('noReadings')

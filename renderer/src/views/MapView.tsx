@@ -1,6 +1,7 @@
 /** Every farm at its location, live; farms without a location are listed beside the map. */
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
@@ -46,14 +47,12 @@ export function MapView() {
             </Typography>
             <List dense>
               {unlocated.map((f) => (
-                <ListItemButton
-                  key={f.farmId}
-                  component="a"
-                  href={routeHref({ view: 'farm', farmId: f.farmId })}
-                >
-                  <ListItemText primary={f.displayName} secondary={f.health.reason} />
-                  <HealthChip health={f.health.overall} />
-                </ListItemButton>
+                <ListItem key={f.farmId} disablePadding>
+                  <ListItemButton component="a" href={routeHref({ view: 'farm', farmId: f.farmId })}>
+                    <ListItemText primary={f.displayName} secondary={f.health.reason} />
+                    <HealthChip health={f.health.overall} />
+                  </ListItemButton>
+                </ListItem>
               ))}
             </List>
           </Paper>

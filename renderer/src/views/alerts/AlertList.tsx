@@ -92,7 +92,7 @@ export function AlertList({
             </Box>
             <Box sx={{ flex: 1, minWidth: 240 }}>
               <Typography component="p" sx={{ fontWeight: 500 }}>
-                <Link href={routeHref({ view: 'farm', farmId: a.farmId })} underline="hover">
+                <Link href={routeHref({ view: 'farm', farmId: a.farmId })} underline="always">
                   {a.farmName}
                 </Link>
                 {' — '}

@@ -98,16 +98,13 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
 
 function logWhenDone(log: Logger, req: IncomingMessage, res: ServerResponse, requestId: string): void {
   const started = performance.now();
+  // Read now: once the response is finished the socket may already be detached (req.socket is null).
+  const from = req.socket?.remoteAddress;
+  const method = req.method;
+  const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
   res.once('finish', () => {
     const status = res.statusCode;
-    const fields = {
-      requestId,
-      method: req.method,
-      path: (req.url ?? '/').split('?')[0]!.slice(0, 200),
-      status,
-      ms: Math.round(performance.now() - started),
-      from: req.socket.remoteAddress,
-    };
+    const fields = { requestId, method, path, status, ms: Math.round(performance.now() - started), from };
     if (status >= 500) log.error('request failed', fields);
     else if (status >= 400) log.info('request refused', fields);
     else log.debug('request', fields);

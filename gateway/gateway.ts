@@ -13,7 +13,7 @@ import {
   type Health,
   type Location,
 } from '../protocol/farm-api.ts';
-import { REGISTRY_HTTP_PORT, type Heartbeat } from '../protocol/discovery-api.ts';
+import { REGISTRY_HTTP_PORT, type Heartbeat, chooseRegistry } from '../protocol/discovery-api.ts';
 import { REGISTRY_TAG } from '../protocol/device.ts';
 import { AgromeshError } from '../protocol/errors.ts';
 import {
@@ -558,13 +558,16 @@ async function start(
   };
 }
 
-/** The first online tailnet peer tagged tag:registry, on the registry's port. */
+/** The registry every node of this tailnet uses (protocol/discovery-api.ts chooseRegistry), on its port. */
 export async function findRegistry(api: LocalApiClient): Promise<string | null> {
   const status = await api.status();
-  for (const peer of Object.values(status.Peer)) {
-    if (!peer.Online || !peer.Tags.includes(REGISTRY_TAG)) continue;
-    const ip = peer.TailscaleIPs.find(isTailnetIPv4) ?? peer.TailscaleIPs[0];
-    if (ip) return `http://${ipVersion(ip) === 6 ? `[${ip}]` : ip}:${REGISTRY_HTTP_PORT}`;
-  }
-  return null;
+  const ip = chooseRegistry(
+    Object.values(status.Peer)
+      .filter((peer) => peer.Tags.includes(REGISTRY_TAG))
+      .map((peer) => ({
+        address: peer.TailscaleIPs.find(isTailnetIPv4) ?? peer.TailscaleIPs[0] ?? '',
+        online: peer.Online,
+      })),
+  );
+  return ip ? `http://${ipVersion(ip) === 6 ? `[${ip}]` : ip}:${REGISTRY_HTTP_PORT}` : null;
 }

@@ -90,3 +90,23 @@ export const GatewayPackage = z.object({
 });
 export type GatewayPackage = z.infer<typeof GatewayPackage>;
 export const GatewayPackageList = z.object({ packages: z.array(GatewayPackage) });
+
+/**
+ * Which `tag:registry` node everyone uses when none is configured: the online one with the lowest
+ * address (IPv4 before IPv6, numerically). Gateways and control rooms apply the same rule to the same
+ * tailnet, so with several registries they still meet at one.
+ */
+export function chooseRegistry(peers: readonly { address: string; online: boolean }[]): string | null {
+  const key = (a: string) =>
+    /^\d+\.\d+\.\d+\.\d+$/.test(a)
+      ? `4:${a
+          .split('.')
+          .map((o) => o.padStart(3, '0'))
+          .join('.')}`
+      : `6:${a}`;
+  const best = peers
+    .filter((p) => p.online && p.address !== '')
+    .map((p) => p.address)
+    .sort((a, b) => key(a).localeCompare(key(b)))[0];
+  return best ?? null;
+}

@@ -215,6 +215,10 @@ describe('discovery on the simulated tailnet', () => {
       const d = polled.listFarms().find((f) => f.address === ip(5))!;
       expect(d).toMatchObject({ farmId: 'farm-d', displayName: 'farm-d' });
     } finally {
+      // The in-process gateways' heartbeat loops scheduled their next beat on the fake setTimeout too:
+      // run those now (each reschedules after its HTTP round trip, on the real timers), or they die and
+      // every farm goes offline in the registry 800 ms later.
+      vi.runOnlyPendingTimers();
       vi.useRealTimers();
       await polled.dispose();
       await api.dispose();
@@ -292,14 +296,14 @@ describe('discovery on the simulated tailnet', () => {
     expect(edit.status).toBe(403);
     // farm-c's own heartbeat claims its id first (on a loaded machine it can come after the rename above),
     // and it must be online right now: an offline farm's id may move to a new address (a farm re-addressed),
-    // so with heartbeats stalled past offlineAfter (800 ms) by load, the pose would rightly succeed.
+    // so a farm-c whose heartbeats had stopped would rightly lose it.
     await waitFor(
       async () => {
         const r = await recordOf(ip(4));
         return (
           r?.farmId === 'farm-c' &&
           r.status === 'online' &&
-          Date.now() - Date.parse(r.lastHeartbeatAt ?? '') < 200
+          Date.now() - Date.parse(r.lastHeartbeatAt ?? '') < 400
         );
       },
       10_000,

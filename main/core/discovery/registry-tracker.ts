@@ -5,6 +5,7 @@
  */
 import {
   REGISTRY_HTTP_PORT,
+  chooseRegistry,
   type FarmMetadataUpdate,
   type FarmRecord,
 } from '../../../protocol/discovery-api.ts';
@@ -71,10 +72,10 @@ export class RegistryTracker {
   url(): string | null {
     if (!this.#enabled) return null;
     if (this.#url) return this.#url;
-    const peer = [...this.#peers.values()]
-      .filter((d) => d.online)
-      .sort((a, b) => a.id.localeCompare(b.id))[0];
-    return peer ? `http://${hostPort(deviceAddress(peer), REGISTRY_HTTP_PORT)}` : null;
+    const address = chooseRegistry(
+      [...this.#peers.values()].map((d) => ({ address: deviceAddress(d), online: d.online })),
+    );
+    return address ? `http://${hostPort(address, REGISTRY_HTTP_PORT)}` : null;
   }
 
   /** Read the registry's farm list; false when there is none or it did not answer. */

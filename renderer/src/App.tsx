@@ -16,6 +16,7 @@ import { ReconnectBanner } from './components/ReconnectBanner.tsx';
 import { ErrorState } from './components/StateViews.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { useHashRoute } from './hooks/useHashRoute.ts';
+import { usePhone } from './hooks/usePhone.ts';
 import { resolveLanguage, translate, type MessageKey, type Vars } from './lib/i18n.ts';
 import { navSection, type Route } from './lib/route.ts';
 import { resolveThemeMode } from './lib/theme-mode.ts';
@@ -117,6 +118,8 @@ function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void
   const route = useHashRoute();
   const main = useRef<HTMLElement>(null);
   const { t } = useApp();
+  const phone = usePhone();
+  const [menuOpen, setMenuOpen] = useState(false);
 
   // Move focus to the new view's heading so keyboard and screen-reader users land on it.
   const routeKey = route.view === 'farm' ? `farm/${route.farmId}` : route.view;
@@ -148,8 +151,13 @@ function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void
       >
         {t('skipToContent')}
       </Box>
-      <TopBar />
-      <NavMenu current={navSection(route)} />
+      <TopBar phone={phone} menuOpen={menuOpen} onOpenMenu={() => setMenuOpen(true)} />
+      <NavMenu
+        current={navSection(route)}
+        phone={phone}
+        open={phone && menuOpen}
+        onClose={() => setMenuOpen(false)}
+      />
       <Box
         component="main"
         id="main"
@@ -160,7 +168,7 @@ function Shell({ bootError, onRetry }: { bootError: unknown; onRetry: () => void
         <Toolbar variant="dense" />
         <ReconnectBanner />
         <LateOutcomeNotices />
-        <Box sx={{ p: 2, flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+        <Box sx={{ p: { xs: 1.5, sm: 2 }, flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           {bootError !== undefined && <ErrorState error={bootError} onRetry={onRetry} />}
           <View route={route} />
         </Box>

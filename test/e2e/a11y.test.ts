@@ -21,11 +21,14 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
+/** What shows a list view is drawn: table rows at desktop, cards on a phone (test/e2e/phone.test.ts). */
+const ROWS = 'main table tbody tr, main li.MuiPaper-root';
+
 /** Every view, with what shows it is fully drawn (so axe sees the real content, not a spinner). */
 const VIEWS: { name: string; hash: string; heading: string; role: 'operator' | 'support'; ready?: string }[] =
   [
     { name: 'map', hash: '#/map', heading: 'Map', role: 'operator', ready: 'svg' },
-    { name: 'farms list', hash: '#/farms', heading: 'Farms', role: 'operator', ready: 'table tbody tr' },
+    { name: 'farms list', hash: '#/farms', heading: 'Farms', role: 'operator', ready: ROWS },
     {
       name: 'farm detail',
       hash: '#/farms/farm-0000',
@@ -41,9 +44,9 @@ const VIEWS: { name: string; hash: string; heading: string; role: 'operator' | '
       role: 'operator',
       ready: 'path.recharts-curve',
     },
-    { name: 'commands', hash: '#/commands', heading: 'Commands', role: 'operator', ready: 'table tbody tr' },
+    { name: 'commands', hash: '#/commands', heading: 'Commands', role: 'operator', ready: ROWS },
     { name: 'alerts', hash: '#/alerts', heading: 'Alerts', role: 'operator', ready: 'main li' },
-    { name: 'devices', hash: '#/devices', heading: 'Devices', role: 'support', ready: 'table tbody tr' },
+    { name: 'devices', hash: '#/devices', heading: 'Devices', role: 'support', ready: ROWS },
     { name: 'settings', hash: '#/settings', heading: 'Settings', role: 'operator' },
   ];
 

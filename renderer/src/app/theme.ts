@@ -62,6 +62,21 @@ export function makeTheme(mode: 'light' | 'dark'): Theme {
       },
       // Unselected toggle buttons use action.active (4.3:1 on the page background); text.secondary reads.
       MuiToggleButton: { styleOverrides: { root: ({ theme }) => ({ color: theme.palette.text.secondary }) } },
+      // On a phone every dialog is a bottom sheet: full width, at the bottom, within the screen (issue 18.5).
+      MuiDialog: {
+        styleOverrides: {
+          container: ({ theme }) => ({ [theme.breakpoints.down('sm')]: { alignItems: 'flex-end' } }),
+          paper: ({ theme }) => ({
+            [theme.breakpoints.down('sm')]: {
+              margin: 0,
+              width: '100%',
+              maxWidth: '100%',
+              maxHeight: 'calc(100% - 48px)',
+              borderRadius: `${theme.shape.borderRadius * 2}px ${theme.shape.borderRadius * 2}px 0 0`,
+            },
+          }),
+        },
+      },
       // Long words (URLs, commands) wrap instead of making the message a scroll box the keyboard can't reach.
       MuiAlert: { styleOverrides: { message: { overflowWrap: 'anywhere', minWidth: 0 } } },
     },

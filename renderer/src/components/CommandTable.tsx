@@ -13,6 +13,8 @@ import { formatDateTime } from '../lib/format.ts';
 import { describeParams } from '../lib/params.ts';
 import { routeHref } from '../lib/route.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
+import { CommandCards } from './CommandCards.tsx';
+import { usePhone } from '../hooks/usePhone.ts';
 
 export function CommandTable({
   commands,
@@ -24,6 +26,8 @@ export function CommandTable({
   label: string;
 }) {
   const { t, lang } = useApp();
+  const phone = usePhone();
+  if (phone) return <CommandCards commands={commands} showFarm={showFarm} label={label} />;
   return (
     <Paper variant="outlined">
       {/* It scrolls: focusable and named so the keyboard can scroll it too (axe: scrollable-region-focusable). */}

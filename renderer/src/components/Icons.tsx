@@ -29,3 +29,4 @@ export const PlusIcon = icon('M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6V5Z');
 export const MinusIcon = icon('M5 11h14v2H5v-2Z');
 export const HomeIcon = icon('M12 3 3 11h3v9h5v-6h2v6h5v-9h3L12 3Z');
 export const BackIcon = icon('M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20v-2Z');
+export const MenuIcon = icon('M3 6h18v2H3V6Zm0 5h18v2H3v-2Zm0 5h18v2H3v-2Z');

@@ -11,7 +11,7 @@ export function MapLegend() {
     <Box
       component="ul"
       aria-label={t('mapLegend')}
-      sx={{ display: 'flex', gap: 2, listStyle: 'none', p: 0, m: 0 }}
+      sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 2, rowGap: 0.5, listStyle: 'none', p: 0, m: 0 }}
     >
       {HEALTH_ORDER.map((h) => (
         <Box component="li" key={h} sx={{ display: 'flex', alignItems: 'center', gap: 0.75 }}>

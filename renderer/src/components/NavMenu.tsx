@@ -27,19 +27,35 @@ const ITEMS: Record<TopView, { label: MessageKey; Icon: ComponentType }> = {
 };
 
 /** The Alerts entry carries the firing count (and, mounted once here, shows browser notifications). */
-export function NavMenu({ current }: { current: TopView | undefined }) {
+export function NavMenu({
+  current,
+  phone,
+  open,
+  onClose,
+}: {
+  current: TopView | undefined;
+  /** On a phone the menu is a temporary drawer behind the top bar's menu button (Escape closes it). */
+  phone: boolean;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { firing } = useAlertCounts();
   const { t } = useApp();
   return (
     <Drawer
-      variant="permanent"
+      variant={phone ? 'temporary' : 'permanent'}
+      open={phone ? open : true}
+      onClose={onClose}
+      // Mounted while closed: the Alerts entry's badge also shows the browser notifications.
+      ModalProps={{ keepMounted: true }}
       sx={{
-        width: NAV_WIDTH,
+        width: phone ? undefined : NAV_WIDTH,
         flexShrink: 0,
-        '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' },
+        '& .MuiDrawer-paper': { width: phone ? 260 : NAV_WIDTH, maxWidth: '80vw', boxSizing: 'border-box' },
       }}
     >
-      <Toolbar variant="dense" />
+      {/* Over the top bar on a phone: no spacer for it. */}
+      {!phone && <Toolbar variant="dense" />}
       <nav aria-label={t('navLabel')}>
         <List>
           {TOP_VIEWS.map((view) => {
@@ -51,6 +67,7 @@ export function NavMenu({ current }: { current: TopView | undefined }) {
                 <ListItemButton
                   component="a"
                   href={`#/${view}`}
+                  onClick={phone ? onClose : undefined}
                   selected={current === view}
                   aria-current={current === view ? 'page' : undefined}
                   aria-label={

@@ -607,4 +607,6 @@ export const en = {
   chartExpectedBand: 'Green band: expected range.',
   chartExpectedBandLabel: 'Expected {min}–{max} {unit}',
   mapFarmAlertTop: 'Open alerts: {n}, worst: {severity}: {what}',
+  // Issue 18.5: the phone layout.
+  phoneOpenMenu: 'Open menu',
 } as const;

@@ -597,4 +597,6 @@ export const ru: Record<keyof typeof en, string> = {
   chartExpectedBand: 'Зелёная полоса: ожидаемый диапазон.',
   chartExpectedBandLabel: 'Ожидается {min}–{max} {unit}',
   mapFarmAlertTop: 'Открытых тревог: {n}, худшая: {severity}: {what}',
+  // Issue 18.5: раскладка для телефона.
+  phoneOpenMenu: 'Открыть меню',
 };

@@ -22,7 +22,9 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 import { useApp } from '../app/context.tsx';
 import { connectionText } from '../components/ConnectionPath.tsx';
+import { DeviceCards } from '../components/DeviceCards.tsx';
 import { KeyExpiry } from '../components/KeyExpiry.tsx';
+import { usePhone } from '../hooks/usePhone.ts';
 import { OnboardFarm } from '../components/OnboardFarm.tsx';
 import { RoleNotice } from '../components/RoleNotice.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
@@ -46,6 +48,7 @@ export function DevicesView() {
   const [untagged, setUntagged] = useState(false);
   const [onlineOnly, setOnlineOnly] = useState(false);
   const [editing, setEditing] = useState<TailnetDevice | undefined>(undefined);
+  const phone = usePhone();
 
   const devices = useMemo(() => list.data ?? [], [list.data]);
   const tags = useMemo(() => allTags(devices), [devices]);
@@ -116,6 +119,8 @@ export function DevicesView() {
           </Stack>
           {shown.length === 0 ? (
             <EmptyState>{t('devicesNoMatch')}</EmptyState>
+          ) : phone ? (
+            <DeviceCards devices={shown} now={now} onEdit={setEditing} />
           ) : (
             <Paper variant="outlined">
               <TableContainer>

@@ -31,6 +31,8 @@ import { routeHref } from '../lib/route.ts';
 import { ageSeconds } from '../lib/staleness.ts';
 import { useOpenAlertsByFarm } from '../app/firing-alerts.tsx';
 import { FarmAlertChip } from '../components/FarmAlertChip.tsx';
+import { FarmCards } from '../components/FarmCards.tsx';
+import { usePhone } from '../hooks/usePhone.ts';
 
 export function FarmsView() {
   const { t, lang, settings } = useApp();
@@ -42,6 +44,7 @@ export function FarmsView() {
   const [sort, setSort] = useState<{ key: FarmSortKey; dir: SortDir }>({ key: 'name', dir: 'asc' });
   const [page, setPage] = useState(0);
   const [perPage, setPerPage] = useState(50);
+  const phone = usePhone();
 
   const shown = useMemo(
     () => sortFarms(filterFarms(farms, { text, health }), sort.key, sort.dir),
@@ -109,66 +112,73 @@ export function FarmsView() {
           {shown.length === 0 ? (
             <EmptyState>{t('farmsNoMatch')}</EmptyState>
           ) : (
-            <Paper variant="outlined">
-              <TableContainer>
-                <Table size="small" aria-label={t('farmsTitle')}>
-                  <TableHead>
-                    <TableRow>
-                      {header('name', t('colName'))}
-                      {header('health', t('colHealth'))}
-                      <TableCell>{t('colTags')}</TableCell>
-                      {header('lastReading', t('colLastReading'))}
-                      <TableCell>{t('colKeyFigures')}</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {pageRows.map((f) => {
-                      const lastAge = f.lastReadingAt === null ? undefined : ageSeconds(f.lastReadingAt, now);
-                      const lastStale = lastAge !== undefined && lastAge > settings.staleAfterS;
-                      return (
-                        <TableRow key={f.farmId} hover>
-                          <TableCell>
-                            <Link href={routeHref({ view: 'farm', farmId: f.farmId })}>{f.displayName}</Link>
-                            <Box sx={{ color: 'text.secondary', fontSize: '0.8em' }}>
-                              {f.dnsName || f.address}
-                            </Box>
-                          </TableCell>
-                          <TableCell title={f.health.reason}>
-                            <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
-                              <HealthChip health={f.health.overall} />
-                              <FarmAlertChip alerts={alertsByFarm.get(f.farmId)} />
-                            </Box>
-                            <Box sx={{ color: 'text.secondary', fontSize: '0.8em', maxWidth: 260 }}>
-                              {f.health.reason}
-                            </Box>
-                          </TableCell>
-                          <TableCell>
-                            {f.tags.map((tag) => (
-                              <Chip
-                                key={tag}
-                                size="small"
-                                variant="outlined"
-                                label={tag}
-                                sx={{ mr: 0.5, mb: 0.5 }}
-                              />
-                            ))}
-                          </TableCell>
-                          <TableCell
-                            sx={{ color: lastStale ? 'text.secondary' : undefined, whiteSpace: 'nowrap' }}
-                          >
-                            {lastAge === undefined
-                              ? t('noReadings')
-                              : t('ago', { age: formatAge(lang, lastAge) })}
-                          </TableCell>
-                          <TableCell sx={{ minWidth: 240 }}>
-                            <KeyFigures farm={f} now={now} />
-                          </TableCell>
-                        </TableRow>
-                      );
-                    })}
-                  </TableBody>
-                </Table>
-              </TableContainer>
+            <Paper variant="outlined" sx={phone ? { border: 0, bgcolor: 'transparent' } : undefined}>
+              {phone ? (
+                <FarmCards farms={pageRows} now={now} alertsByFarm={alertsByFarm} />
+              ) : (
+                <TableContainer>
+                  <Table size="small" aria-label={t('farmsTitle')}>
+                    <TableHead>
+                      <TableRow>
+                        {header('name', t('colName'))}
+                        {header('health', t('colHealth'))}
+                        <TableCell>{t('colTags')}</TableCell>
+                        {header('lastReading', t('colLastReading'))}
+                        <TableCell>{t('colKeyFigures')}</TableCell>
+                      </TableRow>
+                    </TableHead>
+                    <TableBody>
+                      {pageRows.map((f) => {
+                        const lastAge =
+                          f.lastReadingAt === null ? undefined : ageSeconds(f.lastReadingAt, now);
+                        const lastStale = lastAge !== undefined && lastAge > settings.staleAfterS;
+                        return (
+                          <TableRow key={f.farmId} hover>
+                            <TableCell>
+                              <Link href={routeHref({ view: 'farm', farmId: f.farmId })}>
+                                {f.displayName}
+                              </Link>
+                              <Box sx={{ color: 'text.secondary', fontSize: '0.8em' }}>
+                                {f.dnsName || f.address}
+                              </Box>
+                            </TableCell>
+                            <TableCell title={f.health.reason}>
+                              <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+                                <HealthChip health={f.health.overall} />
+                                <FarmAlertChip alerts={alertsByFarm.get(f.farmId)} />
+                              </Box>
+                              <Box sx={{ color: 'text.secondary', fontSize: '0.8em', maxWidth: 260 }}>
+                                {f.health.reason}
+                              </Box>
+                            </TableCell>
+                            <TableCell>
+                              {f.tags.map((tag) => (
+                                <Chip
+                                  key={tag}
+                                  size="small"
+                                  variant="outlined"
+                                  label={tag}
+                                  sx={{ mr: 0.5, mb: 0.5 }}
+                                />
+                              ))}
+                            </TableCell>
+                            <TableCell
+                              sx={{ color: lastStale ? 'text.secondary' : undefined, whiteSpace: 'nowrap' }}
+                            >
+                              {lastAge === undefined
+                                ? t('noReadings')
+                                : t('ago', { age: formatAge(lang, lastAge) })}
+                            </TableCell>
+                            <TableCell sx={{ minWidth: 240 }}>
+                              <KeyFigures farm={f} now={now} />
+                            </TableCell>
+                          </TableRow>
+                        );
+                      })}
+                    </TableBody>
+                  </Table>
+                </TableContainer>
+              )}
               <TablePagination
                 component="div"
                 count={shown.length}

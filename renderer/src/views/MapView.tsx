@@ -33,14 +33,17 @@ export function MapView() {
       {!loading && farms.length === 0 && error === undefined && (
         <EmptyState title={t('noFarmsTitle')}>{t('noFarmsBody')}</EmptyState>
       )}
-      <Box sx={{ display: 'flex', gap: 2, flex: 1, minHeight: 360 }}>
+      {/* On a phone the map takes the height and the farms without a location go below it. */}
+      <Box
+        sx={{ display: 'flex', flexDirection: { xs: 'column', sm: 'row' }, gap: 2, flex: 1, minHeight: 360 }}
+      >
         <WorldMap farms={farms} onOpenFarm={(farmId) => navigate(routeHref({ view: 'farm', farmId }))} />
         {unlocated.length > 0 && (
           <Paper
             variant="outlined"
             component="aside"
             aria-labelledby="unlocated-title"
-            sx={{ width: 260, overflow: 'auto' }}
+            sx={{ width: { xs: '100%', sm: 260 }, maxHeight: { xs: 220, sm: 'none' }, overflow: 'auto' }}
           >
             <Typography id="unlocated-title" component="h2" variant="subtitle1" sx={{ px: 2, pt: 1.5 }}>
               {t('mapNoLocation')}

@@ -1,0 +1,55 @@
+/** The command log on a phone: one card per command (when, state, farm, what, by whom, why). */
+import Box from '@mui/material/Box';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import type { LedgerCommand } from '../../../protocol/app/index.ts';
+import { useApp } from '../app/context.tsx';
+import { formatDateTime } from '../lib/format.ts';
+import { describeParams } from '../lib/params.ts';
+import { routeHref } from '../lib/route.ts';
+import { CommandStateChip } from './CommandStateChip.tsx';
+
+export function CommandCards({
+  commands,
+  showFarm,
+  label,
+}: {
+  commands: LedgerCommand[];
+  showFarm: boolean;
+  label: string;
+}) {
+  const { t, lang } = useApp();
+  return (
+    <Box
+      component="ul"
+      aria-label={label}
+      sx={{ listStyle: 'none', p: 0, m: 0, display: 'flex', flexDirection: 'column', gap: 1 }}
+    >
+      {commands.map((c) => {
+        const params = describeParams(c.params);
+        return (
+          <Paper component="li" variant="outlined" key={c.id} sx={{ p: 1.5, minWidth: 0 }}>
+            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+              <Box sx={{ fontSize: '0.85em', color: 'text.secondary', mr: 'auto' }}>
+                {formatDateTime(lang, c.createdAt)}
+              </Box>
+              <CommandStateChip state={c.state} />
+            </Box>
+            {showFarm && (
+              <Link href={routeHref({ view: 'farm', farmId: c.farmId })} sx={{ fontWeight: 600 }}>
+                {c.farmName}
+              </Link>
+            )}
+            <Box sx={{ overflowWrap: 'anywhere' }}>
+              {[c.target, c.action, params].filter(Boolean).join(' · ')}
+            </Box>
+            <Box sx={{ fontSize: '0.85em', color: 'text.secondary', overflowWrap: 'anywhere' }}>
+              {t('colBy')}: {c.requestedBy}
+              {c.reason ? ` · ${c.reason}` : ''}
+            </Box>
+          </Paper>
+        );
+      })}
+    </Box>
+  );
+}

@@ -10,13 +10,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../kit/log.ts';
-import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
-import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
+import type { AppCore } from '../../main/core/app-core.ts';
 import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
 import { DEFAULT_SETTINGS } from '../../protocol/app/settings.ts';
 import { AGROMESH_CAPABILITY } from '../../protocol/identity.ts';
 import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
+import { startSimCore } from '../support/sim-core.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agromesh-onboard-core-'));
 const shelf = join(dir, 'packages');
@@ -29,30 +28,21 @@ beforeAll(async () => {
   mkdirSync(shelf);
   writeFileSync(join(shelf, 'agromesh-gateway_1.2.3_arm64.deb'), DEB);
   sim = await startSimTailnet({ dir });
-  const device = sim.tailnet.addDevice({
-    name: 'support-desk',
-    user: 'sam@example.com',
-    capMap: { [AGROMESH_CAPABILITY]: [{ role: 'support' }] },
-  });
-  selfAddress = device.ipv4!;
   sim.tailnet.addDevice({ name: 'prometheus', tags: ['tag:monitoring'] });
   sim.tailnet.addDevice({ name: 'visitor', user: 'vic@example.com' });
-  const socket = join(dir, 'support.sock');
-  await sim.serveLocalApi('support-desk', socket);
-  core = await createAppCore({
-    host: 'browser',
-    version: '1.2.3',
-    locale: 'en',
-    platform: 'linux',
-    dataDir: join(dir, 'data'),
-    settings: createMemorySettingsStore({ ...DEFAULT_SETTINGS, registry: { embedded: true } }),
-    secrets: createUnavailableSecretStore('none'),
-    log: silentLogger,
-    simulatedTailnet: { localApiSocket: socket, selfAddress, api: { url: sim.apiUrl, apiKey: sim.apiKey } },
-    gatewayPackagesDir: shelf,
-    retryMs: 500,
-  });
-  await core.ready;
+  ({ core, selfAddress } = await startSimCore({
+    sim,
+    dir,
+    device: {
+      name: 'support-desk',
+      user: 'sam@example.com',
+      capMap: { [AGROMESH_CAPABILITY]: [{ role: 'support' }] },
+    },
+    core: {
+      settings: createMemorySettingsStore({ ...DEFAULT_SETTINGS, registry: { embedded: true } }),
+      gatewayPackagesDir: shelf,
+    },
+  }));
 });
 
 afterAll(async () => {

@@ -13,10 +13,9 @@ import { createLocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { REGISTRY_HTTP_PORT } from '../../protocol/discovery-api.ts';
 import { startRegistry } from '../../registry/server.ts';
 import { AGROMESH_CAPABILITY, type Role } from '../../protocol/identity.ts';
-import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
-import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
-import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
+import type { AppCore } from '../../main/core/app-core.ts';
 import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
+import { startSimCore } from '../support/sim-core.ts';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'agromesh-hygiene-'));
@@ -28,31 +27,17 @@ let keyId = '';
 
 async function coreFor(who: Role | 'none', withApi: boolean): Promise<AppCore> {
   const node = `${who}-${withApi ? 'api' : 'local'}-pc`;
-  const device = sim.tailnet.addDevice({
-    name: node,
-    user: `${who}@example.com`,
-    capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [{ role: who }] },
-  });
-  const socket = join(dir, `${node}.sock`);
-  await sim.serveLocalApi(node, socket);
-  const core = await createAppCore({
-    host: 'browser',
-    version: '1.0.0',
-    locale: 'en',
-    platform: 'linux',
-    dataDir: join(dir, node),
-    settings: createMemorySettingsStore(),
-    secrets: createUnavailableSecretStore('none'),
-    log: silentLogger,
-    simulatedTailnet: {
-      localApiSocket: socket,
-      selfAddress: device.ipv4!,
-      ...(withApi ? { api: { url: sim.apiUrl, apiKey: sim.apiKey } } : {}),
+  const { core } = await startSimCore({
+    sim,
+    dir,
+    api: withApi,
+    device: {
+      name: node,
+      user: `${who}@example.com`,
+      capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [{ role: who }] },
     },
-    retryMs: 500,
   });
   cores.push(core);
-  await core.ready;
   return core;
 }
 

@@ -6,12 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../kit/log.ts';
 import { AGROMESH_CAPABILITY, type Role } from '../../protocol/identity.ts';
-import { type AppCore, createAppCore } from '../../main/core/app-core.ts';
-import { createUnavailableSecretStore } from '../../main/core/settings/secret-store.ts';
-import { createMemorySettingsStore } from '../../main/core/settings/settings-store.ts';
+import type { AppCore } from '../../main/core/app-core.ts';
 import { type SimTailnetHandle, startSimTailnet } from '../../sim/tailnet/index.ts';
+import { startSimCore } from '../support/sim-core.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agromesh-roles-'));
 let sim: SimTailnetHandle;
@@ -21,30 +19,15 @@ let farmDeviceId = '';
 async function coreFor(who: Role | 'none' | 'northOperator'): Promise<AppCore> {
   const node = `${who}-pc`;
   const grant = who === 'northOperator' ? { role: 'operator', farms: ['north'] } : { role: who };
-  const device = sim.tailnet.addDevice({
-    name: node,
-    user: `${who}@example.com`,
-    capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [grant] },
-  });
-  const socket = join(dir, `${node}.sock`);
-  await sim.serveLocalApi(node, socket);
-  const core = await createAppCore({
-    host: 'browser',
-    version: '1.0.0',
-    locale: 'en',
-    platform: 'linux',
-    dataDir: join(dir, node),
-    settings: createMemorySettingsStore(),
-    secrets: createUnavailableSecretStore('none'),
-    log: silentLogger,
-    simulatedTailnet: {
-      localApiSocket: socket,
-      selfAddress: device.ipv4!,
-      api: { url: sim.apiUrl, apiKey: sim.apiKey },
+  const { core } = await startSimCore({
+    sim,
+    dir,
+    device: {
+      name: node,
+      user: `${who}@example.com`,
+      capMap: who === 'none' ? {} : { [AGROMESH_CAPABILITY]: [grant] },
     },
-    retryMs: 500,
   });
-  await core.ready;
   return core;
 }
 

@@ -86,8 +86,9 @@ export function onboardingCommand(input: OnboardingInput): OnboardingCommand {
   );
   if (served) {
     lines.push(
+      // ~33 MB: an hour allows a farm uplink of about 75 kbit/s.
       "say 'downloading the gateway package from the control room'",
-      `curl -fsS --retry 10 --retry-delay 1 --retry-all-errors --max-time 600 -o "$deb" ${q(`${input.registryUrl}/packages/`)}"$file"`,
+      `curl -fsS --retry 10 --retry-delay 1 --retry-all-errors --max-time 3600 -o "$deb" ${q(`${input.registryUrl}/packages/`)}"$file"`,
       'echo "$sum  $deb" | sha256sum --check --status || { say \'the download does not match its checksum: nothing was installed\'; exit 1; }',
       'apt-get install -y "$deb" </dev/null',
     );

@@ -86,7 +86,7 @@ describe('the onboarding command', () => {
       'dpkg --print-architecture',
       'tailscale up --auth-key=file:TMP --hostname=north-field --login-server=https://hs.example.com',
       `key ${KEY}`,
-      'curl -fsS --retry 10 --retry-delay 1 --retry-all-errors --max-time 600 -o TMP http://100.64.0.1:8090/packages/agromesh-gateway_0.1.0_amd64.deb',
+      'curl -fsS --retry 10 --retry-delay 1 --retry-all-errors --max-time 3600 -o TMP http://100.64.0.1:8090/packages/agromesh-gateway_0.1.0_amd64.deb',
       'apt-get install -y TMP',
       'agromesh-gateway join --farm-id north-field --farm-name north-field --discovery-url http://100.64.0.1:8090',
     ]);

@@ -15,6 +15,9 @@ import { ruleDisplayName } from '../../renderer/src/lib/rule-name.ts';
 import { localizeInfo, localizeSummary } from '../../renderer/src/lib/local-labels.ts';
 import { makeFarm, makeFarmInfo } from './fixtures.ts';
 import { SAME_IN_RUSSIAN } from './russian-allowlist.ts';
+import { Sensor } from '../../protocol/farm-api.ts';
+import { FarmLayout, publicActuators } from '../../gateway/layout.ts';
+import { simLayout } from '../../gateway/simulator/farm-sim.ts';
 
 const tRu = (key: MessageKey, vars?: Vars) => translate('ru', key, vars);
 const latin = /[A-Za-z]{4,}/;
@@ -148,5 +151,49 @@ describe("a layout's labels per language", () => {
     expect(localizeSummary('ru', farm).sensors[1]!.label).toBe('Влажность почвы');
     expect(localizeInfo('en', info).sensors[1]!.label).toBe('Soil moisture');
     expect(localizeSummary('en', farm)).toBe(farm);
+  });
+});
+
+describe('labels per language at the boundary', () => {
+  const sensor = {
+    id: 'soil-1',
+    kind: 'soil_moisture',
+    label: 'Soil moisture',
+    unit: '%',
+    expectedRange: { min: 20, max: 45 },
+    intervalMs: 60_000,
+  };
+
+  it('accepts a language tag with a bounded label, refuses anything else', () => {
+    expect(
+      Sensor.safeParse({ ...sensor, labels: { ru: 'Влажность почвы', 'pt-BR': 'Umidade' } }).success,
+    ).toBe(true);
+    expect(Sensor.safeParse({ ...sensor, labels: { ru: 'x'.repeat(201) } }).success).toBe(false);
+    expect(Sensor.safeParse({ ...sensor, labels: { ru: '' } }).success).toBe(false);
+    expect(Sensor.safeParse({ ...sensor, labels: { 'Русский!': 'x' } }).success).toBe(false);
+    const many = Object.fromEntries(
+      Array.from({ length: 21 }, (_, i) => [`l${String.fromCharCode(97 + i)}`, 'x']),
+    );
+    expect(Sensor.safeParse({ ...sensor, labels: many }).success).toBe(false);
+  });
+
+  it("gives every sensor, actuator, command and parameter of the simulator's farm a Russian label", () => {
+    const layout = simLayout();
+    const missing: string[] = [];
+    for (const s of layout.sensors) if (!s.labels?.['ru']) missing.push(s.id);
+    for (const a of layout.actuators) {
+      if (!a.labels?.['ru']) missing.push(a.id);
+      for (const c of a.commands) {
+        if (!c.labels?.['ru']) missing.push(`${a.id}/${c.action}`);
+        for (const [name, p] of Object.entries(c.params.properties))
+          if (p.title && !p.titles?.['ru']) missing.push(`${a.id}/${c.action}/${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(FarmLayout.safeParse(layout).success).toBe(true);
+    // What /api/info serves keeps them (the gateway-internal confirm rules are what it drops).
+    const served = publicActuators(layout);
+    expect(served[0]!.labels).toEqual({ ru: 'Клапан полива, зона 1' });
+    expect(served[0]!.commands[0]!.labels).toEqual({ ru: 'Открыть' });
   });
 });

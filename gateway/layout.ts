@@ -78,6 +78,7 @@ export function publicActuators(layout: FarmLayout): Actuator[] {
     id: a.id,
     kind: a.kind,
     label: a.label,
+    ...(a.labels !== undefined ? { labels: a.labels } : {}),
     ...(a.deliveryWindowS !== undefined ? { deliveryWindowS: a.deliveryWindowS } : {}),
     commands: a.commands.map(({ confirm: _confirm, ...c }) => c),
   }));

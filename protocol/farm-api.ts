@@ -41,10 +41,20 @@ export const SensorKind = z.enum([
 ]);
 export type SensorKind = z.infer<typeof SensorKind>;
 
+/**
+ * A label in other languages, by language tag ({ ru: 'Влажность почвы' }); `label` stays the default. A
+ * layout carries them; the control room shows the one for its language.
+ */
+export const LocalLabels = z
+  .record(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/), z.string().min(1).max(200))
+  .refine((o) => Object.keys(o).length <= 20, 'at most 20 languages');
+export type LocalLabels = z.infer<typeof LocalLabels>;
+
 export const Sensor = z.object({
   id: Id,
   kind: SensorKind,
   label: z.string().max(200),
+  labels: LocalLabels.optional(),
   unit: z.string().max(20),
   expectedRange: z.object({ min: z.number(), max: z.number() }),
   intervalMs: z.number().int().positive(),
@@ -59,7 +69,10 @@ export const ParamSchema = z.object({
     z.object({
       type: z.enum(['number', 'integer', 'boolean', 'string']),
       title: z.string().optional(),
+      /** `title` in other languages, like a sensor's `labels`. */
+      titles: LocalLabels.optional(),
       description: z.string().optional(),
+      descriptions: LocalLabels.optional(),
       minimum: z.number().optional(),
       maximum: z.number().optional(),
       enum: z.array(z.union([z.string(), z.number()])).optional(),
@@ -75,6 +88,7 @@ export type ParamSchema = z.infer<typeof ParamSchema>;
 export const ActuatorCommand = z.object({
   action: Id,
   label: z.string().max(200),
+  labels: LocalLabels.optional(),
   params: ParamSchema,
   /** Sensor whose change confirms the command took effect, if any. */
   confirmedBy: z.string().optional(),
@@ -88,6 +102,7 @@ export const Actuator = z.object({
   id: Id,
   kind: ActuatorKind,
   label: z.string().max(200),
+  labels: LocalLabels.optional(),
   commands: z.array(ActuatorCommand),
   /** How long after it is sent a command may still start; later, it never runs (default by kind). */
   deliveryWindowS: z.number().int().min(1).max(3600).optional(),

@@ -1,6 +1,6 @@
 /** Alert rules, the alerts they raise, and the notices shown for them. */
 import { z } from 'zod';
-import { SensorKind } from '../farm-api.ts';
+import { LocalLabels, SensorKind } from '../farm-api.ts';
 
 export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
@@ -118,6 +118,8 @@ export const AlertFacts = z.object({
   direction: z.enum(['above', 'below']).optional(),
   unit: z.string().optional(),
   sensorLabel: z.string().optional(),
+  /** The sensor's label in other languages, from the farm's layout. */
+  sensorLabels: LocalLabels.optional(),
   layer: HealthLayerName.optional(),
   layerDetail: z.string().optional(),
   commandId: z.string().optional(),

@@ -69,8 +69,8 @@ export function App({ store }: { store: BridgeStore }) {
 
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)', { noSsr: true });
   const mode = resolveThemeMode(settings.theme, prefersDark);
-  const theme = useMemo(() => makeTheme(mode), [mode]);
   const lang = resolveLanguage(settings.language, navigator.language);
+  const theme = useMemo(() => makeTheme(mode, lang), [mode, lang]);
 
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -65,6 +65,11 @@ describe('Farm API v1', () => {
     );
     const open = info.actuators.find((a) => a.id === 'valve-1')!.commands.find((c) => c.action === 'open')!;
     expect(open.params.properties.durationMin).toMatchObject({ type: 'integer', minimum: 1, maximum: 120 });
+    // The simulator's layout carries Russian labels, and /api/info serves them (issue 18.9).
+    expect(info.sensors.find((s) => s.id === 'soil-1')?.labels).toEqual({ ru: 'Влажность почвы, зона 1' });
+    expect(info.actuators.find((a) => a.id === 'valve-1')?.labels).toEqual({ ru: 'Клапан полива, зона 1' });
+    expect(open.labels).toEqual({ ru: 'Открыть' });
+    expect(open.params.properties.durationMin?.titles).toEqual({ ru: 'Длительность' });
     expect(open.confirmedBy).toBe('flow-1');
     expect(JSON.stringify(info)).not.toContain('"confirm"'); // internal confirmation rules stay inside
   });

@@ -3,6 +3,7 @@
  * zod schemas (parse), so a fixture that drifts from the real wire format fails loudly.
  */
 import { Alert, FarmDetail, FarmSummary, LedgerCommand, Me } from '../../protocol/app/index.ts';
+import type { HealthLayer } from '../../protocol/app/index.ts';
 import { TailnetDevice } from '../../protocol/device.ts';
 import { FarmInfo, HistoryResponse } from '../../protocol/farm-api.ts';
 import { minMaxDownsample } from '../../renderer/src/lib/downsample.ts';
@@ -16,6 +17,17 @@ const REASONS: Record<(typeof HEALTHS)[number], string> = {
   stale: 'no reading for 14 minutes',
   offline: 'the node has been offline for 3 hours',
 };
+const REASON_CODES = (
+  health: (typeof HEALTHS)[number],
+  ageMs: number,
+): Pick<FarmSummary['health'], 'reasonCode' | 'reasonParams'> =>
+  health === 'ok'
+    ? { reasonCode: 'ok', reasonParams: { ageMs, relayed: 0 } }
+    : health === 'degraded'
+      ? { reasonCode: 'gateway-down', reasonParams: {} }
+      : health === 'stale'
+        ? { reasonCode: 'data-stale', reasonParams: { ageMs } }
+        : { reasonCode: 'tailnet-offline', reasonParams: { seenAgoMs: 3 * 3_600_000 } };
 const NAMES = ['North Field', 'Rivermead', 'Orchard Hill', 'Steppe Farm', 'Greenhouse 7', 'Vineyard East'];
 
 /** Deterministic pseudo-random numbers so screenshots and benchmarks are repeatable. */
@@ -40,6 +52,7 @@ const FIXTURE_SENSORS: FarmInfo['sensors'] = [
     id: 'air-temp',
     kind: 'air_temperature',
     label: 'Air temperature',
+    labels: { ru: 'Температура воздуха' },
     unit: '°C',
     expectedRange: { min: -10, max: 40 },
     intervalMs: 60_000,
@@ -48,6 +61,7 @@ const FIXTURE_SENSORS: FarmInfo['sensors'] = [
     id: 'soil-moisture',
     kind: 'soil_moisture',
     label: 'Soil moisture',
+    labels: { ru: 'Влажность почвы' },
     unit: '%',
     expectedRange: { min: 15, max: 45 },
     intervalMs: 60_000,
@@ -56,6 +70,7 @@ const FIXTURE_SENSORS: FarmInfo['sensors'] = [
     id: 'tank-level',
     kind: 'tank_level',
     label: 'Tank level',
+    labels: { ru: 'Уровень в баке' },
     unit: '%',
     expectedRange: { min: 10, max: 100 },
     intervalMs: 60_000,
@@ -69,11 +84,13 @@ export function makeFarm(i: number, opts: FarmOptions = {}): FarmSummary {
   const ts = now - (opts.readingAgeS ?? (health === 'stale' ? 14 * 60 : 30)) * 1000;
   const location =
     opts.location === undefined ? { lat: 44 + rand() * 12, lon: 30 + rand() * 20 } : opts.location;
-  const layer = (state: 'ok' | 'degraded' | 'down' | 'unknown', detail: string) => ({
-    state,
-    at: new Date(now - 20_000).toISOString(),
-    detail,
-  });
+  const layer = (
+    state: 'ok' | 'degraded' | 'down' | 'unknown',
+    detail: string,
+    detailCode: HealthLayer['detailCode'],
+    detailParams: Record<string, string | number>,
+  ) => ({ state, at: new Date(now - 20_000).toISOString(), detail, detailCode, detailParams });
+  const readingAgeMs = now - ts;
   return FarmSummary.parse({
     farmId: `farm-${String(i).padStart(4, '0')}`,
     address: `100.64.${Math.floor(i / 250)}.${(i % 250) + 2}`,
@@ -86,15 +103,25 @@ export function makeFarm(i: number, opts: FarmOptions = {}): FarmSummary {
     health: {
       overall: health,
       reason: REASONS[health],
-      tailnet: layer(
-        health === 'offline' ? 'down' : 'ok',
-        health === 'offline' ? 'node offline' : 'direct connection',
-      ),
-      gateway: layer(health === 'degraded' || health === 'offline' ? 'down' : 'ok', 'gateway /api/health'),
-      data: layer(
-        health === 'ok' ? 'ok' : 'degraded',
-        health === 'stale' ? 'readings are old' : 'readings flowing',
-      ),
+      // What the core sends beside its English words, so the Russian UI can say it (main/core/discovery/health.ts).
+      ...REASON_CODES(health, readingAgeMs),
+      tailnet:
+        health === 'offline'
+          ? layer('down', 'node offline', 'tailnet-offline', { seenAgoMs: 3 * 3_600_000 })
+          : layer('ok', 'direct connection', 'tailnet-direct', { endpoint: '203.0.113.7:41641' }),
+      gateway:
+        health === 'degraded' || health === 'offline'
+          ? layer('down', 'gateway /api/health', 'gateway-down', { okAgoMs: 600_000 })
+          : layer('ok', 'gateway /api/health', 'gateway-answering', { okAgoMs: 20_000 }),
+      data:
+        health === 'stale'
+          ? layer('degraded', 'readings are old', 'data-stale', {
+              ageMs: readingAgeMs,
+              staleAfterMs: 600_000,
+            })
+          : layer(health === 'ok' ? 'ok' : 'degraded', 'readings flowing', 'data-fresh', {
+              ageMs: readingAgeMs,
+            }),
     },
     latest: [
       { sensorId: 'air-temp', ts, value: Math.round((12 + rand() * 15) * 10) / 10, quality: 'ok' },
@@ -107,7 +134,7 @@ export function makeFarm(i: number, opts: FarmOptions = {}): FarmSummary {
       },
     ],
     lastReadingAt: ts,
-    sensors: FIXTURE_SENSORS.map(({ id, label, unit, kind }) => ({ id, label, unit, kind })),
+    sensors: FIXTURE_SENSORS.map(({ id, label, labels, unit, kind }) => ({ id, label, labels, unit, kind })),
   });
 }
 
@@ -138,43 +165,65 @@ export function makeFarmInfo(farm: FarmSummary): FarmInfo {
         id: 'valve-1',
         kind: 'valve',
         label: 'Irrigation valve 1',
+        labels: { ru: 'Клапан полива 1' },
         commands: [
           {
             action: 'open',
             label: 'Open for a while',
+            labels: { ru: 'Открыть на время' },
             params: {
               type: 'object',
               properties: {
                 durationMin: {
                   type: 'integer',
                   title: 'Duration',
+                  titles: { ru: 'Длительность' },
                   unit: 'min',
                   minimum: 1,
                   maximum: 120,
                   default: 10,
                 },
-                flowLpm: { type: 'number', title: 'Flow', unit: 'L/min', minimum: 0.5, maximum: 20 },
+                flowLpm: {
+                  type: 'number',
+                  title: 'Flow',
+                  titles: { ru: 'Расход' },
+                  unit: 'L/min',
+                  minimum: 0.5,
+                  maximum: 20,
+                },
               },
               required: ['durationMin'],
             },
             confirmedBy: 'soil-moisture',
           },
-          { action: 'close', label: 'Close', params: { type: 'object', properties: {} } },
+          {
+            action: 'close',
+            label: 'Close',
+            labels: { ru: 'Закрыть' },
+            params: { type: 'object', properties: {} },
+          },
         ],
       },
       {
         id: 'pump-1',
         kind: 'pump',
         label: 'Main pump',
+        labels: { ru: 'Главный насос' },
         commands: [
           {
             action: 'set-mode',
             label: 'Set mode',
+            labels: { ru: 'Задать режим' },
             params: {
               type: 'object',
               properties: {
-                mode: { type: 'string', title: 'Mode', enum: ['off', 'eco', 'full'] },
-                boost: { type: 'boolean', title: 'Boost' },
+                mode: {
+                  type: 'string',
+                  title: 'Mode',
+                  titles: { ru: 'Режим' },
+                  enum: ['off', 'eco', 'full'],
+                },
+                boost: { type: 'boolean', title: 'Boost', titles: { ru: 'Усиление' } },
               },
               required: ['mode'],
             },
@@ -347,7 +396,14 @@ export function makeSensorAlert(
     subject: sensorId,
     state: 'firing',
     title: `${sensor?.label ?? sensorId} ${direction} ${limit}`,
-    facts: { value, limit, direction, unit: sensor?.unit, sensorLabel: sensor?.label },
+    facts: {
+      value,
+      limit,
+      direction,
+      unit: sensor?.unit,
+      sensorLabel: sensor?.label,
+      sensorLabels: sensor?.labels,
+    },
     peak: value,
     startedAt: at,
     firedAt: at,

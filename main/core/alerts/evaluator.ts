@@ -244,6 +244,7 @@ export class Evaluator {
         ...(p.clear === null ? {} : { clear: p.clear }),
         direction: p.direction,
         sensorLabel: sensor?.label ?? p.sensorId,
+        ...(sensor?.labels ? { sensorLabels: sensor.labels } : {}),
         ...(sensor?.unit ? { unit: sensor.unit } : {}),
         forS: 'forS' in c ? c.forS : 0,
       },
@@ -329,7 +330,12 @@ export class Evaluator {
           sensorId,
           startedAt: ref,
           peak: null,
-          facts: { sensorLabel: sensor?.label ?? sensorId, forS: Math.round(limit / 1000), lastTs: last },
+          facts: {
+            sensorLabel: sensor?.label ?? sensorId,
+            ...(sensor?.labels ? { sensorLabels: sensor.labels } : {}),
+            forS: Math.round(limit / 1000),
+            lastTs: last,
+          },
         });
       }
     }

@@ -3,7 +3,13 @@
  * data (how fresh is the newest reading) — summed into ok / degraded / stale / offline with the reason in
  * plain words. Pure: every time comes in as epoch ms, so tests can walk the clock.
  */
-import type { FarmHealth, HealthLayer, OverallHealth } from '../../../protocol/app/index.ts';
+import type {
+  FarmHealth,
+  HealthLayer,
+  HealthReasonCode,
+  OverallHealth,
+  PhraseParams,
+} from '../../../protocol/app/index.ts';
 import type { TailnetDevice } from '../../../protocol/device.ts';
 
 export interface HealthInput {
@@ -58,15 +64,29 @@ function tailnetLayer(input: HealthInput, now: number): HealthLayer {
       state: 'down',
       at: Number.isFinite(seen) ? new Date(seen).toISOString() : null,
       detail: Number.isFinite(seen) ? `offline; last seen ${formatAge(now - seen)} ago` : 'offline',
+      detailCode: 'tailnet-offline',
+      detailParams: Number.isFinite(seen) ? { seenAgoMs: now - seen } : {},
     };
   }
-  const path =
-    device.connection.kind === 'direct'
-      ? `direct path (${device.connection.endpoint})`
-      : device.connection.kind === 'relay'
-        ? `relayed through DERP ${device.connection.region} (works, but slower than a direct path)`
-        : 'path not known yet';
-  return { state: 'ok', at: iso(input.tailnetConfirmedAt ?? now), detail: `online, ${path}` };
+  const { connection } = device;
+  const at = iso(input.tailnetConfirmedAt ?? now);
+  if (connection.kind === 'direct')
+    return {
+      state: 'ok',
+      at,
+      detail: `online, direct path (${connection.endpoint})`,
+      detailCode: 'tailnet-direct',
+      detailParams: { endpoint: connection.endpoint },
+    };
+  if (connection.kind === 'relay')
+    return {
+      state: 'ok',
+      at,
+      detail: `online, relayed through DERP ${connection.region} (works, but slower than a direct path)`,
+      detailCode: 'tailnet-relay',
+      detailParams: { region: connection.region },
+    };
+  return { state: 'ok', at, detail: 'online, path not known yet', detailCode: 'tailnet-path-unknown' };
 }
 
 function gatewayLayer(input: HealthInput, now: number): HealthLayer {
@@ -75,11 +95,17 @@ function gatewayLayer(input: HealthInput, now: number): HealthLayer {
     input.heartbeatAt === null
       ? ''
       : `; last heartbeat to the registry ${formatAge(now - input.heartbeatAt)} ago`;
+  // The suffixes as parameters: the renderer adds "last answered" and "last heartbeat" in its language.
+  const params: PhraseParams = {};
+  if (input.heartbeatAt !== null) params.beatAgoMs = now - input.heartbeatAt;
+  if (okAt !== null) params.okAgoMs = now - okAt;
   if (!input.device.online) {
     return {
       state: 'unknown',
       at: iso(okAt),
       detail: `cannot be checked while the node is offline${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
+      detailCode: 'gateway-node-offline',
+      detailParams: params,
     };
   }
   if (answering === false) {
@@ -87,6 +113,9 @@ function gatewayLayer(input: HealthInput, now: number): HealthLayer {
       state: 'down',
       at: iso(okAt),
       detail: `not answering (${failDetail ?? 'no answer'})${okAt === null ? '' : `; last answered ${formatAge(now - okAt)} ago`}${beat}`,
+      detailCode: 'gateway-down',
+      // The failure itself stays as the gateway or the network worded it.
+      detailParams: failDetail === null ? params : { ...params, failDetail: failDetail.slice(0, 500) },
     };
   }
   if (answering === true && okAt !== null)
@@ -94,20 +123,37 @@ function gatewayLayer(input: HealthInput, now: number): HealthLayer {
       state: 'ok',
       at: iso(okAt),
       detail: `answering; last checked ${formatAge(now - okAt)} ago${beat}`,
+      detailCode: 'gateway-answering',
+      detailParams: params,
     };
-  return { state: 'unknown', at: iso(input.heartbeatAt), detail: `not checked yet${beat}` };
+  return {
+    state: 'unknown',
+    at: iso(input.heartbeatAt),
+    detail: `not checked yet${beat}`,
+    detailCode: 'gateway-unchecked',
+    detailParams: params,
+  };
 }
 
 function dataLayer(input: HealthInput, now: number, t: HealthThresholds): HealthLayer {
   const at = input.lastReadingAt;
-  if (at === null) return { state: 'unknown', at: null, detail: 'no readings received yet' };
+  if (at === null)
+    return { state: 'unknown', at: null, detail: 'no readings received yet', detailCode: 'data-none' };
   const age = now - at;
   if (age <= t.staleAfterMs)
-    return { state: 'ok', at: iso(at), detail: `freshest reading ${formatAge(age)} old` };
+    return {
+      state: 'ok',
+      at: iso(at),
+      detail: `freshest reading ${formatAge(age)} old`,
+      detailCode: 'data-fresh',
+      detailParams: { ageMs: age },
+    };
   return {
     state: 'degraded',
     at: iso(at),
     detail: `freshest reading ${formatAge(age)} old (stale after ${formatAge(t.staleAfterMs)})`,
+    detailCode: 'data-stale',
+    detailParams: { ageMs: age, staleAfterMs: t.staleAfterMs },
   };
 }
 
@@ -115,8 +161,14 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
   const tailnet = tailnetLayer(input, now);
   const gateway = gatewayLayer(input, now);
   const data = dataLayer(input, now, t);
-  const done = (overall: OverallHealth, cause: string, reason: string): HealthResult => ({
-    health: { overall, reason, tailnet, gateway, data },
+  const done = (
+    overall: OverallHealth,
+    cause: string,
+    reason: string,
+    reasonCode: HealthReasonCode,
+    reasonParams: PhraseParams = {},
+  ): HealthResult => ({
+    health: { overall, reason, reasonCode, reasonParams, tailnet, gateway, data },
     cause,
   });
 
@@ -126,6 +178,8 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
       'offline',
       'tailnet-offline',
       `The tailnet says the node is offline${seen}, so its gateway and sensors cannot be reached.`,
+      'tailnet-offline',
+      tailnet.at === null ? {} : { seenAgoMs: now - Date.parse(tailnet.at) },
     );
   }
   if (gateway.state === 'down') {
@@ -141,13 +195,16 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
     const reason = recentBeat
       ? `The gateway is not answering this computer, yet it sent a heartbeat to the registry ${formatAge(now - input.heartbeatAt!)} ago: the path from here to the farm may be blocked (check the tailnet policy for this device).`
       : 'The gateway is not answering; the tailnet says the node is online, so the gateway program is likely stopped.';
-    return done(long ? 'offline' : 'degraded', recentBeat ? 'gateway-blocked' : 'gateway-down', reason);
+    const code = recentBeat ? 'gateway-blocked' : 'gateway-down';
+    const params: PhraseParams = recentBeat ? { beatAgoMs: now - input.heartbeatAt! } : {};
+    return done(long ? 'offline' : 'degraded', code, reason, code, params);
   }
   if (gateway.state === 'unknown') {
     return done(
       'degraded',
       'gateway-unchecked',
       'The node is online on the tailnet; the gateway has not been checked yet.',
+      'gateway-unchecked',
     );
   }
   if (data.state === 'degraded') {
@@ -155,14 +212,21 @@ export function computeHealth(input: HealthInput, now: number, t: HealthThreshol
       'stale',
       'data-stale',
       `The gateway answers, but the freshest reading is ${formatAge(now - input.lastReadingAt!)} old: the sensors or their link to the gateway may have failed.`,
+      'data-stale',
+      { ageMs: now - input.lastReadingAt! },
     );
   }
   const path = input.device.connection.kind === 'relay' ? ' (through a relay)' : '';
-  return done(
-    'ok',
-    'ok',
-    data.state === 'ok'
-      ? `Online${path}: the gateway answers and the freshest reading is ${formatAge(now - input.lastReadingAt!)} old.`
-      : `Online${path}: the gateway answers; no readings received yet.`,
-  );
+  const relayed = input.device.connection.kind === 'relay' ? 1 : 0;
+  return data.state === 'ok'
+    ? done(
+        'ok',
+        'ok',
+        `Online${path}: the gateway answers and the freshest reading is ${formatAge(now - input.lastReadingAt!)} old.`,
+        'ok',
+        { ageMs: now - input.lastReadingAt!, relayed },
+      )
+    : done('ok', 'ok', `Online${path}: the gateway answers; no readings received yet.`, 'ok-no-readings', {
+        relayed,
+      });
 }

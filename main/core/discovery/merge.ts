@@ -59,5 +59,7 @@ export function mergeFarm(
 
 /** The gateway is right about its sensors: their ids, labels, units and kinds, in its own order. */
 export function sensorBriefs(info: FarmInfo | null): SensorBrief[] {
-  return (info?.sensors ?? []).map(({ id, label, unit, kind }) => ({ id, label, unit, kind }));
+  return (info?.sensors ?? []).map(({ id, label, labels, unit, kind }) =>
+    labels ? { id, label, labels, unit, kind } : { id, label, unit, kind },
+  );
 }

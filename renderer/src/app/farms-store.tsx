@@ -2,6 +2,7 @@
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { applyFarmsChanged, farmsByName } from '../lib/farms-merge.ts';
+import { localizeSummary } from '../lib/local-labels.ts';
 import { useLiveLoad } from '../hooks/useLiveLoad.ts';
 import { useApp } from './context.tsx';
 
@@ -16,9 +17,9 @@ export interface FarmsState {
 const FarmsContext = createContext<FarmsState | null>(null);
 
 export function FarmsProvider({ children }: { children: ReactNode }) {
-  const { api } = useApp();
+  const { api, lang } = useApp();
   const {
-    data: byId,
+    data: raw,
     loading,
     error,
     reload,
@@ -27,6 +28,11 @@ export function FarmsProvider({ children }: { children: ReactNode }) {
     'farms',
     () => api.listFarms().then((list) => new Map(list.map((f) => [f.farmId, f]))),
     (set) => api.on('farmsChanged', (batch) => set((cur) => applyFarmsChanged(cur, batch))),
+  );
+  // Sensor labels in the UI's language (a layout may carry them per language).
+  const byId = useMemo<ReadonlyMap<string, FarmSummary>>(
+    () => new Map([...raw].map(([id, f]) => [id, localizeSummary(lang, f)])),
+    [raw, lang],
   );
   const value = useMemo<FarmsState>(
     () => ({ farms: farmsByName(byId), byId, loading, error, reload }),

@@ -7,6 +7,7 @@ import type { FarmSummary } from '../../../protocol/app/index.ts';
 import type { FarmAlerts } from '../app/firing-alerts.tsx';
 import { useApp } from '../app/context.tsx';
 import { formatAge } from '../lib/format.ts';
+import { healthReason } from '../lib/health-text.ts';
 import { routeHref } from '../lib/route.ts';
 import { ageSeconds } from '../lib/staleness.ts';
 import { FarmAlertChip } from './FarmAlertChip.tsx';
@@ -42,7 +43,7 @@ export function FarmCards({
               <FarmAlertChip alerts={alertsByFarm.get(f.farmId)} />
             </Box>
             <Box sx={{ color: 'text.secondary', fontSize: '0.8em', overflowWrap: 'anywhere' }}>
-              {f.health.reason}
+              {healthReason(t, lang, f.health)}
             </Box>
             <Box sx={{ fontSize: '0.85em', mt: 0.5, color: lastStale ? 'text.secondary' : undefined }}>
               {t('colLastReading')}:{' '}

@@ -6,6 +6,7 @@ import type { FarmHealth, HealthLayer } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatRelative } from '../lib/format.ts';
 import { LAYER_LABEL } from '../lib/health.ts';
+import { layerDetail } from '../lib/health-text.ts';
 import type { MessageKey } from '../lib/i18n.ts';
 
 const LAYER_COLOR: Record<HealthLayer['state'], string> = {
@@ -44,7 +45,7 @@ export function HealthLayers({ health, now }: { health: FarmHealth; now: number 
           <Typography variant="subtitle2" component="h3">
             {t(label)}: {t(LAYER_LABEL[layer.state])}
           </Typography>
-          <Typography variant="body2">{layer.detail}</Typography>
+          <Typography variant="body2">{layerDetail(t, lang, layer)}</Typography>
           <Typography variant="caption" color="text.secondary">
             {layer.at ? formatRelative(lang, layer.at, now) : t('never')}
           </Typography>

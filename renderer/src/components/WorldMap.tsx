@@ -13,6 +13,7 @@ import { useApp } from '../app/context.tsx';
 import { useElementSize } from '../hooks/useElementSize.ts';
 import { type Cluster, clusterPoints } from '../lib/cluster.ts';
 import { HEALTH_LABEL } from '../lib/health.ts';
+import { healthReason } from '../lib/health-text.ts';
 import {
   clampView,
   fitPoints,
@@ -181,7 +182,7 @@ export function WorldMap({
           ? t('mapFarmMarker', {
               name: f.displayName,
               health: t(HEALTH_LABEL[f.health.overall]),
-              reason: f.health.reason,
+              reason: healthReason(t, lang, f.health),
             }) + why
           : '';
       },
@@ -364,7 +365,7 @@ export function WorldMap({
                 <FarmAlertChip alerts={alertsByFarm.get(hoverFarm.farmId)} link={false} />
               </Box>
               <Typography variant="body2" sx={{ mt: 0.5 }}>
-                {hoverFarm.health.reason}
+                {healthReason(t, lang, hoverFarm.health)}
               </Typography>
               {hoverFarm.latest.length > 0 && (
                 <Box sx={{ mt: 0.5 }}>

@@ -607,6 +607,47 @@ export const en = {
   chartExpectedBand: 'Green band: expected range.',
   chartExpectedBandLabel: 'Expected {min}–{max} {unit}',
   mapFarmAlertTop: 'Open alerts: {n}, worst: {severity}: {what}',
-  // Issue 18.5: the phone layout.
+  // The phone layout.
   phoneOpenMenu: 'Open menu',
+  // Russian completeness: health worded from the core's codes, built-in rule names, table pagination.
+  reasonTailnetOffline: 'The tailnet says the node is offline, so its gateway and sensors cannot be reached.',
+  reasonTailnetOfflineSeen:
+    'The tailnet says the node is offline (last seen {age} ago), so its gateway and sensors cannot be reached.',
+  reasonGatewayBlocked:
+    'The gateway is not answering this computer, yet it sent a heartbeat to the registry {age} ago: the path from here to the farm may be blocked (check the tailnet policy for this device).',
+  reasonGatewayDown:
+    'The gateway is not answering; the tailnet says the node is online, so the gateway program is likely stopped.',
+  reasonGatewayUnchecked: 'The node is online on the tailnet; the gateway has not been checked yet.',
+  reasonDataStale:
+    'The gateway answers, but the freshest reading is {age} old: the sensors or their link to the gateway may have failed.',
+  reasonOk: 'Online: the gateway answers and the freshest reading is {age} old.',
+  reasonOkRelay: 'Online (through a relay): the gateway answers and the freshest reading is {age} old.',
+  reasonOkNoReadings: 'Online: the gateway answers; no readings received yet.',
+  reasonOkRelayNoReadings: 'Online (through a relay): the gateway answers; no readings received yet.',
+  detailTailnetOffline: 'offline',
+  detailTailnetOfflineSeen: 'offline; last seen {age} ago',
+  detailTailnetDirect: 'online, direct path ({endpoint})',
+  detailTailnetRelay: 'online, relayed through DERP {region} (works, but slower than a direct path)',
+  detailTailnetPathUnknown: 'online, path not known yet',
+  detailGatewayNodeOffline: 'cannot be checked while the node is offline',
+  detailGatewayDown: 'not answering ({error})',
+  detailGatewayDownNoAnswer: 'not answering (no answer)',
+  detailGatewayAnswering: 'answering; last checked {age} ago',
+  detailGatewayUnchecked: 'not checked yet',
+  detailLastAnswered: '; last answered {age} ago',
+  detailLastHeartbeat: '; last heartbeat to the registry {age} ago',
+  detailDataNone: 'no readings received yet',
+  detailDataFresh: 'freshest reading {age} old',
+  detailDataStale: 'freshest reading {age} old (stale after {after})',
+  // Built-in rules by id (main/core/alerts/defaults.ts); shown translated until someone renames them.
+  'builtinRule_offline-tailnet': 'Farm offline on the tailnet',
+  'builtinRule_offline-gateway': 'Gateway not answering',
+  'builtinRule_offline-data': 'Farm sends no data',
+  'builtinRule_stale-sensor': 'Sensor stopped reporting',
+  'builtinRule_expected-range': 'Outside the expected range',
+  'builtinRule_command-failed': 'Command failed',
+  'builtinRule_key-expiry': 'Gateway key expires soon',
+  rowsPerPage: 'Rows per page:',
+  rowsDisplayed: '{from}–{to} of {count}',
+  rowsDisplayedMore: '{from}–{to} of more than {to}',
 } as const;

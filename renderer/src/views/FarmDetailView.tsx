@@ -8,7 +8,7 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useMemo } from 'react';
 import { useApp } from '../app/context.tsx';
 import { useFarms } from '../app/farms-store.tsx';
 import { CommandPanel } from '../components/CommandPanel.tsx';
@@ -26,6 +26,8 @@ import { useAsync } from '../hooks/useAsync.ts';
 import { useCommands } from '../hooks/useCommands.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { toShownError } from '../lib/errors.ts';
+import { localizeInfo } from '../lib/local-labels.ts';
+import { healthReason } from '../lib/health-text.ts';
 import { useFarmAlerts } from '../app/firing-alerts.tsx';
 import { FarmAlertChip } from '../components/FarmAlertChip.tsx';
 
@@ -47,14 +49,16 @@ function Section({ title, children, wide }: { title: string; children: ReactNode
 }
 
 export function FarmDetailView({ farmId }: { farmId: string }) {
-  const { api, t } = useApp();
+  const { api, t, lang } = useApp();
   const farms = useFarms();
   const now = useNow();
   const detail = useAsync(() => api.getFarm({ farmId }), [api, farmId]);
   const commands = useCommands({ farmId, limit: 50 });
   const farmAlerts = useFarmAlerts(farmId);
   const summary = farms.byId.get(farmId) ?? detail.data?.summary;
-  const info = detail.data?.info ?? null;
+  const rawInfo = detail.data?.info ?? null;
+  // Sensor, actuator and command labels in the UI's language, when the farm's layout carries them.
+  const info = useMemo(() => (rawInfo ? localizeInfo(lang, rawInfo) : null), [rawInfo, lang]);
 
   const back = (
     <Button href="#/farms" startIcon={<BackIcon />} size="small">
@@ -92,7 +96,7 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
           </Box>
         }
       />
-      <Typography sx={{ mb: 2 }}>{summary.health.reason}</Typography>
+      <Typography sx={{ mb: 2 }}>{healthReason(t, lang, summary.health)}</Typography>
       {detail.error !== undefined && <ErrorState error={detail.error} onRetry={detail.reload} />}
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
         <Section title={t('healthLayers')} wide>

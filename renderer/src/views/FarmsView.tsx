@@ -26,6 +26,7 @@ import { useNow } from '../hooks/useNow.ts';
 import { type FarmSortKey, filterFarms, type SortDir, sortFarms } from '../lib/farm-table.ts';
 import { formatAge } from '../lib/format.ts';
 import { HEALTH_LABEL, HEALTH_ORDER } from '../lib/health.ts';
+import { healthReason } from '../lib/health-text.ts';
 import { pluralKey } from '../lib/i18n.ts';
 import { routeHref } from '../lib/route.ts';
 import { ageSeconds } from '../lib/staleness.ts';
@@ -142,13 +143,13 @@ export function FarmsView() {
                                 {f.dnsName || f.address}
                               </Box>
                             </TableCell>
-                            <TableCell title={f.health.reason}>
+                            <TableCell title={healthReason(t, lang, f.health)}>
                               <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
                                 <HealthChip health={f.health.overall} />
                                 <FarmAlertChip alerts={alertsByFarm.get(f.farmId)} />
                               </Box>
                               <Box sx={{ color: 'text.secondary', fontSize: '0.8em', maxWidth: 260 }}>
-                                {f.health.reason}
+                                {healthReason(t, lang, f.health)}
                               </Box>
                             </TableCell>
                             <TableCell>
@@ -185,6 +186,12 @@ export function FarmsView() {
                 page={Math.min(page, Math.max(0, Math.ceil(shown.length / perPage) - 1))}
                 rowsPerPage={perPage}
                 rowsPerPageOptions={[25, 50, 100, 250]}
+                labelRowsPerPage={t('rowsPerPage')}
+                labelDisplayedRows={({ from, to, count }) =>
+                  count === -1
+                    ? t('rowsDisplayedMore', { from, to })
+                    : t('rowsDisplayed', { from, to, count })
+                }
                 onPageChange={(_, p) => setPage(p)}
                 onRowsPerPageChange={(e) => {
                   setPerPage(Number(e.target.value));

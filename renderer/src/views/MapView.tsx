@@ -15,6 +15,7 @@ import { ViewHeader } from '../components/ViewHeader.tsx';
 import { WorldMap } from '../components/WorldMap.tsx';
 import { navigate } from '../hooks/useHashRoute.ts';
 import { pluralKey } from '../lib/i18n.ts';
+import { healthReason } from '../lib/health-text.ts';
 import { routeHref } from '../lib/route.ts';
 
 export function MapView() {
@@ -52,7 +53,7 @@ export function MapView() {
               {unlocated.map((f) => (
                 <ListItem key={f.farmId} disablePadding>
                   <ListItemButton component="a" href={routeHref({ view: 'farm', farmId: f.farmId })}>
-                    <ListItemText primary={f.displayName} secondary={f.health.reason} />
+                    <ListItemText primary={f.displayName} secondary={healthReason(t, lang, f.health)} />
                     <HealthChip health={f.health.overall} />
                   </ListItemButton>
                 </ListItem>

@@ -11,6 +11,7 @@ import { useApp } from '../../app/context.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { formatAge, formatDateTime, formatNumber } from '../../lib/format.ts';
 import { routeHref } from '../../lib/route.ts';
+import { ruleDisplayName } from '../../lib/rule-name.ts';
 import { translate } from '../../lib/i18n.ts';
 import { alertText, resolutionText } from './alert-text.ts';
 import { SeverityChip } from './SeverityChip.tsx';
@@ -79,7 +80,7 @@ export function AlertList({
   label: string;
   onAcknowledge?: (alert: Alert) => void;
 }) {
-  const { lang } = useApp();
+  const { lang, t } = useApp();
   const now = useNow(30_000);
   return (
     <List aria-label={label} disablePadding>
@@ -99,7 +100,7 @@ export function AlertList({
                 {text}
               </Typography>
               <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                {a.ruleName}
+                {ruleDisplayName(t, a.ruleId, a.ruleName)}
               </Typography>
               <Times alert={a} />
             </Box>

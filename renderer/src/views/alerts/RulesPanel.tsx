@@ -19,6 +19,7 @@ import type { AlertRule, FarmSummary } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
 import { ErrorState, Loading } from '../../components/StateViews.tsx';
 import { useAsync } from '../../hooks/useAsync.ts';
+import { ruleDisplayName } from '../../lib/rule-name.ts';
 import { conditionText } from './alert-text.ts';
 import { RuleDialog } from './RuleDialog.tsx';
 import { SeverityChip } from './SeverityChip.tsx';
@@ -84,7 +85,8 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
               {rules.map((r) => (
                 <TableRow key={r.id}>
                   <TableCell>
-                    {r.name} {r.builtin && <Chip size="small" variant="outlined" label={t('builtin')} />}
+                    {ruleDisplayName(t, r.id, r.name)}{' '}
+                    {r.builtin && <Chip size="small" variant="outlined" label={t('builtin')} />}
                   </TableCell>
                   <TableCell>{scopeText(r, farmName, t('scopeAll'))}</TableCell>
                   <TableCell>{conditionText(lang, r)}</TableCell>
@@ -95,14 +97,16 @@ export function RulesPanel({ farms }: { farms: readonly FarmSummary[] }) {
                     <Switch
                       checked={r.enabled}
                       onChange={(e) => toggle(r, e.target.checked)}
-                      slotProps={{ input: { 'aria-label': t('enabledAria', { name: r.name }) } }}
+                      slotProps={{
+                        input: { 'aria-label': t('enabledAria', { name: ruleDisplayName(t, r.id, r.name) }) },
+                      }}
                     />
                   </TableCell>
                   <TableCell>
                     <Button
                       size="small"
                       onClick={() => setEditing(r)}
-                      aria-label={t('editRuleAria', { name: r.name })}
+                      aria-label={t('editRuleAria', { name: ruleDisplayName(t, r.id, r.name) })}
                     >
                       {t('editRule')}
                     </Button>

@@ -15,7 +15,7 @@ function value(lang: Lang, v: number | null | undefined, unit: string | undefine
 /** What happened, in one line, without the farm's name (the list shows it beside). */
 export function alertText(lang: Lang, alert: Alert, now: number): string {
   const f = alert.facts;
-  const sensor = f.sensorLabel ?? alert.sensorId ?? '';
+  const sensor = f.sensorLabels?.[lang] ?? f.sensorLabel ?? alert.sensorId ?? '';
   switch (alert.kind) {
     case 'threshold':
     case 'setpoint':

@@ -601,7 +601,7 @@ export const en = {
   'hygieneSkip_gateway-tags': 'Gateways without tag:farm were not checked.',
   'hygieneSkip_node-keys': 'Node keys were not checked.',
   'hygieneSkip_unseen-nodes': 'Silent tagged nodes were not checked.',
-  // Issue 18.2: open alerts where people look (reading card, chart band, map marker).
+  // Open alerts where people look (reading card, chart band, map marker).
   belowExpected: 'Below expected {min}–{max} {unit}',
   aboveExpected: 'Above expected {min}–{max} {unit}',
   chartExpectedBand: 'Green band: expected range.',

@@ -591,13 +591,13 @@ export const ru: Record<keyof typeof en, string> = {
   'hygieneSkip_gateway-tags': 'Шлюзы без tag:farm не проверены.',
   'hygieneSkip_node-keys': 'Ключи узлов не проверены.',
   'hygieneSkip_unseen-nodes': 'Молчащие помеченные узлы не проверены.',
-  // Issue 18.2: открытые тревоги там, куда смотрят (карточка показания, полоса на графике, метка на карте).
+  // Открытые тревоги там, куда смотрят (карточка показания, полоса на графике, метка на карте).
   belowExpected: 'Ниже ожидаемого {min}–{max} {unit}',
   aboveExpected: 'Выше ожидаемого {min}–{max} {unit}',
   chartExpectedBand: 'Зелёная полоса: ожидаемый диапазон.',
   chartExpectedBandLabel: 'Ожидается {min}–{max} {unit}',
   mapFarmAlertTop: 'Открытых тревог: {n}, худшая: {severity}: {what}',
-  // Issue 18.5: раскладка для телефона.
+  // Раскладка для телефона.
   phoneOpenMenu: 'Открыть меню',
   // Russian completeness: здоровье по кодам ядра, встроенные правила, постраничный вывод.
   reasonTailnetOffline: 'Tailnet сообщает, что узел не в сети, поэтому шлюз и датчики недоступны.',

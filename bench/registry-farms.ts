@@ -13,6 +13,7 @@ import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { AGROMESH_CAPABILITY } from '../protocol/identity.ts';
@@ -216,11 +217,14 @@ async function measure(farms: number) {
   const churn: Churn[] = [];
   const add = (kind: string, server: 'registry' | 'baseline', r: Wrk) =>
     (runs[kind] ??= { registry: [], baseline: [] })[server].push(r);
-  const currentEtag = async () => {
-    const res = await fetch(`${registry.url}/api/farms`, { headers: { 'accept-encoding': 'identity' } });
-    await res.arrayBuffer();
-    return res.headers.get('etag')!;
-  };
+  // A fresh connection each time (fetch's pooled socket may have timed out on the server meanwhile).
+  const currentEtag = () =>
+    new Promise<string>((resolve, reject) =>
+      get(`${registry.url}/api/farms`, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.headers.etag)));
+      }).on('error', reject),
+    );
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [kind, headers] of Object.entries(kinds))

@@ -1,49 +1,43 @@
 /**
- * Registry `GET /api/farms` with 1,000 farm records: throughput and latency against a minimal node:http
- * server that answers the same JSON bytes, measured in the same run. The servers run in a child process so
- * the load generator does not share their event loop. Who-is is an in-process resolver here (the LocalAPI
- * round trip is tailscaled's cost, not the registry's), so the ratio is the registry's own overhead:
- * routing, identity check, SQLite read (cached per write generation) and headers.
+ * Registry `GET /api/farms` at 1,000 and 10,000 farms, driven by wrk (-c16) from its own process, against
+ * the limit for the same work: a bare node:http server in another process sending the registry's own bytes
+ * precomputed as Buffers (bench/_same-bytes-server.ts). Three kinds of request, each pair in one run:
+ * a plain poll, a poll asking for gzip, and a poll whose If-None-Match holds the current ETag (304); then
+ * gzip polls while every farm heartbeats at the default 30 s (bench/_heartbeats.ts, its own process), which
+ * shows the once-a-second rebuild at work, with the heartbeats' own p99.
+ * The registry runs alone in a child process; who-is is an in-process resolver there (the LocalAPI round trip
+ * is tailscaled's cost, not the registry's). wrk's own CPU is reported, so a saturated generator shows.
+ * Needs wrk (Debian: `apt-get install wrk`). ROUNDS=n and SECONDS=n override the defaults.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { gzipSync } from 'node:zlib';
 import { AGROMESH_CAPABILITY } from '../protocol/identity.ts';
 import { openRegistryStore } from '../registry/store.ts';
 import { startRegistry } from '../registry/server.ts';
+import { farmAddress, farmHeartbeat } from './_registry-farm.ts';
 
-const FARMS = 1_000;
+const SIZES = [1_000, 10_000];
 const CONNECTIONS = 16;
-const WARMUP_MS = 1_500;
-const MEASURE_MS = 5_000;
-const ROUNDS = 2;
+const THREADS = 2;
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const here = dirname(fileURLToPath(import.meta.url));
 
-async function serve(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-registry-'));
+async function serve(farms: number, dir: string): Promise<void> {
   const dbFile = join(dir, 'registry.db');
   const store = openRegistryStore({ file: dbFile });
-  for (let i = 0; i < FARMS; i++) {
-    const address = `100.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
-    store.heartbeat(
-      address,
-      {
-        farmId: `farm-${i}`,
-        name: `Farm ${i}`,
-        location: { lat: 45 + (i % 100) / 10, lon: 30 + (i % 37) / 10 },
-        timeZone: 'Europe/Kyiv',
-        gatewayVersion: '1.0.0',
-        apiPort: 8080,
-        sensors: 6,
-        actuators: 3,
-        capabilities: ['history:raw'],
-      },
-      { label: `farm-${i}`, nodeName: `farm-${i}`, tags: ['tag:farm'] },
-    );
+  for (let i = 0; i < farms; i++) {
+    const address = farmAddress(i);
+    store.heartbeat(address, farmHeartbeat(i), {
+      label: `farm-${i}`,
+      nodeName: `farm-${i}`,
+      tags: ['tag:farm'],
+    });
     if (i % 3 === 0)
       store.updateMetadata(
         address,
@@ -51,7 +45,6 @@ async function serve(): Promise<void> {
         { label: 'alice@example.com', nodeName: 'alice-laptop', tags: [] },
       );
   }
-  const body = store.list().json;
   store.close();
   const reader = {
     address: '100.100.1.1',
@@ -65,99 +58,234 @@ async function serve(): Promise<void> {
   const registry = await startRegistry({
     listen: '127.0.0.1:0',
     dbFile,
-    resolveIdentity: async () => reader,
+    // 127.1.a.b is farm a*256+b (bench/_heartbeats.ts); anyone else reads the list.
+    resolveIdentity: async (address) => {
+      const m = /^127\.1\.(\d+)\.(\d+)$/.exec(address);
+      if (!m) return reader;
+      const i = Number(m[1]) * 256 + Number(m[2]);
+      return {
+        ...reader,
+        address: farmAddress(i),
+        nodeName: `farm-${i}`,
+        user: 'tagged-devices',
+        tags: ['tag:farm'],
+      };
+    },
     offlineAfterMs: 86_400_000,
   });
-  const baseline = createServer((_req, res) => {
-    res.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
-  });
-  await new Promise<void>((r) => baseline.listen(0, '127.0.0.1', r));
-  process.send!({
-    registry: registry.url,
-    baseline: `http://127.0.0.1:${(baseline.address() as AddressInfo).port}`,
-    bytes: Buffer.byteLength(body),
-  });
-  process.on('message', () => {
-    void registry.dispose().then(() => {
-      baseline.close();
-      rmSync(dir, { recursive: true, force: true });
-      process.exit(0);
-    });
-  });
+  process.send!({ url: registry.url });
+  process.on('message', () => void registry.dispose().then(() => process.exit(0)));
 }
 
-interface Result {
-  requests: number;
+interface Wrk {
   rps: number;
-  p50: number;
-  p99: number;
+  p50Ms: number;
+  p99Ms: number;
+  bytesPerResponse: number;
+  wrkCpuPct: number;
 }
 
-async function load(origin: string, ms: number): Promise<Result> {
-  const pool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 });
-  const latencies: number[] = [];
-  const end = performance.now() + ms;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      const res = await pool.request({ path: '/api/farms', method: 'GET' });
-      await res.body.arrayBuffer();
-      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode} from ${origin}`);
-      latencies.push(performance.now() - t0);
-    }
+const ms = (v: string) => {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
+  if (!m) throw new Error(`wrk latency "${v}"`);
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+};
+const bytes = (v: string) => {
+  const m = /^([\d.]+)([KMGT]?B)$/.exec(v.trim());
+  if (!m) throw new Error(`wrk size "${v}"`);
+  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(m[2]!);
+};
+const cpuSeconds = (t: string) => {
+  const m = /(\d+)m([\d.]+)s/.exec(t);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+};
+
+/** One wrk run; `times` after it gives wrk's own user+sys CPU. */
+function wrk(url: string, headers: Record<string, string>): Wrk {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  args.push(`${url}/api/farms`);
+  const r = spawnSync('bash', ['-c', 'wrk "$@" && times', 'bash', ...args], {
+    encoding: 'utf8',
+    timeout: (SECONDS + 30) * 1000,
+  });
+  if (r.status !== 0) throw new Error(`wrk failed (${String(r.status)}): ${r.stderr}`);
+  const out = r.stdout;
+  if (/Non-2xx or 3xx responses|Socket errors/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
+  const requests = /(\d+) requests in ([\d.]+)(\w+), ([\d.]+\w+) read/.exec(out);
+  const p50 = /\s50%\s+(\S+)/.exec(out);
+  const p99 = /\s99%\s+(\S+)/.exec(out);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const times = out.trim().split('\n').slice(-1)[0]!.split(/\s+/);
+  if (!requests || !p50 || !p99 || !rps) throw new Error(`unexpected wrk output:\n${out}`);
+  return {
+    rps: Number(rps[1]),
+    p50Ms: ms(p50[1]!),
+    p99Ms: ms(p99[1]!),
+    bytesPerResponse: Math.round(bytes(requests[4]!) / Number(requests[1])),
+    wrkCpuPct: Math.round(((cpuSeconds(times[0]!) + cpuSeconds(times[1]!)) / SECONDS) * 100),
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  const took = performance.now() - started;
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { requests: latencies.length, rps: (latencies.length / took) * 1000, p50: q(0.5), p99: q(0.99) };
 }
 
-async function main(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['serve'], {
+function startBaseline(
+  plain: string,
+  gzip: string,
+  etag: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', join(here, '_same-bytes-server.ts'), plain, gzip, etag],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve({ url: d.toString().trim(), child }));
+    child.once('exit', (code) => reject(new Error(`baseline exited ${String(code)}`)));
+  });
+}
+
+interface Churn {
+  heartbeatsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+
+function startHeartbeats(url: string, farms: number, perSecond: number): { stop: () => Promise<Churn> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--disable-warning=ExperimentalWarning',
+      join(here, '_heartbeats.ts'),
+      url,
+      String(farms),
+      String(perSecond),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    stop: () =>
+      new Promise((resolve, reject) => {
+        child.once('exit', () => {
+          try {
+            resolve(JSON.parse(out) as Churn);
+          } catch {
+            reject(new Error(`heartbeat generator said: ${out}`));
+          }
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function startRegistryChild(farms: number, dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(fileURLToPath(import.meta.url), ['serve', String(farms), dir], {
     execArgv: ['--disable-warning=ExperimentalWarning'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const urls = await new Promise<{ registry: string; baseline: string; bytes: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { registry: string; baseline: string; bytes: number }));
-    child.once('exit', (code) => reject(new Error(`server process exited ${code}`)));
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ url: (m as { url: string }).url, child }));
+    child.once('exit', (code) => reject(new Error(`registry process exited ${String(code)}`)));
   });
-  const results: Record<'registry' | 'baseline', Result[]> = { registry: [], baseline: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['baseline', 'registry'] as const) {
-      await load(urls[name], WARMUP_MS);
-      results[name].push(await load(urls[name], MEASURE_MS));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r3 = (x: number) => +x.toFixed(3);
+
+async function measure(farms: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-registry-'));
+  const registry = await startRegistryChild(farms, dir);
+  const plainRes = await fetch(`${registry.url}/api/farms`, { headers: { 'accept-encoding': 'identity' } });
+  const plain = Buffer.from(await plainRes.arrayBuffer());
+  const etag = plainRes.headers.get('etag')!;
+  const gzRes = await fetch(`${registry.url}/api/farms`, { headers: { 'accept-encoding': 'gzip' } });
+  if (gzRes.headers.get('content-encoding') !== 'gzip') throw new Error('the registry did not gzip');
+  const gzDecoded = Buffer.from(await gzRes.arrayBuffer()); // fetch decodes it
+  if (!gzDecoded.equals(plain)) throw new Error('gzip body decodes to other bytes');
+  // Same compressor settings as registry/list-body.ts, so the baseline sends as many bytes.
+  const gzip = gzipSync(plain, { level: 6 });
+  writeFileSync(join(dir, 'plain'), plain);
+  writeFileSync(join(dir, 'gzip'), gzip);
+  const baseline = await startBaseline(join(dir, 'plain'), join(dir, 'gzip'), etag);
+  const kinds: Record<'plain' | 'gzip' | 'notModified', Record<string, string>> = {
+    plain: {},
+    gzip: { 'accept-encoding': 'gzip' },
+    notModified: { 'if-none-match': etag },
+  };
+  const runs: Record<string, { registry: Wrk[]; baseline: Wrk[] }> = {};
+  const churn: Churn[] = [];
+  const add = (kind: string, server: 'registry' | 'baseline', r: Wrk) =>
+    (runs[kind] ??= { registry: [], baseline: [] })[server].push(r);
+  // A fresh connection each time (fetch's pooled socket may have timed out on the server meanwhile).
+  const currentEtag = () =>
+    new Promise<string>((resolve, reject) =>
+      get(`${registry.url}/api/farms`, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.headers.etag)));
+      }).on('error', reject),
+    );
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [kind, headers] of Object.entries(kinds))
+        for (const server of ['baseline', 'registry'] as const) {
+          // The previous round's heartbeats changed the list (the plain and gzip runs outlast the rebuild
+          // bound, so it has settled by now): revalidate with the ETag it has now.
+          if (kind === 'notModified' && server === 'baseline')
+            kinds.notModified['if-none-match'] = await currentEtag();
+          const r = wrk(server === 'registry' ? registry.url : baseline.url, headers);
+          if (kind === 'notModified' && r.bytesPerResponse > 1024)
+            throw new Error(`${server} sent ${r.bytesPerResponse} bytes per 304`);
+          add(kind, server, r);
+        }
+      // Every farm heartbeating at the default 30 s while control rooms poll for gzip: the list changes
+      // all the time, so this is the rebuild bound at work. Its limit is this round's plain gzip baseline.
+      const beats = startHeartbeats(registry.url, farms, Math.ceil(farms / 30));
+      add('gzipDuringHeartbeats', 'registry', wrk(registry.url, kinds.gzip));
+      churn.push(await beats.stop());
+      add('gzipDuringHeartbeats', 'baseline', runs.gzip!.baseline.at(-1)!);
     }
+  } finally {
+    baseline.child.kill('SIGTERM');
+    registry.child.send('stop');
+    await new Promise((r) => registry.child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
   }
-  child.send('stop');
-  const best = (rs: Result[]) => rs.reduce((a, b) => (b.rps > a.rps ? b : a));
-  const reg = best(results.registry);
-  const base = best(results.baseline);
-  const fmt = (r: Result) => ({
-    rps: Math.round(r.rps),
-    p50Ms: +r.p50.toFixed(2),
-    p99Ms: +r.p99.toFixed(2),
-    requests: r.requests,
+  const summary = (rs: Wrk[]) => ({
+    rps: Math.round(median(rs.map((r) => r.rps))),
+    p99Ms: +median(rs.map((r) => r.p99Ms)).toFixed(2),
+    bytesPerResponse: median(rs.map((r) => r.bytesPerResponse)),
+    wrkCpuPct: median(rs.map((r) => r.wrkCpuPct)),
   });
+  const out: Record<string, unknown> = { farms, bodyBytes: plain.length, gzipBytes: gzip.length };
+  out.heartbeatsDuringGzip = {
+    perS: median(churn.map((c) => c.heartbeatsPerS)),
+    p99Ms: median(churn.map((c) => c.p99Ms)),
+    failures: churn.reduce((a, c) => a + c.failures, 0),
+  };
+  for (const [kind, { registry: reg, baseline: base }] of Object.entries(runs)) {
+    const ratios = reg.map((r, i) => r.rps / base[i]!.rps);
+    out[kind] = {
+      registry: summary(reg),
+      baseline: summary(base),
+      ratio: r3(median(ratios)),
+      ratioSpread: [r3(Math.min(...ratios)), r3(Math.max(...ratios))],
+    };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('wrk', ['-v']).error) throw new Error('wrk is not installed (Debian: apt-get install wrk)');
+  const results = [];
+  for (const farms of SIZES) results.push(await measure(farms));
   console.log(
     JSON.stringify(
       {
-        benchmark: 'registry GET /api/farms',
-        farms: FARMS,
-        responseBytes: urls.bytes,
-        connections: CONNECTIONS,
-        measureMs: MEASURE_MS,
-        rounds: ROUNDS,
-        registry: fmt(reg),
-        baseline: fmt(base),
-        throughputRatio: +(reg.rps / base.rps).toFixed(3),
-        p99Ratio: +(reg.p99 / base.p99).toFixed(3),
+        benchmark:
+          'registry GET /api/farms, wrk from another process vs the same bytes from a bare node:http',
+        command: `wrk -t${THREADS} -c${CONNECTIONS} -d${SECONDS}s --latency, ${ROUNDS} rounds, median and [min, max] of the ratio`,
+        results,
       },
       null,
       2,
@@ -165,5 +293,5 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[2] === 'serve') await serve();
+if (process.argv[2] === 'serve') await serve(Number(process.argv[3]), process.argv[4]!);
 else await main();

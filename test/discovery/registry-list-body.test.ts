@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRegistry } from '../../registry/server.ts';
-import { ListBodyCache } from '../../registry/list-body.ts';
+import { chooseEncoding, ListBodyCache } from '../../registry/list-body.ts';
 import type { RegistryStore } from '../../registry/store.ts';
 import {
   call,
@@ -23,7 +23,7 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function registryWithFarm() {
+async function registryWithFarm(now?: () => number) {
   const dir = tempDir();
   cleanups.push(dir.dispose);
   const handle = await startRegistry({
@@ -31,6 +31,7 @@ async function registryWithFarm() {
     dbFile: join(dir.path, 'registry.db'),
     resolveIdentity: fakeWhois([farmA, alice]).resolve,
     offlineAfterMs: 60_000,
+    ...(now ? { now } : {}),
   });
   cleanups.push(() => handle.dispose());
   const hb = await call(handle.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) });
@@ -80,14 +81,61 @@ describe('registry farm list: bytes on the wire', () => {
     expect(stale.status).toBe(200);
   });
 
-  it('gzips when Accept-Encoding asks, and the body decodes to the same JSON', async () => {
+  it('compresses with gzip or br when Accept-Encoding asks; both decode to the same JSON, smaller', async () => {
     const h = await registryWithFarm();
     const plain = await rawGet(h.url, {});
-    const gz = await rawGet(h.url, { 'accept-encoding': 'gzip, br' });
-    expect(gz.headers['content-encoding']).toBe('gzip');
+    const gz = await rawGet(h.url, { 'accept-encoding': 'gzip' });
+    const br = await rawGet(h.url, { 'accept-encoding': 'gzip, deflate, br' });
     expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(JSON.parse(gunzipSync(gz.body).toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
-    expect((JSON.parse(plain.body.toString('utf8')) as { farms: unknown[] }).farms).toHaveLength(1);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(br.headers['content-encoding']).toBe('br');
+    for (const r of [plain, gz, br]) expect(r.headers.vary).toBe('Accept-Encoding');
+    const json = JSON.parse(plain.body.toString('utf8')) as { farms: unknown[] };
+    expect(json.farms).toHaveLength(1);
+    expect(JSON.parse(gunzipSync(gz.body).toString('utf8'))).toEqual(json);
+    expect(JSON.parse(brotliDecompressSync(br.body).toString('utf8'))).toEqual(json);
+    expect(gz.body.length).toBeLessThan(plain.body.length);
+    expect(br.body.length).toBeLessThan(plain.body.length);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    // Each representation has its own strong ETag, and any of them revalidates the same list.
+    const tags = new Set([plain, gz, br].map((r) => r.headers.etag));
+    expect(tags.size).toBe(3);
+    const revalidated = await rawGet(h.url, {
+      'accept-encoding': 'gzip',
+      'if-none-match': gz.headers.etag as string,
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.body.length).toBe(0);
+  });
+
+  it('respects q-values, falling back to the plain body', () => {
+    expect(chooseEncoding(undefined)).toBe('identity');
+    expect(chooseEncoding('gzip;q=0, br;q=0')).toBe('identity');
+    expect(chooseEncoding('identity')).toBe('identity');
+    expect(chooseEncoding('deflate')).toBe('identity');
+    expect(chooseEncoding('br;q=0.5, gzip')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, *')).toBe('gzip');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('GZIP; Q=0.8, br;q=0.9')).toBe('br');
+    expect(chooseEncoding('gzip;q=nonsense')).toBe('identity');
+  });
+
+  it('keeps serving the previous list for under a second after a heartbeat, then a new ETag', async () => {
+    let t = Date.parse('2026-06-01T08:00:00Z');
+    const h = await registryWithFarm(() => t);
+    const first = await rawGet(h.url, {});
+    const etag = first.headers.etag as string;
+    t += 400;
+    expect((await call(h.url, '/api/heartbeat', { from: farmA, body: heartbeatBody(2) })).status).toBe(200);
+    // Within the rebuild bound: pollers still get the previous body, so their ETag still matches.
+    expect((await rawGet(h.url, { 'if-none-match': etag })).status).toBe(304);
+    t += 700; // 1.1 s after the list was built
+    const fresh = await rawGet(h.url, { 'if-none-match': etag });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.etag).not.toBe(etag);
+    const farms = (JSON.parse(fresh.body.toString('utf8')) as { farms: { lastHeartbeatAt: string }[] }).farms;
+    expect(farms[0]?.lastHeartbeatAt).toBe('2026-06-01T08:00:00.400Z');
+    expect((await rawGet(h.url, { 'if-none-match': fresh.headers.etag as string })).status).toBe(304);
   });
 });
 
@@ -118,5 +166,6 @@ describe('registry farm list: cache', () => {
     const a = cache.get();
     expect(cache.get()).toBe(a); // same Buffer, not re-encoded
     expect(a.gzipped()).toBe(a.gzipped()); // compressed once per body
+    expect(a.brotli()).toBe(a.brotli());
   });
 });

@@ -26,7 +26,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? 5_000;
 
-  async function send(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+  // The last list and its ETag, so a poll of an unchanged list costs a 304 of a few bytes (one registry at a time).
+  let lastList: { baseUrl: string; etag: string; farms: FarmRecord[] } | null = null;
+
+  async function send(
+    url: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: unknown; etag: string | null }> {
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
     let res: Response;
     try {
@@ -49,7 +55,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         `The registry at ${url} answered ${res.status} with something that is not JSON.`,
       );
     }
-    return { status: res.status, body };
+    return { status: res.status, body, etag: res.headers.get('etag') };
   }
 
   const fail = (status: number, body: unknown) =>
@@ -57,11 +63,17 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
 
   return {
     async listFarms(baseUrl) {
-      const { status, body } = await send(`${baseUrl}/api/farms`);
+      const held = lastList?.baseUrl === baseUrl ? lastList : null;
+      const { status, body, etag } = await send(
+        `${baseUrl}/api/farms`,
+        held ? { headers: { 'if-none-match': held.etag } } : {},
+      );
+      if (status === 304 && held) return [...held.farms];
       if (status !== 200) throw fail(status, body);
       const parsed = FarmList.safeParse(body);
       if (!parsed.success)
         throw new AgromeshError('UNAVAILABLE', 'The registry sent a farm list that could not be understood.');
+      lastList = etag ? { baseUrl, etag, farms: parsed.data.farms } : null;
       return parsed.data.farms;
     },
     async getFarm(baseUrl, address) {

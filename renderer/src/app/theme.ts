@@ -80,7 +80,7 @@ export function makeTheme(mode: 'light' | 'dark', lang: 'en' | 'ru' = 'en'): The
                 width: '100%',
                 maxWidth: '100%',
                 maxHeight: 'calc(100% - 48px)',
-                borderRadius: `${theme.shape.borderRadius * 2}px ${theme.shape.borderRadius * 2}px 0 0`,
+                borderRadius: `${Number(theme.shape.borderRadius) * 2}px ${Number(theme.shape.borderRadius) * 2}px 0 0`,
               },
             }),
           },

@@ -59,6 +59,17 @@ interface AxeViolation {
 
 /** Runs axe on the whole page; returns the serious and critical violations, one readable line per node. */
 async function seriousViolations(page: Page): Promise<string[]> {
+  // Colours are measured as drawn: while a dialog fades in, its button is still blended with the backdrop
+  // (3.9:1 mid-transition, 4.5:1 at rest). CSS transitions end; animations such as spinners may not.
+  // (Polled with evaluate: the page's CSP forbids the string eval waitForFunction would use.)
+  await waitFor(
+    async () =>
+      (await page.evaluate(
+        "document.getAnimations().filter((a) => a instanceof CSSTransition).every((a) => a.playState !== 'running')",
+      )) === true,
+    5_000,
+    'transitions to end',
+  );
   if (!(await page.evaluate("'axe' in window"))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(
     "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",

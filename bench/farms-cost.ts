@@ -3,10 +3,8 @@
  * farms × 10 sensors at 1 Hz, against bare `ws` clients on the same streams in the same run) at several
  * fleet sizes, each in its own process, and a least-squares line through the results: per farm CPU,
  * RSS, heap and open sockets, and the fixed part. Then how many farms fit farms-scale's budget for the
- * core (25 % of one core, 300 MB RSS). Then what one registry holds: heartbeats/s into a real registry
- * (SQLite file) from 1,000 farm addresses, against a bare node:http server that reads and parses the same
- * bodies, in this process (the load generator shares the event loop, so both figures are low bounds).
- * Last, what one farm adds to a Prometheus server: the samples and bytes of one gateway's /metrics after
+ * core (25 % of one core, 300 MB RSS). (What one registry holds is bench/registry-farms.ts: heartbeats
+ * from their own process while wrk reads the list.) Last, what one farm adds to a Prometheus server: the samples and bytes of one gateway's /metrics after
  * every route was used once.
  *
  *   node bench/farms-cost.ts [--sizes 250,500,1000] [--seconds 10]
@@ -16,14 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { silentLogger } from '../kit/log.ts';
 import { startGateway } from '../gateway/gateway.ts';
 import type { FarmLayout } from '../gateway/layout.ts';
-import { startRegistry } from '../registry/server.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' }, seconds: { type: 'string' } } });
 const sizes = (values.sizes ?? '250,500,1000')
@@ -155,81 +149,6 @@ async function gatewayMetrics(): Promise<{ samples: number; families: number; by
   }
 }
 
-const HEARTBEAT_FARMS = 1_000;
-const HEARTBEAT_MS = 3_000;
-
-/** Heartbeats/s that `base` answers with 200, 8 connections, for HEARTBEAT_MS after a 500 ms warm-up. */
-async function heartbeatRate(base: string): Promise<number> {
-  const pool = new Pool(base, { connections: 8 });
-  const body = (i: number) =>
-    JSON.stringify({
-      farmId: `farm-${i}`,
-      name: `Farm ${i}`,
-      location: { lat: 45 + (i % 100) / 10, lon: 30 + (i % 37) / 10 },
-      timeZone: 'Europe/Kyiv',
-      gatewayVersion: '0.1.0',
-      apiPort: 8080,
-      sensors: 10,
-      actuators: 3,
-      capabilities: ['history:raw'],
-    });
-  let sent = 0;
-  const worker = async (until: number) => {
-    let n = 0;
-    while (performance.now() < until && n < 200_000) {
-      const i = sent++ % HEARTBEAT_FARMS;
-      const res = await pool.request({
-        method: 'POST',
-        path: `/api/heartbeat?address=100.64.${i >> 8}.${i & 255}`,
-        headers: { 'content-type': 'application/json' },
-        body: body(i),
-      });
-      await res.body.dump();
-      if (res.statusCode !== 200) throw new Error(`heartbeat answered ${res.statusCode}`);
-      n++;
-    }
-    return n;
-  };
-  const all = (ms: number) => {
-    const until = performance.now() + ms;
-    return Promise.all(Array.from({ length: 8 }, () => worker(until)));
-  };
-  await all(500);
-  const t0 = performance.now();
-  const counts = await all(HEARTBEAT_MS);
-  const rate = counts.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000);
-  await pool.close();
-  return Math.round(rate);
-}
-
-async function registryHeartbeats(): Promise<{ registryPerS: number; baselinePerS: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-cost-registry-'));
-  const registry = await startRegistry({
-    listen: { host: '127.0.0.1', port: 0 },
-    dbFile: join(dir, 'registry.db'),
-    resolveIdentity: () => Promise.reject(new Error('no who-is in this benchmark')),
-    insecureNoAuth: true, // the farm's address then comes from ?address=
-  });
-  const bare = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  try {
-    const registryPerS = await heartbeatRate(registry.url);
-    const baselinePerS = await heartbeatRate(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`);
-    return { registryPerS, baselinePerS };
-  } finally {
-    await registry.dispose();
-    await new Promise((resolve) => bare.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const runs: ScaleRun[] = [];
 for (const n of sizes) runs.push(await farmsScale(n));
 const xs = runs.map((r) => r.farms);
@@ -254,7 +173,6 @@ const bare = {
 const within = (budget: number, l: { perFarm: number; fixed: number }) =>
   l.perFarm > 0 ? Math.floor((budget - l.fixed) / l.perFarm) : null; // null: no measurable growth
 const metrics = await gatewayMetrics();
-const heartbeats = await registryHeartbeats();
 console.log(
   JSON.stringify(
     {
@@ -288,12 +206,6 @@ console.log(
         budget: BUDGET,
         byCpu: within(BUDGET.cpuPctOfOneCore, core.cpuPctOfOneCore),
         byRss: within(BUDGET.rssMB, core.rssMB),
-      },
-      registry: {
-        heartbeatsPerS: heartbeats.registryPerS,
-        baselineBareHttpPerS: heartbeats.baselinePerS,
-        ratioToBaseline: round(heartbeats.registryPerS / heartbeats.baselinePerS, 2),
-        farmsAtDefault30sInterval: heartbeats.registryPerS * 30,
       },
       prometheusPerFarm: { gatewayMetrics: metrics },
       pass: runs.every((r) => r.core.extra.liveFarms === r.farms),

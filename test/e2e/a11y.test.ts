@@ -8,9 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../protocol/app/index.ts';
 import { startCoreHost } from '../support/core-host.ts';
-import { makeCommand, makeDevice, makeFarms, ROLES } from '../renderer/fixtures.ts';
+import { makeCommand, makeDevice, makeFarms, makeSensorAlert, ROLES } from '../renderer/fixtures.ts';
 import { signInPage } from '../support/host-session.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -84,33 +83,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-function firingAlert(farm: { farmId: string; displayName: string }, now: number): Alert {
-  const at = new Date(now - 5 * 60_000).toISOString();
-  return {
-    id: 'alert-1',
-    ruleId: 'rule-soil',
-    ruleName: 'Soil too dry',
-    kind: 'threshold',
-    severity: 'critical',
-    farmId: farm.farmId,
-    farmName: farm.displayName,
-    sensorId: 'soil-moisture',
-    subject: 'soil-moisture',
-    state: 'firing',
-    title: 'Soil moisture 1.9 % below 20 %',
-    facts: { value: 1.9, limit: 20, direction: 'below', unit: '%', sensorLabel: 'Soil moisture' },
-    peak: 1.9,
-    startedAt: at,
-    firedAt: at,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    note: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
-  };
-}
-
 describe('accessibility with keyboard, screen reader and axe-core', () => {
   let ctx: Awaited<ReturnType<typeof startCoreHost>>;
   let browser: Browser;
@@ -127,7 +99,18 @@ describe('accessibility with keyboard, screen reader and axe-core', () => {
       devices: [makeDevice(0, { now }), makeDevice(1, { now, keyDays: 9 }), makeDevice(3, { now, tags: [] })],
       commands: [makeCommand(1, farms[0]!, 'succeeded', now), makeCommand(2, farms[1]!, 'failed', now)],
     });
-    const alerts = [firingAlert(farms[0]!, now)];
+    const at = new Date(now - 5 * 60_000).toISOString();
+    const alerts = [
+      makeSensorAlert(farms[0]!, 'soil-moisture', {
+        value: 1.9,
+        limit: 20,
+        direction: 'below',
+        severity: 'critical',
+        ruleName: 'Soil too dry',
+        startedAt: at,
+        firedAt: at,
+      }),
+    ];
     ctx.core.handlers.listAlerts = async (f) => ({
       alerts: alerts.filter((a) => !f.state || f.state.includes(a.state)).slice(0, f.limit ?? 200),
       counts: { firing: 1, acknowledged: 0 },

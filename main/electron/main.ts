@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -13,6 +13,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  protocol,
   screen,
   shell,
   Tray,
@@ -25,6 +26,7 @@ import { createLogger, type Logger } from '../../kit/log.ts';
 import { createRotatingFile, teeWriter, type RotatingFile } from '../../kit/log-file.ts';
 import { createAppCore, type AppCore } from '../core/app-core.ts';
 import { parseStoredSettings, type SettingsStore } from '../core/settings/settings-store.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, createAppProtocolHandler } from './app-protocol.ts';
 import { registerIpc } from './ipc.ts';
 import { buildMenuTemplate, routeOf, shortcutLines, type ShellView } from './menu.ts';
 import { createAlertNotifications } from './notifications.ts';
@@ -36,9 +38,11 @@ import { decideWindowOpen, focusExisting, isAppUrl, mainWindowOptions } from './
 import { clampWindowBounds, readWindowState, saveWindowState, type StateStore } from './window-state.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
+const rendererDir = join(here, '..', '..', 'renderer');
 const preloadPath = join(here, '..', '..', 'preload', 'preload.cjs');
-const appUrl = pathToFileURL(rendererIndex).href;
+const appUrl = APP_URL;
+// Before `ready`, as Electron requires: the scheme's privileges are fixed for the session.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 const APP_ID = 'dev.agromesh.controlroom';
 /** Help → Documentation (docs/desktop.md in the repository). */
 export const DOCS_URL = 'https://agromesh.dev/docs/desktop';
@@ -123,6 +127,7 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
   let current = settings.read();
   const lang = () => shellLanguage(current.language, app.getLocale());
   const bridge = registerIpc(core, appUrl, log);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, () => current.map.tileUrl));
   const windowStore = new Store<{ window: unknown }>({ name: 'window-state' }) as unknown as StateStore;
   let win: BrowserWindow | undefined;
 
@@ -257,6 +262,7 @@ function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: s
   });
   return () => {
     unsubscribe();
+    protocol.unhandle(APP_SCHEME);
     notices.dispose();
     presence.dispose();
     bridge.dispose();

@@ -17,6 +17,7 @@ import { ErrorState } from './components/StateViews.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { useHashRoute } from './hooks/useHashRoute.ts';
 import { usePhone } from './hooks/usePhone.ts';
+import { useTilePolicyReload } from './hooks/useTilePolicyReload.ts';
 import { resolveLanguage, translate, type MessageKey, type Vars } from './lib/i18n.ts';
 import { navSection, type Route } from './lib/route.ts';
 import { resolveThemeMode } from './lib/theme-mode.ts';
@@ -56,6 +57,8 @@ export function App({ store }: { store: BridgeStore }) {
       live = false;
     };
   }, [api, round]);
+
+  useTilePolicyReload(settings.map.tileUrl, info !== null);
 
   // Reload who-am-I and settings after a reconnect: the core may have restarted.
   const wasClosed = useRef(false);

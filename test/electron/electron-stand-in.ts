@@ -45,6 +45,10 @@ export function createStandInState(logsDir: string) {
     dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(() => Promise.resolve({ response: 0 })) },
     shell: { openExternal: vi.fn(() => Promise.resolve()), openPath: vi.fn(() => Promise.resolve('')) },
     notificationsSupported: true,
+    protocol: {
+      privileged: [] as unknown[],
+      handlers: new Map<string, (request: Request) => Promise<Response>>(),
+    },
   };
 
   class StandInWindow extends Emitter {
@@ -145,6 +149,12 @@ export function createStandInState(logsDir: string) {
       getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
     },
     ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => state.protocol.privileged.push(...schemes),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        void state.protocol.handlers.set(scheme, handler),
+      unhandle: (scheme: string) => void state.protocol.handlers.delete(scheme),
+    },
     safeStorage: { isEncryptionAvailable: () => false, getSelectedStorageBackend: () => 'unknown' },
   };
   return { state, module };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventName } from '../../protocol/app/index.ts';
+import { DEFAULT_SETTINGS, type EventName, type Settings } from '../../protocol/app/index.ts';
 import { CoreEvents } from '../../main/core/events.ts';
 import { flattenMenu } from '../../main/electron/menu.ts';
 import { createStandInState, createStoreStandIn } from './electron-stand-in.ts';
@@ -40,6 +40,7 @@ vi.mock('electron', () =>
       'screen',
       'ipcMain',
       'safeStorage',
+      'protocol',
     ].map((key) => {
       const current = () => (h.electron as Record<string, object>)[key]!;
       return [
@@ -86,6 +87,8 @@ async function launch() {
 }
 
 const emit = (name: EventName, payload: unknown) => events.emit(name, payload as never);
+/** The core sends the whole settings object on every change. */
+const settingsChanged = (patch: Partial<Settings>) => emit('settingsChanged', { ...DEFAULT_SETTINGS, ...patch });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'agromesh-shell-'));
@@ -210,6 +213,29 @@ describe('a started shell', () => {
     expect(stand.state.windows[1]!.options).toMatchObject({ x: 10, y: 20, width: 1200, height: 800 });
   });
 
+  it('serves the renderer from app:// with a policy that names only the configured tile origin', async () => {
+    expect(stand.state.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true } },
+    ]);
+    const win = stand.state.windows[0]!;
+    expect(win.webContents.loadURL).toHaveBeenCalledWith('app://renderer/index.html');
+    const serve = stand.state.protocol.handlers.get('app')!;
+    const csp = async () =>
+      (await serve(new Request('app://renderer/index.html'))).headers.get('content-security-policy');
+    const page = await serve(new Request('app://renderer/index.html'));
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(await csp()).toContain("img-src 'self' data:;");
+
+    // The policy follows the settings (the page reloads itself when its tile origin changes).
+    settingsChanged({ map: { tileUrl: 'https://tiles.example.org/{z}/{x}/{y}.png' } });
+    expect(await csp()).toContain("img-src 'self' data: https://tiles.example.org;");
+
+    for (const url of ['app://renderer/%2e%2e/package.json', 'app://elsewhere/index.html', 'app://renderer/x.js'])
+      expect((await serve(new Request(url))).status, url).toBe(404);
+    expect((await serve(new Request('app://renderer/index.html', { method: 'POST' }))).status).toBe(405);
+  });
+
   it('opens a new window on a second launch after the window was closed (no destroyed-window throw)', () => {
     stand.state.windows[0]!.userClose();
     expect(() => stand.state.app.emit('second-instance')).not.toThrow();
@@ -217,7 +243,7 @@ describe('a started shell', () => {
   });
 
   it('follows the language setting in the menu and tray', () => {
-    emit('settingsChanged', { language: 'ru', keepRunningInTray: true });
+    settingsChanged({ language: 'ru', keepRunningInTray: true });
     const menu = stand.state.menus.at(-1) as { label?: string }[];
     expect(menu.map((m) => m.label)).toContain('Справка');
     expect(stand.state.trays[0]!.tooltip).toMatch(/^Agromesh — /);
@@ -227,7 +253,7 @@ describe('a started shell', () => {
   });
 
   it('quits with the window closed when keeping running in the tray is off', () => {
-    emit('settingsChanged', { language: 'en', keepRunningInTray: false });
+    settingsChanged({ language: 'en', keepRunningInTray: false });
     stand.state.windows[0]!.userClose();
     expect(stand.state.app.quit).toHaveBeenCalled();
   });
@@ -256,7 +282,7 @@ describe('on Windows', () => {
     expect(stand.state.app.setAppUserModelId).toHaveBeenCalledWith('dev.agromesh.controlroom');
     expect(stand.state.trays).toHaveLength(1);
     expect(stand.state.app.setLoginItemSettings).not.toHaveBeenCalled();
-    emit('settingsChanged', { language: 'en', keepRunningInTray: true, openAtLogin: true });
+    settingsChanged({ language: 'en', keepRunningInTray: true, openAtLogin: true });
     expect(stand.state.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideWindowOpen, isAppUrl, mainWindowOptions } from '../../main/electron/window-options.ts';
-import { CONTENT_SECURITY_POLICY } from '../../main/core/host/static-files.ts';
+import { contentSecurityPolicy } from '../../main/core/host/csp.ts';
 import { readFileSync } from 'node:fs';
 
 describe('main window security', () => {
@@ -46,7 +46,26 @@ describe('main window security', () => {
     const html = readFileSync('renderer/index.html', 'utf8');
     expect(html).toContain("script-src 'self'");
     expect(html).toContain("object-src 'none'");
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    const served = contentSecurityPolicy();
+    expect(served).toContain("script-src 'self'");
+    expect(served).not.toContain('unsafe-eval');
+    expect(served).toContain("connect-src 'self';");
+  });
+
+  it('allows images only from the app, data: and the one configured https tile origin', () => {
+    const imgSrc = (template?: string) => /img-src ([^;]*)/.exec(contentSecurityPolicy(template))![1];
+    expect(imgSrc()).toBe("'self' data:");
+    expect(imgSrc('https://tiles.example.org:8443/osm/{z}/{x}/{y}.png')).toBe(
+      "'self' data: https://tiles.example.org:8443",
+    );
+    expect(imgSrc('https://Карты.example/{z}/{x}/{y}.png')).toBe("'self' data: https://xn--80atti9b.example");
+    for (const refused of [
+      'http://tiles.example.org/{z}/{x}/{y}.png', // not https
+      'https://{z}.tiles.example.org/{x}/{y}.png', // no one origin to name
+      'https://tiles.example.org/{z}/{x}.png', // not a tile template
+      'https://tiles.example.org; script-src *;/{z}/{x}/{y}', // injection attempts
+      'https://tiles.example.org;worker-src*/{z}/{x}/{y}',
+    ])
+      expect(imgSrc(refused), refused).toBe("'self' data:");
   });
 });

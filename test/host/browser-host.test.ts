@@ -100,6 +100,16 @@ describe('browser host', () => {
     expect((await rawGet('/assets/app.js')).status).toBe(200);
   });
 
+  it('lets the page load images only from itself and the tile origin the user configured', async () => {
+    const imgSrc = async () =>
+      /img-src ([^;]*)/.exec(String((await rawGet('/')).headers['content-security-policy']))?.[1];
+    expect(await imgSrc()).toBe("'self' data:");
+    await core.handlers.updateSettings({ map: { tileUrl: 'https://tiles.example.org/{z}/{x}/{y}.png' } });
+    expect(await imgSrc()).toBe("'self' data: https://tiles.example.org");
+    await core.handlers.updateSettings({ map: {} });
+    expect(await imgSrc()).toBe("'self' data:");
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     for (const path of [
       '/../agromesh-secret.txt',

@@ -16,7 +16,7 @@ import {
   visibleTiles,
   zoomAt,
 } from '../../renderer/src/lib/projection.ts';
-import { isValidTileTemplate, tileUrl } from '../../renderer/src/lib/tiles.ts';
+import { isValidTileTemplate, tileUrl } from '../../protocol/app/map-tiles.ts';
 
 const size = { width: 800, height: 600 };
 

@@ -30,6 +30,7 @@ import {
 } from '../../../kit/http/json.ts';
 import type { AppCore } from '../app-core.ts';
 import { dispatch } from '../rpc/dispatch.ts';
+import { securityHeaders } from './csp.ts';
 import { serveStatic } from './static-files.ts';
 
 export const BRIDGE_PATH = '/bridge';
@@ -163,7 +164,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         },
       );
     }
-    await serveStatic(options.rendererDir, req, res);
+    const { map } = await core.handlers.getSettings();
+    await serveStatic(options.rendererDir, req, res, securityHeaders(map.tileUrl));
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: BRIDGE_LIMITS.frameBytes });

@@ -1,4 +1,4 @@
-/** Serves the built renderer: only files under its root, with a strict CSP; anything else is 404. */
+/** Serves the built renderer: only files under its root, with the caller's security headers; anything else is 404. */
 import { createReadStream } from 'node:fs';
 import { stat, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,28 +17,6 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** The same policy the Electron window sets; the bridge socket is the only connection allowed. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: https:",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-};
-
 /** Resolve a URL path inside root, or undefined when it tries to leave it. */
 export function resolveInside(root: string, urlPath: string): string | undefined {
   let decoded: string;
@@ -53,30 +31,50 @@ export function resolveInside(root: string, urlPath: string): string | undefined
   return candidate.startsWith(base) || candidate === normalize(root) ? candidate : undefined;
 }
 
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new AgromeshError('METHOD_NOT_ALLOWED');
-  const path = requestPath(req);
+export interface StaticFile {
+  file: string;
+  size: number;
+  headers: Record<string, string>;
+}
+
+/**
+ * The file a URL path names inside root (client-side routes fall back to the app shell), with its type and
+ * caching headers; NOT_FOUND for anything outside the root, symlinks leading out included. Shared by the
+ * browser host's HTTP server and the Electron shell's app:// protocol.
+ */
+export async function locateStatic(root: string, path: string): Promise<StaticFile> {
   let file = resolveInside(root, path === '/' ? '/index.html' : path);
   if (file === undefined) throw new AgromeshError('NOT_FOUND');
   let info = await stat(file).catch(() => undefined);
   if (!info?.isFile() && extname(path) === '') {
-    // Client-side routes fall back to the app shell.
     file = join(root, 'index.html');
     info = await stat(file).catch(() => undefined);
   }
   if (!info?.isFile()) throw new AgromeshError('NOT_FOUND');
-  // A symlink inside the root must not serve a file outside it.
   const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
   if (!real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
     throw new AgromeshError('NOT_FOUND');
-  res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ...SECURITY_HEADERS,
-  });
+  return {
+    file,
+    size: info.size,
+    headers: {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    },
+  };
+}
+
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new AgromeshError('METHOD_NOT_ALLOWED');
+  const found = await locateStatic(root, requestPath(req));
+  res.writeHead(200, { ...found.headers, 'content-length': found.size, ...headers });
   if (req.method === 'HEAD') return void res.end();
   await new Promise<void>((resolve, reject) => {
-    createReadStream(file).on('error', reject).pipe(res).on('finish', resolve);
+    createReadStream(found.file).on('error', reject).pipe(res).on('finish', resolve);
   });
 }

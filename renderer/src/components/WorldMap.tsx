@@ -24,7 +24,7 @@ import {
   visibleTiles,
   zoomAt,
 } from '../lib/projection.ts';
-import { isValidTileTemplate } from '../lib/tiles.ts';
+import { isValidTileTemplate } from '../../../protocol/app/map-tiles.ts';
 import { BasemapLayer, type MarkerHandlers, MarkerLayer, TileLayer } from '../map/MapLayers.tsx';
 import { WORLD_UNITS } from '../map/basemap-paths.ts';
 import { FarmAlertChip } from './FarmAlertChip.tsx';

@@ -1,4 +1,4 @@
-/** Hash routes: `#/farms/<id>` deep links work in Electron (file://) and in the browser host alike. */
+/** Hash routes: `#/farms/<id>` deep links work in Electron (app://) and in the browser host alike. */
 export type Route =
   | { view: 'map' }
   | { view: 'farms' }

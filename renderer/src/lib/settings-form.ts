@@ -1,6 +1,6 @@
 /** Turns the tailnet/registry/map form drafts into settings patches, validated by the contract's schema. */
 import { Settings } from '../../../protocol/app/index.ts';
-import { isValidTileTemplate } from './tiles.ts';
+import { isValidTileTemplate } from '../../../protocol/app/map-tiles.ts';
 
 export type TailnetDraft = {
   backend: Settings['tailnet']['backend'];

@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import type { Cluster } from '../lib/cluster.ts';
-import { tileUrl } from '../lib/tiles.ts';
+import { tileUrl } from '../../../protocol/app/map-tiles.ts';
 import { MarkerShape } from './MarkerShape.tsx';
 import { basemapPaths, WORLD_UNITS } from './basemap-paths.ts';
 

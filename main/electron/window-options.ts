@@ -44,7 +44,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
   };
 }
 
-/** The renderer is loaded from one file URL; any other navigation is refused. */
+/** The renderer is loaded from one app:// URL; any other navigation is refused. */
 export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const u = new URL(url);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { APP_URL } from '../../main/electron/app-protocol.ts';
 import { decideWindowOpen, isAppUrl, mainWindowOptions } from '../../main/electron/window-options.ts';
 import { contentSecurityPolicy } from '../../main/core/host/csp.ts';
 import { readFileSync } from 'node:fs';
@@ -22,9 +23,11 @@ describe('main window security', () => {
   });
 
   it('allows navigation only to the app itself', () => {
-    const app = 'file:///opt/Agromesh/resources/app.asar/dist/renderer/index.html';
+    const app = APP_URL;
     expect(isAppUrl(app + '#/farms/f1', app)).toBe(true);
     expect(isAppUrl('file:///etc/passwd', app)).toBe(false);
+    expect(isAppUrl('app://renderer/other.html', app)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', app)).toBe(false);
     expect(isAppUrl('https://evil.example/', app)).toBe(false);
     expect(isAppUrl('not a url', app)).toBe(false);
   });

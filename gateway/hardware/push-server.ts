@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { Limits } from '../../protocol/farm-api.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
 import { isLoopbackAddress, normalizeRemoteAddress } from '../../protocol/tailnet-address.ts';
+import { type HostGuard, LOOPBACK_NAMES, refusal } from '../../kit/http/host-guard.ts';
 import { closeServer, createJsonServer, listen, readJsonBody, sendJson } from '../../kit/http/json.ts';
 import type { Clock } from '../clock.ts';
 import { parseReadings } from '../http/parsers.ts';
@@ -30,7 +31,12 @@ export async function startPushServer(options: {
       `The readings push endpoint listens on loopback only, not ${options.host}.`,
     );
   }
+  // A web page on the farm computer that rebinds its name to 127.0.0.1 would be same-origin to the browser,
+  // so Host must be a loopback name, and, as sensor programs send no Origin, any request with one is refused.
+  const guard: HostGuard = { names: () => [options.host, ...LOOPBACK_NAMES] };
   const server: Server = createJsonServer({ maxHeaderSize: Limits.headerBytes }, async (req, res) => {
+    const refused = refusal(req, guard);
+    if (refused) throw refused;
     if (!isLoopbackAddress(normalizeRemoteAddress(req.socket.remoteAddress ?? ''))) {
       throw new AgromeshError('FORBIDDEN', 'Readings may be pushed from this machine only.');
     }

@@ -6,6 +6,7 @@
  * Tailscale API key at another origin, and the onboarding command. Figures go to docs/reliability.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ import {
   startTestGateway,
 } from '../gateway/helpers.ts';
 import { startCoreHost } from '../support/core-host.ts';
+import { startPushServer } from '../../gateway/hardware/push-server.ts';
+import type { Reading } from '../../protocol/farm-api.ts';
 
 const report = newFragment(
   '35-attacks',
@@ -62,7 +65,7 @@ const reboundHosts = (port: number) => [
 ];
 const ORIGINS = ['http://evil.example', 'null', 'http://127.0.0.1', 'https://farm.example'];
 
-const tally = (replies: Reply[]) => {
+const tally = (replies: Pick<Reply, 'status' | 'body'>[]) => {
   const by = new Map<string, number>();
   for (const r of replies) {
     const k =
@@ -184,6 +187,68 @@ describe('attacks on a farm gateway', () => {
       statuses.every((s) => s >= 400 && s < 500),
     );
     expect(await upgrade(url, {}, OPERATOR)).toBe(101);
+  });
+});
+
+describe('attacks on a farm computer', () => {
+  it('a rebound page in a browser on the farm computer cannot push readings (loopback Host only)', async () => {
+    const ingested: Reading[] = [];
+    const push = await startPushServer({
+      host: '127.0.0.1',
+      port: 0,
+      clock: gateway.clock,
+      ingest: {
+        ingest: (readings) => {
+          ingested.push(...readings);
+          return { accepted: readings.length, duplicates: 0, rejected: [] };
+        },
+        lastIngestAt: () => undefined,
+      },
+    });
+    try {
+      const body = JSON.stringify({ readings: [{ sensorId: 'soil-1', value: 99, ts: gateway.clock.now() }] });
+      const send = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${push.port}/api/readings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+      // fetch sets Host from the URL, so rebound names go over a raw request instead.
+      const raw = (headers: Record<string, string>) =>
+        new Promise<Pick<Reply, 'status' | 'body'>>((resolve, reject) => {
+          const req = request(
+            { host: '127.0.0.1', port: push.port, path: '/api/readings', method: 'POST', headers },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => (text += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      const replies = [
+        ...(await Promise.all(
+          reboundHosts(push.port).map((host) => raw({ host, 'content-type': 'application/json' })),
+        )),
+        ...(await Promise.all(ORIGINS.map((origin) => send({ origin })))),
+      ];
+      const refused = replies.filter((r) => r.status === 421 || r.status === 403).length;
+      attack(
+        {
+          attack: 'DNS rebinding / any Origin → gateway readings push endpoint (loopback)',
+          expected: '421 HOST_NOT_ALLOWED or 403 ORIGIN_NOT_ALLOWED, nothing stored',
+          observed: `${tally(replies)}; ${ingested.length} readings stored`,
+          tries: replies.length,
+        },
+        refused === replies.length && ingested.length === 0,
+      );
+      // A sensor program on the machine still pushes.
+      expect((await send({})).status).toBe(200);
+      expect(ingested).toHaveLength(1);
+    } finally {
+      await push.dispose();
+    }
   });
 });
 

@@ -212,7 +212,7 @@ describe('attacks on a farm computer', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
           body,
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) }));
       // fetch sets Host from the URL, so rebound names go over a raw request instead.
       const raw = (headers: Record<string, string>) =>
         new Promise<Pick<Reply, 'status' | 'body'>>((resolve, reject) => {

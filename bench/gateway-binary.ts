@@ -11,8 +11,7 @@
  *
  *   node bench/gateway-binary.ts [--starts 7] [--settle 5] [--seconds 15]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,8 @@ import WebSocket from 'ws';
 import { wsText } from '../kit/ws-text.ts';
 import type { FarmLayout } from '../gateway/layout.ts';
 import { binaryPath, buildGateway, OUT_DIR } from '../scripts/dist/gateway.ts';
+import { type RunningGateway, startGatewayProcess } from './_gateway-process.ts';
+import { cpuSeconds, memory } from './_proc.ts';
 
 const { values } = parseArgs({
   options: { starts: { type: 'string' }, settle: { type: 'string' }, seconds: { type: 'string' } },
@@ -29,7 +30,6 @@ const SETTLE_S = Math.max(1, Math.min(30, Number(values.settle ?? 5)));
 const LOAD_S = Math.max(5, Math.min(60, Number(values.seconds ?? 15)));
 const SENSORS = 10;
 const HZ = 1;
-const CLK_TCK = 100; // Linux's USER_HZ, the unit of utime/stime in /proc/PID/stat
 const root = join(import.meta.dirname, '..');
 const node = realpathSync(join(root, 'node_modules', '.bin', 'node'));
 const deadline = Date.now() + 8 * 60_000; // the whole run, on top of every loop's own count
@@ -73,89 +73,16 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const mb = (bytes: number) => r1(bytes / 1e6);
 
-/** Resident memory: all of it, and the anonymous part (heap, stacks; the file-backed rest is pages of the
- * executable and libraries, which the kernel may drop and reread). */
-function memory(pid: number): { rss: number; anon: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
-    if (!m) throw new Error(`no ${field} for ${pid}`);
-    return Number(m[1]) * 1024;
-  };
-  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
-}
-
 const maxOf = (a: { rss: number; anon: number }, b: { rss: number; anon: number }) => ({
   rss: Math.max(a.rss, b.rss),
   anon: Math.max(a.anon, b.anon),
 });
 
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may hold spaces
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // fields 14 and 15 of proc(5)
-}
-
-interface Running {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  pushPort: number;
-  startMs: number;
-}
-
 let runs = 0;
-async function start(p: Program): Promise<Running> {
+function start(p: Program): Promise<RunningGateway> {
   const dataDir = join(tmp, `${p.name}-${runs++}`);
   mkdirSync(dataDir);
-  const t0 = performance.now();
-  const child = spawn(
-    p.cmd,
-    [
-      ...p.args,
-      '--farm-id',
-      'bench-binary',
-      '--layout',
-      layoutFile,
-      '--listen',
-      '127.0.0.1:0',
-      '--push-listen',
-      '127.0.0.1:0',
-      '--insecure-no-auth',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-  );
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += String(d)));
-  return new Promise<Running>((resolve, reject) => {
-    let out = '';
-    let port = 0;
-    let startMs = 0;
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${p.name}: ${why}\n${err}`));
-    };
-    const timer = setTimeout(() => fail('no "listening" line in 30 s'), 30_000);
-    child.once('exit', (code) => fail(`exited with ${String(code)} before listening`));
-    child.stdout.on('data', (d: Buffer) => {
-      out += String(d);
-      // The listening line comes first; the push line right after it, from the same tick.
-      port ||= Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
-      if (port && !startMs) startMs = performance.now() - t0;
-      const push = Number(/accepting readings on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1] ?? 0);
-      if (port && push) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, pid: child.pid!, port, pushPort: push, startMs });
-      }
-    });
-  });
+  return startGatewayProcess({ name: p.name, cmd: p.cmd, args: p.args, layoutFile, dataDir });
 }
 
 /** SIGTERM, and the gateway's own clean stop (exit 0) within 10 s. */

@@ -86,7 +86,7 @@ function start(p: Program): Promise<RunningGateway> {
 }
 
 /** SIGTERM, and the gateway's own clean stop (exit 0) within 10 s. */
-async function stop(r: Running): Promise<number | null> {
+async function stop(r: RunningGateway): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => r.child.once('exit', (code) => resolve(code)));
   r.child.kill('SIGTERM');
   const timer = setTimeout(() => r.child.kill('SIGKILL'), 10_000);

@@ -1,6 +1,6 @@
 /** Commands as the control room's ledger keeps them. */
 import { z } from 'zod';
-import { CommandState, ParamValue } from '../farm-api.ts';
+import { type ActuatorCommand, type FarmInfo, CommandState, LocalLabels, ParamValue } from '../farm-api.ts';
 
 export const LedgerState = z.union([CommandState, z.enum(['sending', 'unknown'])]);
 export type LedgerState = z.infer<typeof LedgerState>;
@@ -18,8 +18,50 @@ export const LedgerCommand = z.object({
   state: LedgerState,
   reason: z.string().nullable(),
   history: z.array(z.object({ state: LedgerState, at: z.string(), reason: z.string().optional() })),
+  /**
+   * What people call the target, the action and its parameters, from the farm's layout when the core
+   * knows it (absent otherwise: views fall back to the ids). Labels per language as the layout gives them.
+   */
+  names: z
+    .object({
+      target: z.string(),
+      targetLabels: LocalLabels.optional(),
+      action: z.string(),
+      actionLabels: LocalLabels.optional(),
+      params: z.record(
+        z.string(),
+        z.object({ title: z.string(), titles: LocalLabels.optional(), unit: z.string().optional() }),
+      ),
+    })
+    .optional(),
 });
 export type LedgerCommand = z.infer<typeof LedgerCommand>;
+export type CommandNames = NonNullable<LedgerCommand['names']>;
+
+/** The names of `action` on `target` in a farm's layout, or undefined when the layout has no such command. */
+export function commandNames(
+  info: Pick<FarmInfo, 'actuators'> | null | undefined,
+  target: string,
+  action: string,
+): CommandNames | undefined {
+  const actuator = info?.actuators.find((a) => a.id === target);
+  const command: ActuatorCommand | undefined = actuator?.commands.find((c) => c.action === action);
+  if (!actuator || !command) return undefined;
+  const params: CommandNames['params'] = {};
+  for (const [name, p] of Object.entries(command.params.properties))
+    params[name] = {
+      title: p.title ?? name,
+      ...(p.titles ? { titles: p.titles } : {}),
+      ...(p.unit ? { unit: p.unit } : {}),
+    };
+  return {
+    target: actuator.label,
+    ...(actuator.labels ? { targetLabels: actuator.labels } : {}),
+    action: command.label,
+    ...(command.labels ? { actionLabels: command.labels } : {}),
+    params,
+  };
+}
 
 export const CommandFilter = z.object({
   farmId: z.string().max(100).optional(),

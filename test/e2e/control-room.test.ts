@@ -276,7 +276,12 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
 
     await operator.open('#/commands', 'Commands');
     const log = page.getByRole('table', { name: 'Commands' });
-    const row = log.getByRole('row').filter({ hasText: 'Kuban North' }).filter({ hasText: 'durationMin 2' });
+    // Labels, not ids: the log names the valve, the action and the parameter as the confirmation did.
+    const row = log
+      .getByRole('row')
+      .filter({ hasText: 'Kuban North' })
+      .filter({ hasText: 'Irrigation valve, zone 1' })
+      .filter({ hasText: 'Duration 2 min' });
     await row.getByText('succeeded').first().waitFor();
     await row.getByText(/operator@example\.com/).waitFor();
     const download = page.waitForEvent('download');
@@ -319,7 +324,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     // The request reaches the gateway after its window: it is refused, never run, and the operator sees it.
     const notice = page
       .getByRole('alert')
-      .filter({ hasText: 'open valve-1 on Dinskaya Orchard did not run' });
+      .filter({ hasText: 'Irrigation valve, zone 1: Open on Dinskaya Orchard did not run' });
     await notice.getByText(/the farm now reports it expired/).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'command-late.png') });
     await notice.getByRole('button', { name: 'Dismiss' }).click();
@@ -347,7 +352,7 @@ describe('control room on a simulated tailnet with twelve farm gateways', () => 
     // The panel sits in the pump's own card and ends where the log ends.
     await pump
       .getByRole('status')
-      .filter({ hasText: 'Command progress' })
+      .filter({ hasText: 'Command progress: Well pump (fills the tank) · Stop' })
       .getByText('State: succeeded')
       .waitFor({ timeout: 20_000 });
     const { commands } = await operator.core.handlers

@@ -56,6 +56,12 @@ describe('command ledger', () => {
     );
     expect(done.history.map((h) => h.state)).toEqual(['sending', 'queued', 'running', 'succeeded']);
     expect(gw.executions.get(sent.id)).toBe(1);
+    // The names people use, from the farm's layout, on every way out (answer, lookup, list, events).
+    const names = { target: 'Valve 1', action: 'Open', params: { minutes: { title: 'minutes' } } };
+    expect(sent.names).toEqual(names);
+    expect(done.names).toEqual(names);
+    expect(rec.farms.listCommands({ limit: 10 })[0]!.names).toEqual(names);
+    expect(rec.commands.every((c) => c.names?.target === 'Valve 1')).toBe(true);
     expect(rec.commands.filter((c) => c.id === sent.id).map((c) => c.state)).toEqual([
       'sending',
       'queued',

@@ -12,7 +12,7 @@ import {
   Limits,
   type ParamValue,
 } from '../../../protocol/farm-api.ts';
-import type { LedgerCommand } from '../../../protocol/app/index.ts';
+import { commandNames, type LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { createReadingCache, type ReadingCache } from './cache.ts';
 import { checkCommand } from './check-command.ts';
@@ -180,8 +180,19 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
     pollMs: tuning.commandPollMs,
     random: tuning.random,
   });
+  const infoOf = (farmId: string) => links.get(farmId)?.info() ?? cache.loadInfo(farmId)?.info ?? null;
+  /** Ledger commands with the names people use, from each farm's layout (looked up once per farm). */
+  const named = (commands: LedgerCommand[]): LedgerCommand[] => {
+    const infos = new Map<string, FarmInfo | null>();
+    return commands.map((c) => {
+      if (!infos.has(c.farmId)) infos.set(c.farmId, infoOf(c.farmId));
+      const names = commandNames(infos.get(c.farmId), c.target, c.action);
+      return names ? { ...c, names } : c;
+    });
+  };
   ledger.onChange((c) => {
-    for (const l of commandListeners) l(c);
+    const [withNames] = named([c]);
+    for (const l of commandListeners) l(withNames!);
   });
 
   const emitLink = (e: LinkStateEvent) => {
@@ -245,7 +256,7 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
     endpoints: () => [...links.values()].map((l) => ({ ...l.endpoint })),
     latest: (farmId) => hub.get(farmId),
     all: () => hub.all(),
-    info: (farmId) => links.get(farmId)?.info() ?? cache.loadInfo(farmId)?.info ?? null,
+    info: infoOf,
 
     async history(input) {
       checkOpen();
@@ -294,18 +305,19 @@ export function createFarmConnections(options: FarmConnectionsOptions): FarmConn
       const info = link.info();
       if (info) checkCommand(info, input.target, input.action, input.params);
       const actuator = info?.actuators.find((a) => a.id === input.target);
-      return ledger.send({
+      const sent = await ledger.send({
         ...input,
         farmName: info?.name ?? input.farmId,
         ...(actuator && input.expiresInMs === undefined ? { expiresInMs: deliveryWindowMs(actuator) } : {}),
       });
+      return named([sent])[0]!;
     },
     getCommand(id) {
       const c = ledger.get(id);
       if (!c) throw new AgromeshError('NOT_FOUND', `No command ${id} in the ledger.`);
-      return c;
+      return named([c])[0]!;
     },
-    listCommands: (filter) => ledger.list(filter),
+    listCommands: (filter) => named(ledger.list(filter)),
     exportCsv: (filter) => ledger.exportCsv(filter),
 
     on(event, listener) {

@@ -5,7 +5,7 @@ import Paper from '@mui/material/Paper';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { describeParams } from '../lib/params.ts';
+import { commandLine } from '../lib/command-title.ts';
 import { routeHref } from '../lib/route.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
 
@@ -26,7 +26,6 @@ export function CommandCards({
       sx={{ listStyle: 'none', p: 0, m: 0, display: 'flex', flexDirection: 'column', gap: 1 }}
     >
       {commands.map((c) => {
-        const params = describeParams(c.params);
         return (
           <Paper component="li" variant="outlined" key={c.id} sx={{ p: 1.5, minWidth: 0 }}>
             <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
@@ -41,7 +40,7 @@ export function CommandCards({
               </Link>
             )}
             <Box sx={{ overflowWrap: 'anywhere' }}>
-              {[c.target, c.action, params].filter(Boolean).join(' · ')}
+              {commandLine(lang, c)}
             </Box>
             <Box sx={{ fontSize: '0.85em', color: 'text.secondary', overflowWrap: 'anywhere' }}>
               {t('colBy')}: {c.requestedBy}

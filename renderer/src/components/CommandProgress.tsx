@@ -9,7 +9,7 @@ import { useApp } from '../app/context.tsx';
 import { isTerminal } from '../../../protocol/farm-api.ts';
 import { newerCommand, STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';
-import { describeParams } from '../lib/params.ts';
+import { commandLine } from '../lib/command-title.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
 
 export function CommandProgress({ initial }: { initial: LedgerCommand }) {
@@ -52,7 +52,7 @@ export function CommandProgress({ initial }: { initial: LedgerCommand }) {
       sx={{ mt: 1 }}
     >
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <strong>{t('commandLive')}:</strong> {cmd.target} · {cmd.action} {describeParams(cmd.params)}{' '}
+        <strong>{t('commandLive')}:</strong> {commandLine(lang, cmd)}{' '}
         <CommandStateChip state={cmd.state} />
         <span>{t('commandState', { state: t(STATE_LABEL[cmd.state]) })}</span>
       </Box>

@@ -10,7 +10,7 @@ import Link from '@mui/material/Link';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { describeParams } from '../lib/params.ts';
+import { commandWords } from '../lib/command-title.ts';
 import { routeHref } from '../lib/route.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
 import { CommandCards } from './CommandCards.tsx';
@@ -46,24 +46,27 @@ export function CommandTable({
             </TableRow>
           </TableHead>
           <TableBody>
-            {commands.map((c) => (
-              <TableRow key={c.id} hover>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(lang, c.createdAt)}</TableCell>
-                {showFarm && (
+            {commands.map((c) => {
+              const words = commandWords(lang, c);
+              return (
+                <TableRow key={c.id} hover>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(lang, c.createdAt)}</TableCell>
+                  {showFarm && (
+                    <TableCell>
+                      <Link href={routeHref({ view: 'farm', farmId: c.farmId })}>{c.farmName}</Link>
+                    </TableCell>
+                  )}
+                  <TableCell>{words.target}</TableCell>
+                  <TableCell>{words.action}</TableCell>
+                  <TableCell>{words.params || '—'}</TableCell>
+                  <TableCell>{c.requestedBy}</TableCell>
                   <TableCell>
-                    <Link href={routeHref({ view: 'farm', farmId: c.farmId })}>{c.farmName}</Link>
+                    <CommandStateChip state={c.state} />
                   </TableCell>
-                )}
-                <TableCell>{c.target}</TableCell>
-                <TableCell>{c.action}</TableCell>
-                <TableCell>{describeParams(c.params) || '—'}</TableCell>
-                <TableCell>{c.requestedBy}</TableCell>
-                <TableCell>
-                  <CommandStateChip state={c.state} />
-                </TableCell>
-                <TableCell sx={{ maxWidth: 280 }}>{c.reason ?? ''}</TableCell>
-              </TableRow>
-            ))}
+                  <TableCell sx={{ maxWidth: 280 }}>{c.reason ?? ''}</TableCell>
+                </TableRow>
+              );
+            })}
           </TableBody>
         </Table>
       </TableContainer>

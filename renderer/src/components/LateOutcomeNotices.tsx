@@ -10,6 +10,7 @@ import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { isTerminal } from '../../../protocol/farm-api.ts';
 import { STATE_LABEL } from '../lib/commands.ts';
+import { commandWords } from '../lib/command-title.ts';
 import { formatDateTime } from '../lib/format.ts';
 
 /** At most this many notices stay on screen; older ones are in the commands log. */
@@ -60,8 +61,7 @@ export function LateOutcomeNotices() {
           >
             <AlertTitle>
               {t(ran ? 'lateRanTitle' : 'lateNotRunTitle', {
-                action: c.action,
-                target: c.target,
+                ...commandWords(lang, c),
                 farm: c.farmName,
               })}
             </AlertTitle>

@@ -169,9 +169,9 @@ export const en = {
   confirmNoParams: 'No values.',
   confirmSend: 'Send command',
   confirmWindow: 'It must start within {window} of being sent, or it will not run at all.',
-  lateRanTitle: '{action} {target} on {farm} did run after all',
+  lateRanTitle: '{target}: {action} on {farm} did run after all',
   lateRanBody: 'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
-  lateNotRunTitle: '{action} {target} on {farm} did not run',
+  lateNotRunTitle: '{target}: {action} on {farm} did not run',
   lateNotRunBody:
     'Sent at {sent}, its outcome was unknown; the farm now reports it {state} (at {at}). {reason}',
   lateDismiss: 'Dismiss',

@@ -21,16 +21,17 @@ export function matchesQuery(c: LedgerCommand, q: CommandQuery): boolean {
   return true;
 }
 
-export function useCommands(query: CommandQuery) {
+/** `null`: the filter is not valid yet (the view says why), so nothing is asked and nothing is listed. */
+export function useCommands(query: CommandQuery | null) {
   const { api } = useApp();
-  const limit = query.limit ?? 200;
+  const limit = query?.limit ?? 200;
   const { data, loading, error, reload } = useLiveLoad<LedgerCommand[]>(
     [],
     JSON.stringify(query),
-    () => api.listCommands({ ...query, limit }),
+    () => (query ? api.listCommands({ ...query, limit }) : Promise.resolve([])),
     (setCommands) =>
       api.on('commandChanged', (c) => {
-        if (matchesQuery(c, query)) setCommands((cur) => mergeCommand(cur, c, limit));
+        if (query && matchesQuery(c, query)) setCommands((cur) => mergeCommand(cur, c, limit));
       }),
   );
   return { commands: data, loading, error, reload };

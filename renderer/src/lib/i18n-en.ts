@@ -650,4 +650,7 @@ export const en = {
   rowsPerPage: 'Rows per page:',
   rowsDisplayed: '{from}–{to} of {count}',
   rowsDisplayedMore: '{from}–{to} of more than {to}',
+  commandsNoMatch: 'No commands match these filters. Widen the time range or clear a filter.',
+  filterTooLong: 'At most {n} characters.',
+  filterToBeforeFrom: '“To” is before “From”: pick a later end or an earlier start.',
 } as const;

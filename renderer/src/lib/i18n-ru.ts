@@ -639,4 +639,7 @@ export const ru: Record<keyof typeof en, string> = {
   rowsPerPage: 'Строк на странице:',
   rowsDisplayed: '{from}–{to} из {count}',
   rowsDisplayedMore: '{from}–{to} из более чем {to}',
+  commandsNoMatch: 'Нет команд по этим условиям. Расширьте период или снимите фильтр.',
+  filterTooLong: 'Не больше {n} символов.',
+  filterToBeforeFrom: '«По» раньше, чем «С»: выберите конец позже или начало раньше.',
 };

@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { ViewHeader } from '../components/ViewHeader.tsx';
 import { type CommandQuery, useCommands } from '../hooks/useCommands.ts';
 import { downloadText } from '../lib/download.ts';
+import { commandFilterProblems, PERSON_FILTER_MAX } from '../lib/command-filter.ts';
 import { fromLocalInput } from '../lib/format.ts';
 import { pluralKey } from '../lib/i18n.ts';
 
@@ -31,7 +32,10 @@ export function CommandsView() {
   const toMs = fromLocalInput(to);
   if (fromMs !== undefined) query.from = fromMs;
   if (toMs !== undefined) query.to = toMs;
-  const { commands, loading, error, reload } = useCommands(query);
+  const problems = commandFilterProblems(person, fromMs, toMs);
+  const valid = problems.person === undefined && problems.to === undefined;
+  const filtered = farmId !== '' || person.trim() !== '' || from !== '' || to !== '';
+  const { commands, loading, error, reload } = useCommands(valid ? query : null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(undefined);
   const [exportNote, setExportNote] = useState('');
@@ -64,7 +68,7 @@ export function CommandsView() {
           <Button
             variant="outlined"
             startIcon={<DownloadIcon />}
-            disabled={exporting}
+            disabled={exporting || !valid}
             onClick={() => void exportCsv()}
           >
             {t('downloadCsv')}
@@ -92,9 +96,17 @@ export function CommandsView() {
           label={t('filterPerson')}
           value={person}
           onChange={(e) => setPerson(e.target.value)}
+          error={problems.person !== undefined}
+          {...(problems.person ? { helperText: t(problems.person, { n: PERSON_FILTER_MAX }) } : {})}
         />
         <DateTimeField label={t('filterFrom')} value={from} onChange={setFrom} />
-        <DateTimeField label={t('filterTo')} value={to} onChange={setTo} />
+        <DateTimeField
+          label={t('filterTo')}
+          value={to}
+          onChange={setTo}
+          error={problems.to !== undefined}
+          {...(problems.to ? { helperText: t(problems.to) } : {})}
+        />
       </Stack>
       {exportError !== undefined && <ErrorState error={exportError} compact />}
       {exportNote && (
@@ -106,7 +118,8 @@ export function CommandsView() {
       {loading && commands.length === 0 ? (
         <Loading />
       ) : commands.length === 0 ? (
-        error === undefined && <EmptyState>{t('commandsEmpty')}</EmptyState>
+        error === undefined &&
+        valid && <EmptyState>{t(filtered ? 'commandsNoMatch' : 'commandsEmpty')}</EmptyState>
       ) : (
         <CommandTable commands={commands} showFarm label={t('commandsTitle')} />
       )}

@@ -1,5 +1,6 @@
 /**
- * The gateway's one SQLite file (WAL): raw readings, 1-minute rollups, commands and a little metadata.
+ * The gateway's one SQLite file (WAL): raw readings, 1-minute and 1-hour rollups, commands and a little
+ * metadata.
  * Every acknowledged write is committed before the reply goes out, so a killed process loses nothing it
  * said yes to (WAL + synchronous=NORMAL survives a process crash; commands are committed with FULL so they
  * survive power loss too).
@@ -13,6 +14,7 @@ import {
   storageFullError,
   transaction,
 } from '../../kit/sqlite.ts';
+import { addHourlyTier } from './rollups.ts';
 
 const migrations: Migration[] = [
   (db) => {
@@ -58,6 +60,7 @@ const migrations: Migration[] = [
       CREATE TABLE stream_marks (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL);
     `);
   },
+  addHourlyTier,
 ];
 
 export function openGatewayDatabase(dataDir: string | null): DatabaseSync {

@@ -16,7 +16,8 @@ import {
 } from '../../kit/sqlite.ts';
 import { addHourlyTier } from './rollups.ts';
 
-const migrations: Migration[] = [
+/** Schema steps of the gateway's store (`migrate`): v1 the first schema, v2 the hourly rollups. */
+export const gatewayMigrations: readonly Migration[] = [
   (db) => {
     db.exec(`
       CREATE TABLE readings (
@@ -67,7 +68,7 @@ export function openGatewayDatabase(dataDir: string | null): DatabaseSync {
   return openDatabase({
     file: dataDir === null ? ':memory:' : join(dataDir, 'gateway.sqlite'),
     component: 'gateway',
-    migrations,
+    migrations: gatewayMigrations,
   });
 }
 

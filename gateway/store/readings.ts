@@ -69,6 +69,8 @@ export interface ReadingStore {
   /** Whether any rollup of this tier lies in the range (cheap, unlike a count over a year). */
   hasRollups(sensorId: string, from: number, to: number, tier?: RollupTier): boolean;
   oldestRaw(sensorId: string): number | undefined;
+  /** Start of the newest 1-minute rollup of this sensor. */
+  newestRollup(sensorId: string): number | undefined;
   /** Min/max per time bucket, computed inside SQLite (see extremes.ts). */
   bucketExtremes: BucketExtremes;
   /** Delete rows older than the retention, in small slices; resolves with how many rows went. */
@@ -109,6 +111,7 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
   const oldestRollupStmt = perTier((t) =>
     db.prepare(`SELECT min(bucket) AS t FROM ${t} WHERE sensor_id = ?`),
   );
+  const newestRollupStmt = db.prepare('SELECT max(bucket) AS t FROM rollups_1m WHERE sensor_id = ?');
   const bucketExtremes = createBucketExtremes(db);
   const deleteRaw = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
   const deleteRollup = perTier((t) => db.prepare(`DELETE FROM ${t} WHERE sensor_id = ? AND bucket < ?`));
@@ -188,6 +191,7 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
     hasRollups: (id, from, to, tier = '1m') =>
       anyRollupStmt[tier].get(id, floorTo(from, rollupTiers[tier].widthMs), to) !== undefined,
     oldestRaw: (id) => (oldestStmt.get(id) as { t: number | null }).t ?? undefined,
+    newestRollup: (id) => (newestRollupStmt.get(id) as { t: number | null }).t ?? undefined,
     bucketExtremes,
     async applyRetention(now, retention, yieldFn = () => new Promise((r) => setImmediate(r))) {
       let removed = 0;

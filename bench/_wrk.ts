@@ -88,7 +88,7 @@ export function wrk(o: WrkOptions): Promise<Wrk> {
       try {
         resolve(parseWrk(out, o.seconds));
       } catch (e) {
-        reject(e as Error);
+        reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
   });

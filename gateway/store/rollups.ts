@@ -97,7 +97,7 @@ export function createRollupWriter(db: DatabaseSync): RollupWriter {
       const v = r.value;
       for (const t of tiers) {
         let bySensor = t.pending.get(r.sensorId);
-        if (!bySensor) t.pending.set(r.sensorId, (bySensor = new Map()));
+        if (!bySensor) t.pending.set(r.sensorId, (bySensor = new Map<number, Acc>()));
         const bucket = floorTo(r.ts, t.widthMs);
         const a = bySensor.get(bucket);
         if (!a) {

@@ -22,7 +22,7 @@ import { queryHistory } from '../gateway/history/query.ts';
 import { type Wrk, requireWrk, wrk, wrkSync } from './_wrk.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SECONDS = Number(process.env.SECONDS ?? 4);
+const SECONDS = Number(process.env.SECONDS ?? 3);
 const SENSOR = 'soil-1';
 const YEAR = 365 * 86_400_000;
 const RAW_RETENTION = 30 * 86_400_000;

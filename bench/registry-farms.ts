@@ -9,7 +9,7 @@
  * is tailscaled's cost, not the registry's). wrk's own CPU is reported, so a saturated generator shows.
  * Needs wrk (Debian: `apt-get install wrk`). ROUNDS=n and SECONDS=n override the defaults.
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +20,7 @@ import { AGROMESH_CAPABILITY } from '../protocol/identity.ts';
 import { openRegistryStore } from '../registry/store.ts';
 import { startRegistry } from '../registry/server.ts';
 import { farmAddress, farmHeartbeat } from './_registry-farm.ts';
+import { type Wrk, requireWrk, wrkSync } from './_wrk.ts';
 
 const SIZES = [1_000, 10_000];
 const CONNECTIONS = 16;
@@ -77,54 +78,15 @@ async function serve(farms: number, dir: string): Promise<void> {
   process.on('message', () => void registry.dispose().then(() => process.exit(0)));
 }
 
-interface Wrk {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  bytesPerResponse: number;
-  wrkCpuPct: number;
-}
-
-const ms = (v: string) => {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
-  if (!m) throw new Error(`wrk latency "${v}"`);
-  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
-};
-const bytes = (v: string) => {
-  const m = /^([\d.]+)([KMGT]?B)$/.exec(v.trim());
-  if (!m) throw new Error(`wrk size "${v}"`);
-  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(m[2]!);
-};
-const cpuSeconds = (t: string) => {
-  const m = /(\d+)m([\d.]+)s/.exec(t);
-  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-};
-
-/** One wrk run; `times` after it gives wrk's own user+sys CPU. */
+/** One wrk run with this benchmark's threads, connections and duration. */
 function wrk(url: string, headers: Record<string, string>): Wrk {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-  args.push(`${url}/api/farms`);
-  const r = spawnSync('bash', ['-c', 'wrk "$@" && times', 'bash', ...args], {
-    encoding: 'utf8',
-    timeout: (SECONDS + 30) * 1000,
+  return wrkSync({
+    url: `${url}/api/farms`,
+    threads: THREADS,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers,
   });
-  if (r.status !== 0) throw new Error(`wrk failed (${String(r.status)}): ${r.stderr}`);
-  const out = r.stdout;
-  if (/Non-2xx or 3xx responses|Socket errors/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
-  const requests = /(\d+) requests in ([\d.]+)(\w+), ([\d.]+\w+) read/.exec(out);
-  const p50 = /\s50%\s+(\S+)/.exec(out);
-  const p99 = /\s99%\s+(\S+)/.exec(out);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const times = out.trim().split('\n').slice(-1)[0]!.split(/\s+/);
-  if (!requests || !p50 || !p99 || !rps) throw new Error(`unexpected wrk output:\n${out}`);
-  return {
-    rps: Number(rps[1]),
-    p50Ms: ms(p50[1]!),
-    p99Ms: ms(p99[1]!),
-    bytesPerResponse: Math.round(bytes(requests[4]!) / Number(requests[1])),
-    wrkCpuPct: Math.round(((cpuSeconds(times[0]!) + cpuSeconds(times[1]!)) / SECONDS) * 100),
-  };
 }
 
 function startBaseline(
@@ -276,7 +238,7 @@ async function measure(farms: number) {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('wrk', ['-v']).error) throw new Error('wrk is not installed (Debian: apt-get install wrk)');
+  requireWrk();
   const results = [];
   for (const farms of SIZES) results.push(await measure(farms));
   console.log(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Location } from '../protocol/farm-api.ts';
 import { AgromeshError } from '../protocol/errors.ts';
+import { parseDuration } from '../protocol/duration.ts';
 import { ipVersion } from '../protocol/tailnet-address.ts';
 import { createLogger, type LogLevel } from '../kit/log.ts';
 import { createRotatingFile, type RotatingFile } from '../kit/log-file.ts';
@@ -39,7 +40,9 @@ Simulation:
   --simulate                simulated sensors and actuators
   --seed N                  simulator seed (default 1)
   --sim-speed X             farm time runs X times faster (default 1)
-  --backfill-hours N        fill N hours of history at start
+  --backfill DURATION       fill this much history at start, e.g. 12h, 90d, 365d (at most 731d):
+                            raw readings for the last 30 days, older time as rollups only
+  --backfill-hours N        the same in hours (--backfill Nh)
   --sim-drive-out-of-range  zone 1 dries below its expected range (for alert demos)
   --sim-drift-after MIN     ... starting MIN minutes after start (default 5)
 Hardware:
@@ -77,6 +80,7 @@ const spec = {
   simulate: { type: 'boolean' },
   seed: { type: 'string' },
   'sim-speed': { type: 'string' },
+  backfill: { type: 'string' },
   'backfill-hours': { type: 'string' },
   'sim-drive-out-of-range': { type: 'boolean' },
   'sim-drift-after': { type: 'string' },
@@ -201,7 +205,7 @@ export function optionsFromArgs(
       ? {
           seed: num(v.seed, 'seed', 0, 2 ** 31 - 1, true) ?? 1,
           speed: num(v['sim-speed'], 'sim-speed', 0.001, 100_000) ?? 1,
-          backfillHours: num(v['backfill-hours'], 'backfill-hours', 0, 24 * 30) ?? 0,
+          backfillMs: backfillMs(v.backfill, v['backfill-hours']),
           driftOutOfRangeAfterMs: v['sim-drive-out-of-range']
             ? (num(v['sim-drift-after'], 'sim-drift-after', 0, 10_000) ?? 5) * 60_000
             : null,
@@ -238,6 +242,27 @@ export function optionsFromArgs(
       ...(write ? { write } : {}),
     }),
   };
+}
+
+/** Rollups are kept 2 years (731 days): history further back would be deleted at the next retention run. */
+export const MAX_BACKFILL_MS = 731 * 86_400_000;
+
+/** `--backfill DURATION`, or its older spelling `--backfill-hours N`; 0 when neither is given. */
+export function backfillMs(duration: string | undefined, hours: string | undefined): number {
+  if (duration !== undefined && hours !== undefined)
+    usageError('give --backfill or --backfill-hours, not both');
+  let ms = 0;
+  if (duration !== undefined) {
+    try {
+      ms = parseDuration(duration) * 1000;
+    } catch (err) {
+      usageError(`--backfill: ${(err as Error).message}`);
+    }
+  } else if (hours !== undefined) {
+    ms = num(hours, 'backfill-hours', 0, MAX_BACKFILL_MS / 3_600_000)! * 3_600_000;
+  }
+  if (ms > MAX_BACKFILL_MS) usageError('--backfill must be at most 731d (rollups are kept 2 years)');
+  return ms;
 }
 
 function pushListen(value: string): { host: string; port: number } {

@@ -57,6 +57,7 @@ import { bootstrapTailnet } from './tailnet/bootstrap.ts';
 import { scheduleRetention } from './store/retention-schedule.ts';
 import { setUpFarm } from './farm-setup.ts';
 import type { FarmSimulator } from './simulator/farm-sim.ts';
+import { backfillSimulated } from './simulator/backfill.ts';
 import { AGROMESH_VERSION as GATEWAY_VERSION } from '../kit/version.ts';
 import type { Reading } from '../protocol/farm-api.ts';
 
@@ -66,6 +67,8 @@ export interface SimulateOptions {
   speed?: number;
   /** Fill this many hours of history at start so charts have data at once. */
   backfillHours?: number;
+  /** The same in ms (wins over backfillHours): `--backfill DURATION`. */
+  backfillMs?: number;
   /** Let zone 1 dry out of its expected range, starting this long after start (alert demos). */
   driftOutOfRangeAfterMs?: number | null;
   /** Daily irrigation/refill schedule (default on). */
@@ -292,14 +295,18 @@ async function start(
 
   // History first (quietly), then live.
   if (simulator) {
-    const now = clock.now();
-    const lastTs = Math.max(0, ...layout.sensors.map((s) => readings.latest(s.id)?.ts ?? 0));
     // At least a short warm-up, so a fresh simulated farm has current readings and some history at once.
-    const backfillFrom = now - Math.max((sim?.backfillHours ?? 0) * 3_600_000, SIM_WARMUP_MS);
-    simulator.startAt(Math.max(backfillFrom, lastTs + 1, now - retention.rawMs + 60_000));
-    for (let t = Math.max(backfillFrom, lastTs + 1); t < now; t += 3_600_000) {
-      ingest.ingest(simulator.advanceTo(Math.min(t + 3_600_000, now)), { publish: false });
-    }
+    const spanMs = Math.max(sim?.backfillMs ?? (sim?.backfillHours ?? 0) * 3_600_000, SIM_WARMUP_MS);
+    const [now, rawRetentionMs] = [clock.now(), retention.rawMs];
+    backfillSimulated({
+      simulator,
+      readings,
+      ingest,
+      now,
+      spanMs,
+      rawRetentionMs,
+      log: log.child('simulator'),
+    });
   }
   commands.recover();
 

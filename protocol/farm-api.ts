@@ -185,8 +185,11 @@ export const HistoryResponse = z.object({
   from: z.number().int(),
   to: z.number().int(),
   method: DownsampleMethod,
-  /** Where the points came from: raw readings, or 1-minute rollups (older than raw retention, or very long ranges). */
-  source: z.enum(['raw', 'rollup-1m']).optional(),
+  /**
+   * Where the points came from: raw readings, 1-minute rollups (older than raw retention, or many raw
+   * rows), or 1-hour rollups (buckets of an hour or more, or ranges of months).
+   */
+  source: z.enum(['raw', 'rollup-1m', 'rollup-1h']).optional(),
   /** Typical spacing of the returned points. */
   resolutionMs: z.number().nonnegative(),
   /** Points in the source before downsampling. */

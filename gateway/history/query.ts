@@ -1,9 +1,9 @@
 /**
- * Answers a history request from raw rows or 1-minute rollups, downsampled to at most `maxPoints`
- * with a method that keeps spikes, and says which method and resolution it used.
+ * Answers a history request from raw rows, 1-minute or 1-hour rollups, downsampled to at most `maxPoints`
+ * with a method that keeps spikes, and says which source, method and resolution it used.
  */
 import type { DownsampleMethod, HistoryResponse } from '../../protocol/farm-api.ts';
-import { MINUTE, type ReadingStore, type RollupRow } from '../store/readings.ts';
+import { HOUR, MINUTE, type ReadingStore, type RollupRow } from '../store/readings.ts';
 import {
   type Point,
   type Series,
@@ -18,6 +18,12 @@ export const DEFAULT_MAX_POINTS = 1_000;
 export const RAW_ROW_LIMIT = 100_000;
 /** LTTB needs every row in JavaScript; above this it falls back to min/max buckets in SQLite. */
 export const LTTB_ROW_LIMIT = 50_000;
+/**
+ * Ranges longer than this many minutes are answered from hourly rollups even when a finer resolution was
+ * asked for: ~70 days of minutes already take SQLite tens of ms per sensor, and node:sqlite holds the
+ * gateway's one thread for all of it.
+ */
+export const MINUTE_ROW_LIMIT = 100_000;
 
 /** Two points (min and max) per bucket, so maxPoints / 2 buckets over the range. */
 function bucketWidth(from: number, to: number, maxPoints: number): number {
@@ -44,11 +50,15 @@ export type HistoryResult = Omit<HistoryResponse, 'farmId'>;
 export function queryHistory(store: ReadingStore, req: HistoryRequest, ctx: HistoryContext): HistoryResult {
   const maxPoints = req.maxPoints ?? DEFAULT_MAX_POINTS;
   const { sensor, from, to } = req;
-  const rawCount = store.countRaw(sensor, from, to);
+  // Hours are as exact as raw rows once a bucket spans an hour or more (each keeps its min and max at
+  // their own times), and a year of them is a few thousand rows instead of half a million.
+  if (hourlyFits(from, to, maxPoints)) return fromHours(store, req, maxPoints, ctx);
   // Raw rows older than the raw retention are gone; if the range reaches back there, only rollups cover it.
   const rawStart = ctx.now - ctx.rawRetentionMs;
-  const reachesPastRaw = from < rawStart && store.countRollups(sensor, from, Math.min(to, rawStart)) > 0;
-  if (reachesPastRaw || rawCount > RAW_ROW_LIMIT) return fromRollups(store, req, maxPoints, ctx);
+  const reachesPastRaw = from < rawStart && store.hasRollups(sensor, from, Math.min(to, rawStart));
+  if (reachesPastRaw) return fromRollups(store, req, maxPoints, ctx);
+  const rawCount = store.countRaw(sensor, from, to);
+  if (rawCount > RAW_ROW_LIMIT) return fromRollups(store, req, maxPoints, ctx);
 
   if (rawCount > maxPoints && (req.method !== 'lttb' || rawCount > LTTB_ROW_LIMIT)) {
     // Min/max buckets straight from SQLite: no need to hand every row to JavaScript.
@@ -126,6 +136,36 @@ function fromRollups(
     points: markMissing(
       points,
       gapThreshold(Math.max(ctx.intervalMs, MINUTE), resolutionMs, method),
+      maxPoints,
+    ),
+  };
+}
+
+/** Whether the hourly tier answers: buckets of an hour or more, or more minutes than MINUTE_ROW_LIMIT. */
+export function hourlyFits(from: number, to: number, maxPoints: number): boolean {
+  return bucketWidth(from, to, maxPoints) >= HOUR || (to - from) / MINUTE > MINUTE_ROW_LIMIT;
+}
+
+function fromHours(
+  store: ReadingStore,
+  req: HistoryRequest,
+  maxPoints: number,
+  ctx: HistoryContext,
+): HistoryResult {
+  // Whole hours per bucket, so no hour is split between two buckets.
+  const resolutionMs = Math.ceil(bucketWidth(req.from, req.to, maxPoints) / HOUR) * HOUR;
+  const points = store.bucketExtremes('rollup-1h', req.sensor, req.from, req.to, resolutionMs);
+  return {
+    sensorId: req.sensor,
+    from: req.from,
+    to: req.to,
+    method: 'minmax',
+    source: 'rollup-1h',
+    resolutionMs,
+    sourcePoints: store.countRollups(req.sensor, req.from, req.to, '1h'),
+    points: markMissing(
+      points,
+      gapThreshold(Math.max(ctx.intervalMs, HOUR), resolutionMs, 'minmax'),
       maxPoints,
     ),
   };

@@ -1,5 +1,6 @@
 /**
- * The gateway's one SQLite file (WAL): raw readings, 1-minute rollups, commands and a little metadata.
+ * The gateway's one SQLite file (WAL): raw readings, 1-minute and 1-hour rollups, commands and a little
+ * metadata.
  * Every acknowledged write is committed before the reply goes out, so a killed process loses nothing it
  * said yes to (WAL + synchronous=NORMAL survives a process crash; commands are committed with FULL so they
  * survive power loss too).
@@ -13,8 +14,10 @@ import {
   storageFullError,
   transaction,
 } from '../../kit/sqlite.ts';
+import { addHourlyTier } from './rollups.ts';
 
-const migrations: Migration[] = [
+/** Schema steps of the gateway's store (`migrate`): v1 the first schema, v2 the hourly rollups. */
+export const gatewayMigrations: readonly Migration[] = [
   (db) => {
     db.exec(`
       CREATE TABLE readings (
@@ -58,13 +61,14 @@ const migrations: Migration[] = [
       CREATE TABLE stream_marks (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL);
     `);
   },
+  addHourlyTier,
 ];
 
 export function openGatewayDatabase(dataDir: string | null): DatabaseSync {
   return openDatabase({
     file: dataDir === null ? ':memory:' : join(dataDir, 'gateway.sqlite'),
     component: 'gateway',
-    migrations,
+    migrations: gatewayMigrations,
   });
 }
 

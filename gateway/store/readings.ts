@@ -1,20 +1,25 @@
 /**
- * Readings: raw rows (kept 30 days) and 1-minute rollups (kept 2 years) written in the same transaction,
- * so the two never disagree after a crash. Each rollup keeps min and max with their timestamps, so
- * long-range charts still show the spikes.
+ * Readings: raw rows (kept 30 days) and 1-minute and 1-hour rollups (kept 2 years) written in the same
+ * transaction, so they never disagree after a crash. Each rollup keeps min and max with their timestamps,
+ * so long-range charts still show the spikes.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Reading } from '../../protocol/farm-api.ts';
 import { transaction } from '../../kit/sqlite.ts';
 import { write } from './db.ts';
-import type { Point, Series } from '../../protocol/downsample.ts';
+import type { Series } from '../../protocol/downsample.ts';
+import { type BucketExtremes, createBucketExtremes } from './extremes.ts';
+import { type RollupRow, type RollupTier, createRollupWriter, floorTo, rollupTiers } from './rollups.ts';
 
-export const MINUTE = 60_000;
+export { MINUTE, HOUR, type RollupRow, type RollupTier } from './rollups.ts';
 export const DAY = 24 * 3_600_000;
 
 export interface Retention {
   rawMs: number;
+  /** 1-minute rollups. */
   rollupMs: number;
+  /** 1-hour rollups; never shorter than `rollupMs` (default: the same). */
+  rollup1hMs?: number;
 }
 
 export const defaultRetention: Retention = { rawMs: 30 * DAY, rollupMs: 731 * DAY };
@@ -47,38 +52,27 @@ export function retentionHold(
   return null;
 }
 
-export interface RollupRow {
-  bucket: number;
-  n: number;
-  faults: number;
-  sum: number;
-  min: number | null;
-  min_ts: number | null;
-  max: number | null;
-  max_ts: number | null;
-}
-
 export interface ReadingStore {
   /** Store new readings (duplicates of (sensor, ts) are ignored); returns those actually added. */
   insert(readings: readonly Reading[], extra?: () => void): Reading[];
+  /**
+   * Backfill older than raw retention: only the rollups of these readings are stored (no raw rows, no
+   * duplicate check: the caller writes each stretch once). Returns how many were counted.
+   */
+  insertRollupsOnly(readings: readonly Reading[]): number;
   latest(sensorId: string): Reading | undefined;
   sensorIds(): string[];
   countRaw(sensorId: string, from: number, to: number): number;
   raw(sensorId: string, from: number, to: number): Series;
-  rollups(sensorId: string, from: number, to: number): RollupRow[];
-  countRollups(sensorId: string, from: number, to: number): number;
+  rollups(sensorId: string, from: number, to: number, tier?: RollupTier): RollupRow[];
+  countRollups(sensorId: string, from: number, to: number, tier?: RollupTier): number;
+  /** Whether any rollup of this tier lies in the range (cheap, unlike a count over a year). */
+  hasRollups(sensorId: string, from: number, to: number, tier?: RollupTier): boolean;
   oldestRaw(sensorId: string): number | undefined;
-  /**
-   * Min/max per time bucket computed inside SQLite (a year of rows would take seconds to hand to JS):
-   * each bucket's lowest and highest value at their own timestamps, or a gap when it has no value.
-   */
-  bucketExtremes(
-    source: 'raw' | 'rollup-1m',
-    sensorId: string,
-    from: number,
-    to: number,
-    bucketMs: number,
-  ): Point[];
+  /** Start of the newest 1-minute rollup of this sensor. */
+  newestRollup(sensorId: string): number | undefined;
+  /** Min/max per time bucket, computed inside SQLite (see extremes.ts). */
+  bucketExtremes: BucketExtremes;
   /** Delete rows older than the retention, in small slices; resolves with how many rows went. */
   applyRetention(now: number, retention: Retention, yieldFn?: () => Promise<void>): Promise<number>;
 }
@@ -87,18 +81,7 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
   const insertRaw = db.prepare(
     'INSERT OR IGNORE INTO readings (sensor_id, ts, value, quality) VALUES (?, ?, ?, ?)',
   );
-  const upsertRollup = db.prepare(`
-    INSERT INTO rollups_1m (sensor_id, bucket, n, faults, sum, min, min_ts, max, max_ts)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(sensor_id, bucket) DO UPDATE SET
-      n = n + excluded.n,
-      faults = faults + excluded.faults,
-      sum = sum + excluded.sum,
-      min_ts = CASE WHEN excluded.min IS NOT NULL AND (min IS NULL OR excluded.min < min) THEN excluded.min_ts ELSE min_ts END,
-      min = CASE WHEN excluded.min IS NOT NULL AND (min IS NULL OR excluded.min < min) THEN excluded.min ELSE min END,
-      max_ts = CASE WHEN excluded.max IS NOT NULL AND (max IS NULL OR excluded.max > max) THEN excluded.max_ts ELSE max_ts END,
-      max = CASE WHEN excluded.max IS NOT NULL AND (max IS NULL OR excluded.max > max) THEN excluded.max ELSE max END
-  `);
+  const rollupWriter = createRollupWriter(db);
   const insertSeen = db.prepare('INSERT OR IGNORE INTO sensors_seen (sensor_id) VALUES (?)');
   const latestStmt = db.prepare(
     'SELECT sensor_id, ts, value, quality FROM readings WHERE sensor_id = ? ORDER BY ts DESC LIMIT 1',
@@ -109,36 +92,29 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
   const rangeStmt = db.prepare(
     'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? ORDER BY ts',
   );
-  const rollupStmt = db.prepare(
-    'SELECT bucket, n, faults, sum, min, min_ts, max, max_ts FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? ORDER BY bucket',
+  const perTier = <T>(fn: (table: string) => T) => ({
+    '1m': fn(rollupTiers['1m'].table),
+    '1h': fn(rollupTiers['1h'].table),
+  });
+  const rollupStmt = perTier((t) =>
+    db.prepare(
+      `SELECT bucket, n, faults, sum, min, min_ts, max, max_ts FROM ${t} WHERE sensor_id = ? AND bucket BETWEEN ? AND ? ORDER BY bucket`,
+    ),
   );
-  const countRollupStmt = db.prepare(
-    'SELECT count(*) AS c FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ?',
+  const countRollupStmt = perTier((t) =>
+    db.prepare(`SELECT count(*) AS c FROM ${t} WHERE sensor_id = ? AND bucket BETWEEN ? AND ?`),
+  );
+  const anyRollupStmt = perTier((t) =>
+    db.prepare(`SELECT 1 AS one FROM ${t} WHERE sensor_id = ? AND bucket BETWEEN ? AND ? LIMIT 1`),
   );
   const oldestStmt = db.prepare('SELECT min(ts) AS t FROM readings WHERE sensor_id = ?');
-  const oldestRollupStmt = db.prepare('SELECT min(bucket) AS t FROM rollups_1m WHERE sensor_id = ?');
-  // One min() or max() per query, so SQLite returns the timestamp of the row that holds it (bare column).
-  const bucketOf = (col: string) => `CAST((${col} - ?) / ? AS INTEGER)`;
-  const extremes = {
-    raw: {
-      min: db.prepare(
-        `SELECT ${bucketOf('ts')} AS b, min(value) AS v, ts FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? AND value IS NOT NULL GROUP BY b`,
-      ),
-      max: db.prepare(
-        `SELECT ${bucketOf('ts')} AS b, max(value) AS v, ts, count(value) AS n FROM readings WHERE sensor_id = ? AND ts BETWEEN ? AND ? GROUP BY b`,
-      ),
-    },
-    'rollup-1m': {
-      min: db.prepare(
-        `SELECT ${bucketOf('bucket')} AS b, min(min) AS v, min_ts AS ts FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? AND n > 0 GROUP BY b`,
-      ),
-      max: db.prepare(
-        `SELECT ${bucketOf('bucket')} AS b, max(max) AS v, max_ts AS ts, sum(n) AS n FROM rollups_1m WHERE sensor_id = ? AND bucket BETWEEN ? AND ? GROUP BY b`,
-      ),
-    },
-  };
+  const oldestRollupStmt = perTier((t) =>
+    db.prepare(`SELECT min(bucket) AS t FROM ${t} WHERE sensor_id = ?`),
+  );
+  const newestRollupStmt = db.prepare('SELECT max(bucket) AS t FROM rollups_1m WHERE sensor_id = ?');
+  const bucketExtremes = createBucketExtremes(db);
   const deleteRaw = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
-  const deleteRollup = db.prepare('DELETE FROM rollups_1m WHERE sensor_id = ? AND bucket < ?');
+  const deleteRollup = perTier((t) => db.prepare(`DELETE FROM ${t} WHERE sensor_id = ? AND bucket < ?`));
 
   const seen = new Set(
     (db.prepare('SELECT sensor_id FROM sensors_seen').all() as { sensor_id: string }[]).map(
@@ -152,35 +128,37 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
     if (row) latest.set(id, toReading(row));
   }
 
+  let newlySeen: string[] = [];
+  const markSeen = (id: string) => {
+    if (seen.has(id) || newlySeen.includes(id)) return;
+    insertSeen.run(id);
+    newlySeen.push(id);
+  };
+  const storeAll = <T>(fn: () => T): T => {
+    newlySeen = [];
+    try {
+      return write(db, () => transaction(db, fn));
+    } catch (err) {
+      // Rolled back: not seen, not counted after all.
+      newlySeen = [];
+      rollupWriter.discard();
+      throw err;
+    }
+  };
+
   return {
     insert(readings, extra) {
       const added: Reading[] = [];
-      const newlySeen: string[] = [];
-      write(db, () =>
-        transaction(db, () => {
-          for (const r of readings) {
-            if (insertRaw.run(r.sensorId, r.ts, r.value, r.quality).changes === 0) continue;
-            added.push(r);
-            const v = r.value;
-            upsertRollup.run(
-              r.sensorId,
-              Math.floor(r.ts / MINUTE) * MINUTE,
-              v === null ? 0 : 1,
-              v === null ? 1 : 0,
-              v ?? 0,
-              v,
-              v === null ? null : r.ts,
-              v,
-              v === null ? null : r.ts,
-            );
-            if (!seen.has(r.sensorId) && !newlySeen.includes(r.sensorId)) {
-              insertSeen.run(r.sensorId);
-              newlySeen.push(r.sensorId);
-            }
-          }
-          extra?.();
-        }),
-      );
+      storeAll(() => {
+        for (const r of readings) {
+          if (insertRaw.run(r.sensorId, r.ts, r.value, r.quality).changes === 0) continue;
+          added.push(r);
+          rollupWriter.add(r);
+          markSeen(r.sensorId);
+        }
+        rollupWriter.flush();
+        extra?.();
+      });
       // Only after the commit: a refused write (disk full) leaves nothing behind in memory either.
       for (const id of newlySeen) seen.add(id);
       for (const r of added) {
@@ -189,47 +167,44 @@ export function createReadingStore(db: DatabaseSync): ReadingStore {
       }
       return added;
     },
+    insertRollupsOnly(readings) {
+      storeAll(() => {
+        for (const r of readings) {
+          rollupWriter.add(r);
+          markSeen(r.sensorId);
+        }
+        rollupWriter.flush();
+      });
+      for (const id of newlySeen) seen.add(id);
+      return readings.length;
+    },
     latest: (id) => latest.get(id),
     sensorIds: () => [...seen],
     countRaw: (id, from, to) => (countStmt.get(id, from, to) as { c: number }).c,
     raw(id, from, to) {
       return readSeries(rangeStmt, [id, from, to], this.countRaw(id, from, to));
     },
-    rollups: (id, from, to) =>
-      rollupStmt.all(id, Math.floor(from / MINUTE) * MINUTE, to) as unknown as RollupRow[],
-    countRollups: (id, from, to) =>
-      (countRollupStmt.get(id, Math.floor(from / MINUTE) * MINUTE, to) as { c: number }).c,
+    rollups: (id, from, to, tier = '1m') =>
+      rollupStmt[tier].all(id, floorTo(from, rollupTiers[tier].widthMs), to) as unknown as RollupRow[],
+    countRollups: (id, from, to, tier = '1m') =>
+      (countRollupStmt[tier].get(id, floorTo(from, rollupTiers[tier].widthMs), to) as { c: number }).c,
+    hasRollups: (id, from, to, tier = '1m') =>
+      anyRollupStmt[tier].get(id, floorTo(from, rollupTiers[tier].widthMs), to) !== undefined,
     oldestRaw: (id) => (oldestStmt.get(id) as { t: number | null }).t ?? undefined,
-    bucketExtremes(source, id, from, to, bucketMs) {
-      const stmts = extremes[source];
-      const lo = from;
-      const rangeFrom = source === 'rollup-1m' ? Math.floor(from / MINUTE) * MINUTE : from;
-      type Row = { b: number; v: number | null; ts: number | null; n?: number };
-      const mins = stmts.min.all(lo, bucketMs, id, rangeFrom, to) as unknown as Row[];
-      const maxs = stmts.max.all(lo, bucketMs, id, rangeFrom, to) as unknown as Row[];
-      const minByBucket = new Map(mins.map((r) => [r.b, r]));
-      const out: Point[] = [];
-      for (const mx of maxs.sort((p, q) => p.b - q.b)) {
-        const mn = minByBucket.get(mx.b);
-        if (!mn || mx.n === 0 || mx.v === null || mx.ts === null || mn.v === null || mn.ts === null) {
-          out.push([Math.max(lo, lo + mx.b * bucketMs), null]);
-        } else if (mn.ts === mx.ts) {
-          out.push([mn.ts, mn.v]);
-        } else if (mn.ts < mx.ts) {
-          out.push([mn.ts, mn.v], [mx.ts, mx.v]);
-        } else {
-          out.push([mx.ts, mx.v], [mn.ts, mn.v]);
-        }
-      }
-      return out;
-    },
+    newestRollup: (id) => (newestRollupStmt.get(id) as { t: number | null }).t ?? undefined,
+    bucketExtremes,
     async applyRetention(now, retention, yieldFn = () => new Promise((r) => setImmediate(r))) {
       let removed = 0;
       const slice = 6 * 3_600_000;
       for (const id of seen) {
         for (const [stmt, oldest, cutoff] of [
           [deleteRaw, oldestStmt, now - retention.rawMs],
-          [deleteRollup, oldestRollupStmt, now - retention.rollupMs],
+          [deleteRollup['1m'], oldestRollupStmt['1m'], now - retention.rollupMs],
+          [
+            deleteRollup['1h'],
+            oldestRollupStmt['1h'],
+            now - Math.max(retention.rollupMs, retention.rollup1hMs ?? retention.rollupMs),
+          ],
         ] as const) {
           let t = (oldest.get(id) as { t: number | null }).t;
           // Small slices keep each transaction short so ingest and queries are not held up.

@@ -79,9 +79,9 @@ describe('retention', () => {
     // Recent days are still raw.
     const recent = await hist(day(795), day(796));
     expect(recent).toMatchObject({ source: 'raw', method: 'raw', sourcePoints: 144 });
-    // A range over both stretches comes from rollups, downsampled with min/max buckets.
+    // A range over both stretches comes from the hourly rollups, downsampled with min/max buckets.
     const long = await hist(day(700), T0, 60);
-    expect(long.source).toBe('rollup-1m');
+    expect(long.source).toBe('rollup-1h');
     expect(long.method).toBe('minmax');
     expect(long.points.length).toBeLessThanOrEqual(60);
     expect(long.points.map((p) => p[1])).toContain(88);

@@ -9,7 +9,7 @@ import type { TailnetDevice } from '../../protocol/device.ts';
 import { createLogger } from '../../kit/log.ts';
 import { type TailnetConfig, chooseTailnetBackend, createTailscaleManager } from '../core/tailnet/factory.ts';
 import type { TailscaleManager } from '../core/tailnet/manager.ts';
-import { parseDuration } from '../core/tailnet/validate-input.ts';
+import { parseDuration } from '../../protocol/duration.ts';
 import { type CliIO, table } from './io.ts';
 import { TAILNET_FLAG_OPTIONS, tailnetConfigFromFlags } from './tailnet-flags.ts';
 

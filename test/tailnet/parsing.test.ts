@@ -9,7 +9,7 @@ import {
 } from '../../kit/tailscale/lossless-json.ts';
 import { chooseTailnetBackend, createTailscaleManager } from '../../main/core/tailnet/factory.ts';
 import { controlPlaneMessage, retryAfterMs } from '../../main/core/tailnet/http.ts';
-import { parseDuration } from '../../main/core/tailnet/validate-input.ts';
+import { parseDuration } from '../../protocol/duration.ts';
 import { fixtureText } from './helpers.ts';
 
 describe('lossless JSON', () => {

@@ -38,15 +38,3 @@ export function checkPostureValue(value: string | number | boolean): void {
   }
 }
 
-/** "90d", "12h", "30m", "45s" or plain seconds → seconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)\s*([smhdw]?)$/i.exec(text.trim());
-  if (!m)
-    throw new AgromeshError('VALIDATION', `"${text}" is not a duration (use e.g. 45s, 30m, 12h, 7d, 2w).`);
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[
-    m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd' | 'w'
-  ];
-  const seconds = Number(m[1]) * unit;
-  if (seconds <= 0) throw new AgromeshError('VALIDATION', 'A duration must be positive.');
-  return seconds;
-}

@@ -4,8 +4,11 @@
 # root on Debian the missing ones are installed; otherwise one line says what to install and nothing runs.
 # The real-tailnet binaries are built separately (scripts/tailnet/install.sh) and that suite skips with its
 # reason when Go is missing.
+# With --bench it checks what `npm run bench` needs instead: Chromium and wrk (the independent load generator).
 # Overrides for tests: AGROMESH_CHROMIUM (browser path), AGROMESH_PREREQS_ROOT=0|1, AGROMESH_PREREQS_APT=0.
 set -euo pipefail
+what="npm test"
+[ "${1:-}" = --bench ] && what="npm run bench"
 
 chromium="${AGROMESH_CHROMIUM:-/usr/bin/chromium}"
 root="${AGROMESH_PREREQS_ROOT:-$([ "$(id -u)" = 0 ] && echo 1 || echo 0)}"
@@ -13,7 +16,9 @@ has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/
 
 need=()
 [ -x "$chromium" ] || need+=(chromium)
-if [ "$root" = 1 ]; then
+if [ "$what" = "npm run bench" ]; then
+  has wrk || need+=(wrk)
+elif [ "$root" = 1 ]; then
   has wireguard-go || need+=(wireguard-go)
   has wg || need+=(wireguard-tools)
   has ip || need+=(iproute2)
@@ -30,11 +35,11 @@ fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$root" = 1 ] && [ "${AGROMESH_PREREQS_APT:-1}" = 1 ] && has apt-get; then
-  echo "npm test: installing from Debian: ${need[*]}" >&2
+  echo "$what: installing from Debian: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   exit 0
 fi
-echo "npm test needs ${need[*]}: run \`sudo apt-get install -y ${need[*]}\` (Debian), then npm test again." >&2
+echo "$what needs ${need[*]}: run \`sudo apt-get install -y ${need[*]}\` (Debian), then $what again." >&2
 exit 1

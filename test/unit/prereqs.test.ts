@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/prereqs.sh', import.meta.url));
-const run = (env: Record<string, string>) =>
-  spawnSync('bash', [SCRIPT], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+const run = (env: Record<string, string>, args: string[] = []) =>
+  spawnSync('/bin/bash', [SCRIPT, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
 
 describe('npm test prerequisites', () => {
   it('without Chromium and without root: stops at once with the one line to run', () => {
@@ -25,6 +25,17 @@ describe('npm test prerequisites', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^npm test needs chromium/);
+  });
+
+  it('for npm run bench: asks for the load generator (wrk) in the same one line', () => {
+    const r = run(
+      { AGROMESH_CHROMIUM: '/nonexistent/chromium', AGROMESH_PREREQS_ROOT: '0', PATH: '/nonexistent' },
+      ['--bench'],
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'npm run bench needs chromium wrk: run `sudo apt-get install -y chromium wrk` (Debian), then npm run bench again.',
+    );
   });
 
   it('with everything present it says nothing and lets the tests run', () => {

@@ -25,7 +25,7 @@ import { type Wrk, requireWrk, wrkSync } from './_wrk.ts';
 const SIZES = [1_000, 10_000];
 const CONNECTIONS = 16;
 const THREADS = 2;
-const SECONDS = Number(process.env.SECONDS ?? 10);
+const SECONDS = Number(process.env.SECONDS ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -46,6 +46,11 @@ export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   language: z.enum(['system', 'en', 'ru']),
   units: z.enum(['metric', 'imperial']),
+  /**
+   * Times of farm events (readings, charts, commands, alerts) in each farm's own zone, labelled where it
+   * is not this computer's, or all in this computer's zone.
+   */
+  times: z.enum(['farm', 'computer']),
   /** A reading older than this is shown as stale (greyed, with its age). */
   staleAfterS: z.number().int().min(10).max(86_400),
   /** A farm unreachable for longer than this is shown as offline. */
@@ -99,6 +104,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   language: 'system',
   units: 'metric',
+  times: 'farm',
   staleAfterS: 120,
   offlineAfterS: 300,
   tailnet: { backend: 'auto' },

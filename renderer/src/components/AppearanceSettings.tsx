@@ -42,6 +42,16 @@ export function AppearanceSettings() {
           { value: 'imperial', label: t('unitsImperial') },
         ]}
       />
+      <ChoiceGroup
+        label={t('times')}
+        value={settings.times}
+        disabled={busy}
+        onChange={(times) => void save({ times })}
+        options={[
+          { value: 'farm', label: t('timesFarm') },
+          { value: 'computer', label: t('timesComputer') },
+        ]}
+      />
       <SaveStatus saved={saved} error={error} />
     </SettingsSection>
   );

@@ -8,6 +8,7 @@ import { formatDateTime } from '../lib/format.ts';
 import { commandLine } from '../lib/command-title.ts';
 import { routeHref } from '../lib/route.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
+import { useEventZoneOf } from '../hooks/useEventZone.ts';
 
 export function CommandCards({
   commands,
@@ -19,6 +20,7 @@ export function CommandCards({
   label: string;
 }) {
   const { t, lang } = useApp();
+  const zoneOf = useEventZoneOf();
   return (
     <Box
       component="ul"
@@ -30,7 +32,7 @@ export function CommandCards({
           <Paper component="li" variant="outlined" key={c.id} sx={{ p: 1.5, minWidth: 0 }}>
             <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
               <Box sx={{ fontSize: '0.85em', color: 'text.secondary', mr: 'auto' }}>
-                {formatDateTime(lang, c.createdAt)}
+                {formatDateTime(lang, c.createdAt, zoneOf(c.farmId), { seconds: true })}
               </Box>
               <CommandStateChip state={c.state} />
             </Box>

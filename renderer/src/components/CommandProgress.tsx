@@ -11,9 +11,11 @@ import { newerCommand, STATE_LABEL } from '../lib/commands.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { commandLine } from '../lib/command-title.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
+import { useEventZoneOf } from '../hooks/useEventZone.ts';
 
 export function CommandProgress({ initial }: { initial: LedgerCommand }) {
   const { api, bridge, t, lang } = useApp();
+  const zoneOf = useEventZoneOf();
   const [cmd, setCmd] = useState(initial);
   useEffect(() => setCmd((cur) => newerCommand(cur.id === initial.id ? cur : initial, initial)), [initial]);
   // Subscribe, then ask once: updates that went out before this listener existed (a quick command can
@@ -64,7 +66,7 @@ export function CommandProgress({ initial }: { initial: LedgerCommand }) {
       <Box component="ol" sx={{ m: 0, pl: 2.5, fontSize: '0.85em' }}>
         {cmd.history.map((h, i) => (
           <li key={`${h.state}-${h.at}-${i}`}>
-            {formatDateTime(lang, h.at)} — {t(STATE_LABEL[h.state])}
+            {formatDateTime(lang, h.at, zoneOf(cmd.farmId), { seconds: true })} — {t(STATE_LABEL[h.state])}
             {h.reason ? `: ${h.reason}` : ''}
           </li>
         ))}

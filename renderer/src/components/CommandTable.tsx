@@ -15,6 +15,7 @@ import { routeHref } from '../lib/route.ts';
 import { CommandStateChip } from './CommandStateChip.tsx';
 import { CommandCards } from './CommandCards.tsx';
 import { usePhone } from '../hooks/usePhone.ts';
+import { useEventZoneOf } from '../hooks/useEventZone.ts';
 
 export function CommandTable({
   commands,
@@ -26,6 +27,7 @@ export function CommandTable({
   label: string;
 }) {
   const { t, lang } = useApp();
+  const zoneOf = useEventZoneOf();
   const phone = usePhone();
   if (phone) return <CommandCards commands={commands} showFarm={showFarm} label={label} />;
   return (
@@ -50,7 +52,7 @@ export function CommandTable({
               const words = commandWords(lang, c);
               return (
                 <TableRow key={c.id} hover>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(lang, c.createdAt)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(lang, c.createdAt, zoneOf(c.farmId), { seconds: true })}</TableCell>
                   {showFarm && (
                     <TableCell>
                       <Link href={routeHref({ view: 'farm', farmId: c.farmId })}>{c.farmName}</Link>

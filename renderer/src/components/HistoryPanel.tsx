@@ -39,7 +39,8 @@ export function HistoryPanel({
 }: {
   farmId: string;
   sensors: SensorView[];
-  timeZone: string;
+  /** Zone of the axis and the tooltips (undefined: this computer's). */
+  timeZone: string | undefined;
 }) {
   const { api, t } = useApp();
   const box = useRef<HTMLDivElement>(null);

@@ -12,12 +12,14 @@ import { isTerminal } from '../../../protocol/farm-api.ts';
 import { STATE_LABEL } from '../lib/commands.ts';
 import { commandWords } from '../lib/command-title.ts';
 import { formatDateTime } from '../lib/format.ts';
+import { useEventZoneOf } from '../hooks/useEventZone.ts';
 
 /** At most this many notices stay on screen; older ones are in the commands log. */
 const MAX_NOTICES = 3;
 
 export function LateOutcomeNotices() {
   const { api, lang, t } = useApp();
+  const zoneOf = useEventZoneOf();
   const [notices, setNotices] = useState<LedgerCommand[]>([]);
   const wasUnknown = useRef(new Set<string>());
 
@@ -66,8 +68,8 @@ export function LateOutcomeNotices() {
               })}
             </AlertTitle>
             {t(ran ? 'lateRanBody' : 'lateNotRunBody', {
-              sent: formatDateTime(lang, c.createdAt),
-              at: formatDateTime(lang, c.updatedAt),
+              sent: formatDateTime(lang, c.createdAt, zoneOf(c.farmId), { seconds: true }),
+              at: formatDateTime(lang, c.updatedAt, zoneOf(c.farmId), { seconds: true }),
               state: t(STATE_LABEL[c.state]),
               reason: c.reason ?? '',
             })}

@@ -60,7 +60,7 @@ export function ReadingCards({
 }: {
   sensors: SensorView[];
   latest: readonly Reading[];
-  timeZone: string;
+  timeZone: string | undefined;
   now: number;
   /** Severity of the open alert on each sensor: the value is drawn in its colour and says so. */
   alerts?: ReadonlyMap<string, AlertSeverity>;

@@ -32,7 +32,7 @@ export const SensorChart = memo(function SensorChart(props: {
   points: readonly Point[];
   range: TimeRange;
   width: number;
-  timeZone: string;
+  timeZone: string | undefined;
   color: string;
   /** Alert episodes to shade behind the line. */
   bands?: readonly AlertBand[];

@@ -42,11 +42,31 @@ export function formatNumber(lang: Lang, value: number, maxDigits = 1): string {
   return numberFormat(lang, { maximumFractionDigits: maxDigits }).format(value);
 }
 
-/** A date and time; with `timeZone` the farm's wall clock, otherwise this computer's. */
-export function formatDateTime(lang: Lang, at: number | string, timeZone?: string): string {
+/** This computer's zone: a time in any other zone is labelled with that zone's name. */
+const computerZone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * A date and time; with `timeZone` that zone's wall clock (the farm's), labelled ("GMT+3") when it is not
+ * this computer's; otherwise this computer's. `seconds` for logs, where order within a minute matters.
+ */
+export function formatDateTime(
+  lang: Lang,
+  at: number | string,
+  timeZone?: string,
+  options: { seconds?: boolean } = {},
+): string {
   const date = typeof at === 'number' ? new Date(at) : new Date(at);
   if (Number.isNaN(date.getTime())) return '—';
-  return dateFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(date);
+  const tz = safeTimeZone(timeZone);
+  const text = dateFormat(lang, { dateStyle: 'medium', timeStyle: options.seconds ? 'medium' : 'short' }, tz).format(
+    date,
+  );
+  if (tz === undefined || tz === computerZone) return text;
+  // dateStyle cannot be combined with timeZoneName, so the zone's short name comes from its own formatter.
+  const zone = dateFormat(lang, { timeZoneName: 'short' }, tz)
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return zone ? `${text} ${zone}` : text;
 }
 
 const TICK_STEPS = [

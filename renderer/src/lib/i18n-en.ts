@@ -652,5 +652,8 @@ export const en = {
   rowsDisplayedMore: '{from}–{to} of more than {to}',
   commandsNoMatch: 'No commands match these filters. Widen the time range or clear a filter.',
   filterTooLong: 'At most {n} characters.',
+  times: 'Times of readings, commands and alerts',
+  timesFarm: 'Each farm’s zone',
+  timesComputer: 'This computer’s zone',
   filterToBeforeFrom: '“To” is before “From”: pick a later end or an earlier start.',
 } as const;

@@ -641,5 +641,8 @@ export const ru: Record<keyof typeof en, string> = {
   rowsDisplayedMore: '{from}–{to} из более чем {to}',
   commandsNoMatch: 'Нет команд по этим условиям. Расширьте период или снимите фильтр.',
   filterTooLong: 'Не больше {n} символов.',
+  times: 'Время показаний, команд и тревог',
+  timesFarm: 'Пояс каждой фермы',
+  timesComputer: 'Пояс этого компьютера',
   filterToBeforeFrom: '«По» раньше, чем «С»: выберите конец позже или начало раньше.',
 };

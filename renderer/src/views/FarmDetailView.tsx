@@ -30,6 +30,7 @@ import { localizeInfo } from '../lib/local-labels.ts';
 import { healthReason } from '../lib/health-text.ts';
 import { useFarmAlerts } from '../app/firing-alerts.tsx';
 import { FarmAlertChip } from '../components/FarmAlertChip.tsx';
+import { useEventZone } from '../hooks/useEventZone.ts';
 
 function Section({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   const id = useId();
@@ -56,6 +57,7 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
   const commands = useCommands({ farmId, limit: 50 });
   const farmAlerts = useFarmAlerts(farmId);
   const summary = farms.byId.get(farmId) ?? detail.data?.summary;
+  const zone = useEventZone(summary?.timeZone);
   const rawInfo = detail.data?.info ?? null;
   // Sensor, actuator and command labels in the UI's language, when the farm's layout carries them.
   const info = useMemo(() => (rawInfo ? localizeInfo(lang, rawInfo) : null), [rawInfo, lang]);
@@ -107,13 +109,13 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
           <ReadingCards
             sensors={sensors}
             latest={summary.latest}
-            timeZone={summary.timeZone}
+            timeZone={zone}
             now={now}
             {...(farmAlerts ? { alerts: farmAlerts.bySensor } : {})}
           />
         </Section>
         <Section title={t('historyTitle')} wide>
-          <HistoryPanel farmId={farmId} sensors={sensors} timeZone={summary.timeZone} />
+          <HistoryPanel farmId={farmId} sensors={sensors} timeZone={zone} />
         </Section>
         <Section title={t('commandsPanel')}>
           {detail.loading && !info ? (

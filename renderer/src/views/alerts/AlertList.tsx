@@ -8,6 +8,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { Alert } from '../../../../protocol/app/index.ts';
 import { useApp } from '../../app/context.tsx';
+import { useEventZoneOf } from '../../hooks/useEventZone.ts';
 import { useNow } from '../../hooks/useNow.ts';
 import { formatAge, formatDateTime, formatNumber } from '../../lib/format.ts';
 import { routeHref } from '../../lib/route.ts';
@@ -18,16 +19,18 @@ import { SeverityChip } from './SeverityChip.tsx';
 
 function Times({ alert }: { alert: Alert }) {
   const { lang } = useApp();
+  const zone = useEventZoneOf()(alert.farmId);
+  const at = (t: number | string) => formatDateTime(lang, t, zone);
   const start = Date.parse(alert.startedAt);
   const lines: string[] = [];
   if (alert.resolvedAt === null) {
-    lines.push(translate(lang, 'since', { time: formatDateTime(lang, start) }));
+    lines.push(translate(lang, 'since', { time: at(start) }));
   } else {
     const end = Date.parse(alert.resolvedAt);
     lines.push(
       translate(lang, 'lasted', {
-        start: formatDateTime(lang, start),
-        end: formatDateTime(lang, end),
+        start: at(start),
+        end: at(end),
         duration: formatAge(lang, (end - start) / 1000),
       }),
     );
@@ -40,7 +43,7 @@ function Times({ alert }: { alert: Alert }) {
     lines.push(
       translate(lang, 'acknowledgedBy', {
         who: alert.acknowledgedBy,
-        time: formatDateTime(lang, alert.acknowledgedAt),
+        time: at(alert.acknowledgedAt),
       }),
     );
   }
@@ -48,10 +51,10 @@ function Times({ alert }: { alert: Alert }) {
     const how = resolutionText(lang, alert.resolution);
     const who =
       alert.resolvedBy === 'system'
-        ? translate(lang, 'resolvedBySystem', { time: formatDateTime(lang, alert.resolvedAt) })
+        ? translate(lang, 'resolvedBySystem', { time: at(alert.resolvedAt) })
         : translate(lang, 'resolvedBy', {
             who: alert.resolvedBy,
-            time: formatDateTime(lang, alert.resolvedAt),
+            time: at(alert.resolvedAt),
           });
     lines.push(how ? `${who}: ${how}` : who);
   }

@@ -83,6 +83,8 @@ describe.skipIf(skip !== undefined)(`agromesh-gateway .deb${skip ? ` — skipped
       'PrivateTmp=yes',
       'StateDirectory=agromesh-gateway',
       'EnvironmentFile=/etc/agromesh/gateway.conf',
+      // A dead gateway's actuator handlers (their own process groups) must not run on unobserved.
+      'KillMode=control-group',
     ])
       expect(text).toContain(`\n${line}\n`);
     expect(text).toMatch(/\nRestartSec=\d+s\n/);

@@ -4,6 +4,22 @@
  * with the time from spawn to the "listening" line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { FarmLayout } from '../gateway/layout.ts';
+
+/** The benchmarks' farm: `sensors` soil-moisture sensors s-0…s-(n-1), one reading per `intervalMs`. */
+export function benchLayout(sensors: number, intervalMs = 1_000): FarmLayout {
+  return {
+    sensors: Array.from({ length: sensors }, (_, i) => ({
+      id: `s-${i}`,
+      kind: 'soil_moisture' as const,
+      label: `Sensor ${i}`,
+      unit: '%',
+      expectedRange: { min: 0, max: 100 },
+      intervalMs,
+    })),
+    actuators: [],
+  };
+}
 
 export interface RunningGateway {
   child: ChildProcess;

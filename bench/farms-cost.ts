@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { silentLogger } from '../kit/log.ts';
 import { startGateway } from '../gateway/gateway.ts';
-import type { FarmLayout } from '../gateway/layout.ts';
+import { benchLayout } from './_gateway-process.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' }, seconds: { type: 'string' } } });
 const sizes = (values.sizes ?? '250,500,1000')
@@ -88,17 +88,7 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
 /** One gateway's /metrics, seen by a tag:monitoring node, after each route was called once. */
 async function gatewayMetrics(): Promise<{ samples: number; families: number; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'agromesh-bench-cost-'));
-  const layout: FarmLayout = {
-    sensors: Array.from({ length: 10 }, (_, i) => ({
-      id: `s-${i}`,
-      kind: 'soil_moisture' as const,
-      label: `Sensor ${i}`,
-      unit: '%',
-      expectedRange: { min: 0, max: 100 },
-      intervalMs: 1_000,
-    })),
-    actuators: [],
-  };
+  const layout = benchLayout(10);
   const gw = await startGateway({
     dataDir: dir,
     farmId: 'bench-cost',

@@ -17,9 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { wsText } from '../kit/ws-text.ts';
-import type { FarmLayout } from '../gateway/layout.ts';
 import { binaryPath, buildGateway, OUT_DIR } from '../scripts/dist/gateway.ts';
-import { type RunningGateway, startGatewayProcess } from './_gateway-process.ts';
+import { benchLayout, type RunningGateway, startGatewayProcess } from './_gateway-process.ts';
 import { cpuSeconds, memory } from './_proc.ts';
 
 const { values } = parseArgs({
@@ -51,17 +50,7 @@ const programs: Program[] = [
 
 const tmp = mkdtempSync(join(tmpdir(), 'agromesh-bench-binary-'));
 const layoutFile = join(tmp, 'layout.json');
-const layout: FarmLayout = {
-  sensors: Array.from({ length: SENSORS }, (_, i) => ({
-    id: `s-${i}`,
-    kind: 'soil_moisture' as const,
-    label: `Sensor ${i}`,
-    unit: '%',
-    expectedRange: { min: 0, max: 100 },
-    intervalMs: 1_000 / HZ,
-  })),
-  actuators: [],
-};
+const layout = benchLayout(SENSORS, 1_000 / HZ);
 writeFileSync(layoutFile, JSON.stringify(layout));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

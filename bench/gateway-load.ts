@@ -18,8 +18,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FarmLayout } from '../gateway/layout.ts';
-import { startGatewayProcess } from './_gateway-process.ts';
+import { benchLayout, startGatewayProcess } from './_gateway-process.ts';
 import { cpuMeter } from './_proc.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' } } });
@@ -37,17 +36,7 @@ const deadline = Date.now() + 5 * 60_000; // the whole run, on top of every loop
 
 const tmp = mkdtempSync(join(tmpdir(), 'agromesh-bench-load-'));
 const layoutFile = join(tmp, 'layout.json');
-const layout: FarmLayout = {
-  sensors: Array.from({ length: SENSORS }, (_, i) => ({
-    id: `s-${i}`,
-    kind: 'soil_moisture' as const,
-    label: `Sensor ${i}`,
-    unit: '%',
-    expectedRange: { min: 0, max: 100 },
-    intervalMs: 1_000,
-  })),
-  actuators: [],
-};
+const layout = benchLayout(SENSORS);
 writeFileSync(layoutFile, JSON.stringify(layout));
 
 /** A helper process; `lines` yields its stdout lines as they come. */

@@ -7,15 +7,13 @@
  * daemon answers 403 to those), Basic auth with an empty user only for the macOS GUI's TCP port.
  * Every body goes through a lossless JSON parse so int64 IDs above 2^53 stay exact.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { AgromeshError } from '../../protocol/errors.ts';
 import type { CallerIdentity } from '../../protocol/identity.ts';
-import { ipVersion } from '../../protocol/tailnet-address.ts';
 import type { Disposable } from '../disposable.ts';
 import { type Logger, registerSecret, silentLogger } from '../log.ts';
-import { parseLosslessJson } from './lossless-json.ts';
+import { connectionError, parseBody, statusError } from './localapi-errors.ts';
 import { Notify, Status, WhoIsResponse } from './localapi-types.ts';
 import {
   type DetectResult,
@@ -23,6 +21,9 @@ import {
   describeEndpoint,
   detectLocalApiEndpoint,
 } from './socket-path.ts';
+import { callerIdentityFrom, validWhoisAddress } from './whois-identity.ts';
+
+export { callerIdentityFrom, hostOfAddress, shortName } from './whois-identity.ts';
 
 export const LOCALAPI_HOST = 'local-tailscaled.sock';
 /** Capability version we speak (what the Go client at the pinned tailscale commit sends). */
@@ -80,127 +81,6 @@ interface RawResponse {
 
 function basicAuth(token: string): string {
   return 'Basic ' + Buffer.from(':' + token).toString('base64');
-}
-
-/** "owned by root:tailscale (mode 660)" for a socket we may not open, so the user knows which group to join. */
-function socketOwnership(path: string): string {
-  try {
-    const st = statSync(path);
-    const groups = readFileSync('/etc/group', 'utf8').split('\n');
-    const name = (id: number) =>
-      groups.map((l) => l.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
-    return ` (owned by uid ${st.uid}, group "${name(st.gid)}", mode ${(st.mode & 0o777).toString(8)})`;
-  } catch {
-    return '';
-  }
-}
-
-function connectionError(err: NodeJS.ErrnoException, where: string): AgromeshError {
-  const hint =
-    err.code === 'ENOENT'
-      ? `No tailscaled LocalAPI at ${where}. Is tailscaled running? Pass --local-api-socket PATH if it listens elsewhere.`
-      : err.code === 'EACCES' || err.code === 'EPERM'
-        ? `Permission denied opening ${where}${socketOwnership(where)}. Run as root or as the tailscaled operator ("sudo tailscale set --operator=$USER"), or join the group that owns the socket.`
-        : err.code === 'ECONNREFUSED'
-          ? `tailscaled is not accepting connections at ${where} (a stale socket?). Is tailscaled running?`
-          : `Could not talk to tailscaled at ${where}: ${err.message}`;
-  return new AgromeshError('LOCALAPI_UNAVAILABLE', hint, { cause: err });
-}
-
-/** The daemon answers errors as plain text (http.Error) or sometimes `{"error": "..."}`. */
-function daemonMessage(text: string): string {
-  const trimmed = text.trim();
-  try {
-    const parsed = JSON.parse(trimmed) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { error?: unknown }).error === 'string') {
-      return (parsed as { error: string }).error;
-    }
-  } catch {
-    // plain text
-  }
-  return trimmed.slice(0, 500);
-}
-
-function statusError(status: number, text: string, what: string): AgromeshError {
-  const msg = daemonMessage(text);
-  if (status === 401)
-    return new AgromeshError(
-      'TAILNET_AUTH',
-      `tailscaled refused ${what}: ${msg} (the LocalAPI token is missing or stale).`,
-    );
-  if (status === 403)
-    return new AgromeshError(
-      'TAILNET_SCOPE',
-      `tailscaled denied ${what}: ${msg}. Reading needs access to the socket; changes need root or the tailscaled operator user.`,
-    );
-  if (status >= 500) return new AgromeshError('LOCALAPI_UNAVAILABLE', `tailscaled failed ${what}: ${msg}`);
-  return new AgromeshError('TAILNET_REJECTED', `tailscaled rejected ${what}: ${msg}`);
-}
-
-function parseBody<T extends z.ZodType>(schema: T, text: string, what: string): z.output<T> {
-  let value: unknown;
-  try {
-    value = parseLosslessJson(text);
-  } catch (err) {
-    throw new AgromeshError(
-      'TAILNET_BAD_PAYLOAD',
-      `tailscaled sent invalid JSON for ${what}: ${(err as Error).message}`,
-    );
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AgromeshError(
-      'TAILNET_BAD_PAYLOAD',
-      `tailscaled sent an unexpected ${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return parsed.data;
-}
-
-/** `ip`, `ip:port`, `[v6]:port`, bare v6 → the IP; `nodekey:…` → undefined. */
-export function hostOfAddress(address: string): string | undefined {
-  if (address.startsWith('nodekey:')) return undefined;
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed) return bracketed[1];
-  if (ipVersion(address) !== 0) return address;
-  const v4port = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address);
-  if (v4port) return v4port[1];
-  return undefined;
-}
-
-function validWhoisAddress(address: string): boolean {
-  if (/^nodekey:[0-9a-f]{64}$/i.test(address)) return true;
-  const host = hostOfAddress(address);
-  return host !== undefined && ipVersion(host) !== 0;
-}
-
-/** Short machine name: the first label of a MagicDNS name. */
-export function shortName(dnsName: string): string {
-  return dnsName.replace(/\.$/, '').split('.')[0] ?? '';
-}
-
-/** CallerIdentity from a who-is answer; `address` is the caller's tailnet IP (not a port or loopback alias). */
-export function callerIdentityFrom(address: string, res: WhoIsResponse): CallerIdentity {
-  const host = hostOfAddress(address);
-  const nodeIps = res.Node.Addresses.map((a) => a.split('/')[0] ?? a);
-  const family = host === undefined ? 4 : ipVersion(host);
-  const tailnetIp =
-    (host !== undefined && nodeIps.includes(host) ? host : undefined) ??
-    nodeIps.find((ip) => ipVersion(ip) === family) ??
-    nodeIps[0] ??
-    host ??
-    address;
-  const tags = res.Node.Tags;
-  return {
-    address: tailnetIp,
-    nodeId: res.Node.StableID,
-    nodeName: res.Node.ComputedName || shortName(res.Node.Name) || (res.Node.Hostinfo?.Hostname ?? ''),
-    user: tags.length > 0 ? 'tagged-devices' : res.UserProfile.LoginName,
-    userDisplayName: res.UserProfile.DisplayName,
-    tags,
-    capabilities: res.CapMap,
-  };
 }
 
 export function createLocalApiClient(options: LocalApiClientOptions = {}): LocalApiClient {

@@ -5,156 +5,38 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { AGROMESH_POLICY_TEMPLATE } from '../../kit/tailscale/policy-template.ts';
+import { SimFaults } from './faults.ts';
 import { simLoopbackFor, simTailnetFor } from './loopback.ts';
+import type {
+  AddDeviceOptions,
+  CapMap,
+  PostureValue,
+  SimChange,
+  SimDevice,
+  SimFault,
+  SimKey,
+  SimRequestRecord,
+  SimTailnetOptions,
+  SimUser,
+} from './model-types.ts';
 import { type PolicyCheck, checkPolicyText } from './policy.ts';
+import { SimIds, stampPolicy } from './sim-random.ts';
 
-export type CapMap = Record<string, unknown[] | null>;
-export type PostureValue = string | number | boolean;
-
-export interface SimUser {
-  /** int64 as a decimal string (deliberately above 2^53 to exercise lossless parsing). */
-  id: string;
-  /** Headscale's small user id. */
-  headscaleId: string;
-  loginName: string;
-  displayName: string;
-  created: string;
-}
-
-export interface SimDevice {
-  /** Stable node id (`n…CNTRL`), the API v2 `nodeId` and LocalAPI `ID`. */
-  stableId: string;
-  /** tailcfg.NodeID (int64 decimal string, above 2^53). */
-  nodeId: string;
-  /** API v2 legacy numeric `id`. */
-  legacyId: string;
-  headscaleId: string;
-  /** Short MagicDNS name. */
-  name: string;
-  hostname: string;
-  os: string;
-  /** null for an IPv6-only node. */
-  ipv4: string | null;
-  ipv6: string;
-  tags: string[];
-  /** Registering user's id. */
-  userId: string;
-  online: boolean;
-  lastSeen: string | null;
-  /** RFC 3339, or '' (external devices, as API v2 may send). */
-  created: string;
-  keyExpiry: string | null;
-  keyExpiryDisabled: boolean;
-  authorized: boolean;
-  clientVersion: string;
-  updateAvailable: boolean;
-  nodeKey: string;
-  machineKey: string;
-  discoKey: string;
-  capMap: CapMap;
-  posture: Record<string, PostureValue>;
-  connection: { kind: 'direct'; endpoint: string } | { kind: 'relay'; region: string };
-  rxBytes: number;
-  txBytes: number;
-  ephemeral: boolean;
-}
-
-export interface AddDeviceOptions {
-  name: string;
-  tags?: string[];
-  os?: string;
-  /** Login of the owning (registering) user; created when new. */
-  user?: string;
-  online?: boolean;
-  /** Explicit tailnet IPv4, or null for IPv6-only. Default: next free 100.64.x.y. */
-  ipv4?: string | null;
-  capMap?: CapMap;
-  connection?: SimDevice['connection'];
-  clientVersion?: string;
-  updateAvailable?: boolean;
-  authorized?: boolean;
-  created?: string;
-  keyExpiryDisabled?: boolean;
-  ephemeral?: boolean;
-}
-
-export type SimChange =
-  { type: 'upsert'; device: SimDevice; patch: boolean } | { type: 'remove'; device: SimDevice };
-
-export interface SimKey {
-  id: string;
-  key: string;
-  created: string;
-  expires: string;
-  revoked: string | null;
-  description: string;
-  reusable: boolean;
-  ephemeral: boolean;
-  preauthorized: boolean;
-  tags: string[];
-  userId: string | null;
-  used: boolean;
-}
-
-/** A canned answer a simulated server gives instead of its normal one (rate limits, outages, odd payloads). */
-export interface SimFault {
-  server: 'api' | 'headscale' | 'localapi';
-  method?: string;
-  /** Exact path (without query) or a pattern. */
-  path: string | RegExp;
-  status: number;
-  headers?: Record<string, string>;
-  /** JSON value, or raw text when a string. */
-  body?: unknown;
-  /** How many requests it answers (default 1). */
-  times?: number;
-}
-
-/** One request a simulated server received (for tests asserting what clients send). */
-export interface SimRequestRecord {
-  server: SimFault['server'];
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-export interface SimTailnetOptions {
-  seed?: number;
-  /** MagicDNS suffix. */
-  domain?: string;
-  /** Organization name (the API v2 `{tailnet}` value besides `-`). */
-  tailnetName?: string;
-  now?: () => number;
-  /** Number nodes from this /24 of 100.64.0.0/10 (0 = 100.64.0.x); random when absent. */
-  addressBlock?: number;
-}
+export type * from './model-types.ts';
 
 const TAGGED_DEVICES_ID = '9007199254740993'; // 2^53 + 1, as in the LocalAPI fixture
 export const HEADSCALE_TAGGED_USER_ID = '2147455555';
-const BIG = 2n ** 53n;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class SimTailnet {
   readonly domain: string;
   readonly tailnetName: string;
   readonly now: () => number;
-  readonly #rand: () => number;
+  readonly #ids: SimIds;
   readonly #users = new Map<string, SimUser>();
   readonly #devices = new Map<string, SimDevice>(); // by stableId, insertion ordered
   readonly #listeners = new Set<(change: SimChange) => void>();
   readonly keys = new Map<string, SimKey>();
   #policy = { text: AGROMESH_POLICY_TEMPLATE, etag: '', updatedAt: '' };
-  #counter = 0;
   #nextHost = 1;
   /**
    * Which /24 of 100.64.0.0/10 this tailnet numbers its nodes from. Random per instance (not from the seed)
@@ -162,50 +44,21 @@ export class SimTailnet {
    * test files, a demo beside a test run — must not hand out the same addresses.
    */
   #block = randomInt(0, 16_000);
-  readonly #faults: Array<SimFault & { left: number }> = [];
+  readonly #faults = new SimFaults();
   /** Last requests received by the simulated servers (bounded). */
-  readonly requests: SimRequestRecord[] = [];
+  readonly requests: SimRequestRecord[] = this.#faults.requests;
 
   constructor(options: SimTailnetOptions = {}) {
-    this.#rand = mulberry32(options.seed ?? 1);
+    this.#ids = new SimIds(options.seed ?? 1);
     if (options.addressBlock !== undefined) this.#block = options.addressBlock;
     this.domain = options.domain ?? 'agromesh-sim.ts.net';
     this.tailnetName = options.tailnetName ?? 'agromesh.example';
     this.now = options.now ?? Date.now;
-    this.#policy = this.#stampPolicy(AGROMESH_POLICY_TEMPLATE);
+    this.#policy = stampPolicy(AGROMESH_POLICY_TEMPLATE, this.now());
   }
 
   #iso(offsetMs = 0): string {
     return new Date(this.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-
-  #hex(len: number): string {
-    let s = '';
-    while (s.length < len) s += Math.floor(this.#rand() * 16).toString(16);
-    return s;
-  }
-
-  #alnum(len: number): string {
-    const abc = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-    let s = '';
-    while (s.length < len) s += abc[Math.floor(this.#rand() * abc.length)];
-    return s;
-  }
-
-  /** Unique int64 above 2^53 (as Go would send it for user and node IDs). */
-  #bigId(): string {
-    this.#counter += 1;
-    return (BIG + BigInt(this.#counter) * 7919n + BigInt(Math.floor(this.#rand() * 1000))).toString();
-  }
-
-  #stampPolicy(text: string) {
-    let h = 0;
-    for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
-    return {
-      text,
-      etag: `"${h.toString(16).padStart(8, '0')}${text.length.toString(16)}"`,
-      updatedAt: new Date(this.now()).toISOString(),
-    };
   }
 
   // ---- users --------------------------------------------------------------------------------------
@@ -237,7 +90,7 @@ export class SimTailnet {
     if (existing) return existing;
     const local = loginName.split('@')[0] ?? loginName;
     const user: SimUser = {
-      id: this.#bigId(),
+      id: this.#ids.bigId(),
       headscaleId: String(this.#users.size + 1),
       loginName,
       displayName: displayName ?? local.charAt(0).toUpperCase() + local.slice(1),
@@ -300,9 +153,9 @@ export class SimTailnet {
     const seq = this.#devices.size + 1;
     const online = options.online ?? true;
     const device: SimDevice = {
-      stableId: `n${this.#alnum(8)}CNTRL`,
-      nodeId: this.#bigId(),
-      legacyId: String(100000000000 + Math.floor(this.#rand() * 899999999999)),
+      stableId: `n${this.#ids.alnum(8)}CNTRL`,
+      nodeId: this.#ids.bigId(),
+      legacyId: String(100000000000 + Math.floor(this.#ids.random() * 899999999999)),
       headscaleId: String(seq),
       name: options.name,
       hostname: options.name,
@@ -319,9 +172,9 @@ export class SimTailnet {
       authorized: options.authorized ?? true,
       clientVersion: options.clientVersion ?? '1.102.3',
       updateAvailable: options.updateAvailable ?? false,
-      nodeKey: `nodekey:${this.#hex(64)}`,
-      machineKey: `mkey:${this.#hex(64)}`,
-      discoKey: `discokey:${this.#hex(64)}`,
+      nodeKey: `nodekey:${this.#ids.hex(64)}`,
+      machineKey: `mkey:${this.#ids.hex(64)}`,
+      discoKey: `discokey:${this.#ids.hex(64)}`,
       capMap: { ...(options.capMap ?? {}) },
       posture: {},
       connection: options.connection ?? { kind: 'relay', region: 'fra' },
@@ -414,7 +267,7 @@ export class SimTailnet {
   /** Replace the policy if it is valid; returns the check result. */
   setPolicy(text: string): PolicyCheck {
     const result = checkPolicyText(text);
-    if (result.ok) this.#policy = this.#stampPolicy(text);
+    if (result.ok) this.#policy = stampPolicy(text, this.now());
     return result;
   }
 
@@ -440,13 +293,13 @@ export class SimTailnet {
     userId?: string | null;
     prefix?: 'tskey-auth' | 'hskey-auth';
   }): SimKey {
-    const id = req.prefix === 'hskey-auth' ? String(this.keys.size + 1) : `k${this.#alnum(8)}CNTRL`;
+    const id = req.prefix === 'hskey-auth' ? String(this.keys.size + 1) : `k${this.#ids.alnum(8)}CNTRL`;
     const secret = randomBytes(18).toString('base64url');
     const key: SimKey = {
       id,
       key:
         req.prefix === 'hskey-auth'
-          ? `hskey-auth-${this.#alnum(12)}-${secret}`
+          ? `hskey-auth-${this.#ids.alnum(12)}-${secret}`
           : `tskey-auth-${id}-${secret}`,
       created: this.#iso(),
       expires: this.#iso((req.expirySeconds ?? 90 * 86_400) * 1000),
@@ -510,24 +363,12 @@ export class SimTailnet {
   // ---- faults and request log ----------------------------------------------------------------------
 
   injectFault(fault: SimFault): void {
-    this.#faults.push({ ...fault, left: fault.times ?? 1 });
+    this.#faults.inject(fault);
   }
 
   /** Record a request and return the fault that answers it, if any. */
   intercept(record: SimRequestRecord): SimFault | undefined {
-    this.requests.push(record);
-    if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000);
-    const i = this.#faults.findIndex(
-      (f) =>
-        f.server === record.server &&
-        (f.method === undefined || f.method === record.method) &&
-        (typeof f.path === 'string' ? f.path === record.path : f.path.test(record.path)),
-    );
-    if (i === -1) return undefined;
-    const fault = this.#faults[i]!;
-    fault.left -= 1;
-    if (fault.left <= 0) this.#faults.splice(i, 1);
-    return fault;
+    return this.#faults.intercept(record);
   }
 
   // ---- changes ------------------------------------------------------------------------------------

@@ -1,134 +1,53 @@
 /**
  * Evaluates the rules against what the app sees: readings from the live stream, farm health changes,
  * command transitions and tailnet devices, plus `tick()` for conditions that become true by time alone.
- *
- * - Value rules use reading timestamps: a breach must last `forS` across readings; it clears only past the
- *   hysteresis level. Out-of-order or replayed readings (older than the newest seen) are ignored.
- * - Offline rules time a layer from the moment this app saw it go bad. Only the deepest cause alerts:
- *   a node off the tailnet does not also raise "gateway not answering" or "no data", and an offline farm
- *   does not raise one "sensor stopped reporting" per sensor.
- * - Command rules: a failed/rejected/expired command alerts at once; an `unknown` one after `unknownForS`.
+ * Each kind of rule has its own file: value-rules.ts (threshold, setpoint, range), offline-stale.ts,
+ * command-rules.ts, key-expiry.ts; farm-state.ts holds what is remembered per farm.
+ * Out-of-order or replayed readings (older than the newest seen) are ignored.
  */
-import type {
-  AlertKind,
-  AlertRule,
-  FarmSummary,
-  HealthLayerName,
-  LedgerCommand,
-} from '../../../protocol/app/index.ts';
-import type { FarmInfo, Reading, Sensor } from '../../../protocol/farm-api.ts';
-import type { TailnetDevice } from '../../../protocol/device.ts';
+import type { FarmSummary, LedgerCommand, AlertRule } from '../../../protocol/app/index.ts';
+import type { FarmInfo, Reading } from '../../../protocol/farm-api.ts';
 import { type AlertBook, SYSTEM } from './book.ts';
+import { CommandRules } from './command-rules.ts';
 import {
-  breachOf,
-  clearLevel,
-  type Direction,
-  isCleared,
-  isValueCondition,
-  levelsFor,
-  worse,
-} from './levels.ts';
+  type DeviceKeyInfo,
+  type FarmState,
+  LAYERS,
+  matchesSensorKind,
+  newFarmState,
+  ONE_KIND,
+  type RuleContext,
+} from './farm-state.ts';
+import { checkKeyExpiry } from './key-expiry.ts';
+import { fireOffline, fireStale } from './offline-stale.ts';
 import type { RuleIndex } from './rules.ts';
 import type { AlertClock } from './time.ts';
+import { ValueRules } from './value-rules.ts';
 
-export const LAYERS: readonly HealthLayerName[] = ['tailnet', 'gateway', 'data'];
-// Constant kind lists: the rule index caches its answers per list.
-const VALUE_KINDS = ['threshold', 'setpoint', 'range'] as const;
-const OFFLINE: readonly ['offline'] = ['offline'];
-const STALE: readonly ['stale'] = ['stale'];
-const COMMAND: readonly ['command'] = ['command'];
-const KEY_EXPIRY: readonly ['keyExpiry'] = ['keyExpiry'];
-const ONE_KIND: Record<AlertKind, readonly AlertKind[]> = {
-  threshold: ['threshold'],
-  setpoint: ['setpoint'],
-  range: ['range'],
-  offline: OFFLINE,
-  stale: STALE,
-  command: COMMAND,
-  keyExpiry: KEY_EXPIRY,
-};
-const FAILED_STATES = new Set(['failed', 'interrupted', 'rejected', 'expired']);
-const DAY_MS = 86_400_000;
-/** A pending breach fires on a tick only while its last reading is this fresh (or 3 sensor intervals). */
-const MIN_FRESH_MS = 60_000;
-/** Open `unknown` commands remembered at most (oldest dropped). */
-const MAX_UNKNOWN = 10_000;
-
-/** Threshold/setpoint rules for "every sensor of a kind" apply only to sensors of that kind. */
-function matchesSensorKind(rule: AlertRule, kind: string | undefined, unknownMatches: boolean): boolean {
-  const c = rule.condition;
-  if (rule.sensorId !== null || (c.kind !== 'threshold' && c.kind !== 'setpoint') || c.sensorKind === null)
-    return true;
-  return kind === undefined ? unknownMatches : c.sensorKind === kind;
-}
-
-export type DeviceKeyInfo = Pick<TailnetDevice, 'keyExpiry' | 'keyExpiryDisabled'>;
-
-interface LayerState {
-  /** When this app first saw the layer bad (null: not bad). */
-  since: number | null;
-  detail: string;
-}
-
-interface FarmState {
-  farmId: string;
-  name: string;
-  sensors: Map<string, Sensor>;
-  /** When each sensor became known here (the reference for "never reported"). */
-  knownAt: Map<string, number>;
-  /** Newest reading seen per sensor, from any source (freshness). */
-  lastTs: Map<string, number>;
-  lastValue: Map<string, number>;
-  /** Newest reading the value rules evaluated per sensor (replays and out-of-order readings are skipped). */
-  evaluatedTs: Map<string, number>;
-  layers: Record<HealthLayerName, LayerState>;
-  device: DeviceKeyInfo | null;
-  info: FarmInfo | null;
-}
-
-interface Pending {
-  ruleId: string;
-  farmId: string;
-  sensorId: string;
-  direction: Direction;
-  since: number;
-  lastTs: number;
-  value: number;
-  peak: number;
-  limit: number;
-  clear: number | null;
-}
+export { type DeviceKeyInfo, LAYERS } from './farm-state.ts';
 
 export class Evaluator {
   readonly #book: AlertBook;
   readonly #rules: RuleIndex;
+  readonly #ctx: RuleContext;
   readonly #clock: AlertClock;
   readonly #farms = new Map<string, FarmState>();
-  readonly #pending = new Map<string, Pending>();
-  readonly #unknown = new Map<string, { command: LedgerCommand; since: number }>();
+  readonly #values: ValueRules;
+  readonly #commands: CommandRules;
 
   constructor(book: AlertBook, rules: RuleIndex, clock: AlertClock) {
     this.#book = book;
     this.#rules = rules;
+    this.#ctx = { book, rules };
     this.#clock = clock;
+    this.#values = new ValueRules(this.#ctx);
+    this.#commands = new CommandRules(this.#ctx);
   }
 
   #farm(farmId: string): FarmState {
     let f = this.#farms.get(farmId);
     if (!f) {
-      const none = (): LayerState => ({ since: null, detail: '' });
-      f = {
-        farmId,
-        name: farmId,
-        sensors: new Map(),
-        knownAt: new Map(),
-        lastTs: new Map(),
-        lastValue: new Map(),
-        evaluatedTs: new Map(),
-        layers: { tailnet: none(), gateway: none(), data: none() },
-        device: null,
-        info: null,
-      };
+      f = newFarmState(farmId);
       this.#farms.set(farmId, f);
     }
     return f;
@@ -158,7 +77,8 @@ export class Evaluator {
       if (prev !== undefined && r.ts <= prev) continue;
       f.evaluatedTs.set(r.sensorId, r.ts);
       this.#fresh(f, r.sensorId, r.ts, r.value);
-      for (const rule of this.#valueRules(f, r.sensorId)) this.#stepValue(rule, f, r.sensorId, r.ts, r.value);
+      for (const rule of this.#values.for(f, r.sensorId))
+        this.#values.step(rule, f, r.sensorId, r.ts, r.value);
     }
   }
 
@@ -172,83 +92,6 @@ export class Evaluator {
     for (const a of this.#book.openFor(f.farmId, sensorId)) {
       if (a.kind === 'stale') this.#book.resolve(a, SYSTEM, 'reporting-again', ts, true);
     }
-  }
-
-  #valueRules(f: FarmState, sensorId: string): readonly AlertRule[] {
-    const kind = f.sensors.get(sensorId)?.kind;
-    const rules = this.#rules.for(f.farmId, sensorId, VALUE_KINDS);
-    return rules.every((r) => matchesSensorKind(r, kind, false))
-      ? rules
-      : rules.filter((r) => matchesSensorKind(r, kind, false));
-  }
-
-  #stepValue(rule: AlertRule, f: FarmState, sensorId: string, ts: number, value: number): void {
-    const c = rule.condition;
-    if (!isValueCondition(c)) return;
-    const sensor = f.sensors.get(sensorId);
-    const levels = levelsFor(c, sensor, (id) => f.lastValue.get(id) ?? null);
-    if (levels === null) return;
-    const open = this.#book.open(rule.id, f.farmId, sensorId);
-    if (open) {
-      const direction = open.facts.direction ?? 'above';
-      open.peak = worse(direction, open.peak, value);
-      if (isCleared(levels, direction, value)) this.#book.resolve(open, SYSTEM, 'cleared', ts, true);
-      return;
-    }
-    const key = `${rule.id}\u0000${f.farmId}\u0000${sensorId}`;
-    const direction = breachOf(levels, value);
-    if (direction === null) {
-      this.#pending.delete(key);
-      return;
-    }
-    let p = this.#pending.get(key);
-    const limit = (direction === 'above' ? levels.above : levels.below)!;
-    if (!p || p.direction !== direction) {
-      p = {
-        ruleId: rule.id,
-        farmId: f.farmId,
-        sensorId,
-        direction,
-        since: ts,
-        lastTs: ts,
-        value,
-        peak: value,
-        limit,
-        clear: null,
-      };
-      this.#pending.set(key, p);
-    }
-    p.lastTs = ts;
-    p.value = value;
-    p.peak = worse(direction, p.peak, value);
-    p.limit = limit;
-    p.clear = clearLevel(levels, direction);
-    if (ts - p.since >= c.forS * 1000) this.#fireValue(rule, f, p, key);
-  }
-
-  #fireValue(rule: AlertRule, f: FarmState, p: Pending, key: string): void {
-    this.#pending.delete(key);
-    const sensor = f.sensors.get(p.sensorId);
-    const c = rule.condition;
-    this.#book.fire({
-      rule,
-      farmId: f.farmId,
-      farmName: f.name,
-      subject: p.sensorId,
-      sensorId: p.sensorId,
-      startedAt: p.since,
-      peak: p.peak,
-      facts: {
-        value: p.value,
-        limit: p.limit,
-        ...(p.clear === null ? {} : { clear: p.clear }),
-        direction: p.direction,
-        sensorLabel: sensor?.label ?? p.sensorId,
-        ...(sensor?.labels ? { sensorLabels: sensor.labels } : {}),
-        ...(sensor?.unit ? { unit: sensor.unit } : {}),
-        forS: 'forS' in c ? c.forS : 0,
-      },
-    });
   }
 
   // ---- health -------------------------------------------------------------------------------------
@@ -277,68 +120,7 @@ export class Evaluator {
       }
       // unknown: neither proof of failure nor of recovery; keep what we had.
     }
-    this.#offline(f, now);
-  }
-
-  #offline(f: FarmState, now: number): void {
-    const tailnetBad = f.layers.tailnet.since !== null;
-    const gatewayBad = f.layers.gateway.since !== null;
-    const rules = this.#rules.for(f.farmId, null, OFFLINE);
-    if (rules.length === 0) return;
-    for (const layer of LAYERS) {
-      const st = f.layers[layer];
-      if (st.since === null) continue;
-      if ((layer === 'gateway' && tailnetBad) || (layer === 'data' && (tailnetBad || gatewayBad))) continue;
-      for (const rule of rules) {
-        const c = rule.condition;
-        if (c.kind !== 'offline' || c.layer !== layer || now - st.since < c.forS * 1000) continue;
-        this.#book.fire({
-          rule,
-          farmId: f.farmId,
-          farmName: f.name,
-          subject: layer,
-          sensorId: null,
-          startedAt: st.since,
-          peak: null,
-          facts: { layer, layerDetail: st.detail, forS: c.forS },
-        });
-      }
-    }
-  }
-
-  // ---- stale sensors ------------------------------------------------------------------------------
-
-  #stale(f: FarmState, now: number): void {
-    // A farm that is down already has its one offline alert; its sensors are not each stale on top.
-    if (LAYERS.some((l) => f.layers[l].since !== null)) return;
-    for (const [sensorId, knownAt] of f.knownAt) {
-      const rules = this.#rules.for(f.farmId, sensorId, STALE);
-      if (rules.length === 0) continue;
-      const sensor = f.sensors.get(sensorId);
-      const last = f.lastTs.get(sensorId) ?? null;
-      const ref = last ?? knownAt;
-      for (const rule of rules) {
-        const c = rule.condition;
-        if (c.kind !== 'stale') continue;
-        const limit = Math.max(c.forS * 1000, 3 * (sensor?.intervalMs ?? 0));
-        if (now - ref < limit) continue;
-        this.#book.fire({
-          rule,
-          farmId: f.farmId,
-          farmName: f.name,
-          subject: sensorId,
-          sensorId,
-          startedAt: ref,
-          peak: null,
-          facts: {
-            sensorLabel: sensor?.label ?? sensorId,
-            ...(sensor?.labels ? { sensorLabels: sensor.labels } : {}),
-            forS: Math.round(limit / 1000),
-            lastTs: last,
-          },
-        });
-      }
-    }
+    fireOffline(this.#ctx, f, now);
   }
 
   // ---- commands -----------------------------------------------------------------------------------
@@ -346,63 +128,7 @@ export class Evaluator {
   command(cmd: LedgerCommand): void {
     const f = this.#farm(cmd.farmId);
     if (cmd.farmName && f.name === f.farmId) f.name = cmd.farmName;
-    const now = this.#clock.now();
-    if (cmd.state === 'unknown') {
-      if (!this.#unknown.has(cmd.id)) {
-        if (this.#unknown.size >= MAX_UNKNOWN) this.#unknown.delete(this.#unknown.keys().next().value!);
-        this.#unknown.set(cmd.id, { command: cmd, since: now });
-      }
-      this.#commandRules(f, cmd, now);
-      return;
-    }
-    this.#unknown.delete(cmd.id);
-    if (FAILED_STATES.has(cmd.state)) {
-      const at = Date.parse(cmd.updatedAt);
-      for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
-        const c = rule.condition;
-        // An interrupted command is a failure to the rules (its reason says to check the device).
-        const state = cmd.state === 'interrupted' ? 'failed' : cmd.state;
-        if (c.kind !== 'command' || !(c.states as readonly string[]).includes(state)) continue;
-        this.#fireCommand(rule, f, cmd, Number.isFinite(at) ? at : now);
-      }
-      return;
-    }
-    // queued / running / succeeded / sending: the outcome is known (or moving) again.
-    for (const a of this.#book.openFor(f.farmId, cmd.id)) {
-      if (a.kind !== 'command') continue;
-      if (cmd.state === 'succeeded') this.#book.resolve(a, SYSTEM, 'command-succeeded', now, true);
-      else if (a.facts.commandState === 'unknown')
-        this.#book.resolve(a, SYSTEM, 'command-reported', now, true);
-    }
-  }
-
-  #commandRules(f: FarmState, cmd: LedgerCommand, now: number): void {
-    const since = this.#unknown.get(cmd.id)?.since ?? now;
-    for (const rule of this.#rules.for(f.farmId, cmd.target, COMMAND)) {
-      const c = rule.condition;
-      if (c.kind !== 'command' || !c.states.includes('unknown') || now - since < c.unknownForS * 1000)
-        continue;
-      this.#fireCommand(rule, f, cmd, since);
-    }
-  }
-
-  #fireCommand(rule: AlertRule, f: FarmState, cmd: LedgerCommand, startedAt: number): void {
-    this.#book.fire({
-      rule,
-      farmId: f.farmId,
-      farmName: f.name,
-      subject: cmd.id,
-      sensorId: null,
-      startedAt,
-      peak: null,
-      facts: {
-        commandId: cmd.id,
-        action: cmd.action,
-        target: cmd.target,
-        commandState: cmd.state,
-        ...(cmd.reason ? { reason: cmd.reason } : {}),
-      },
-    });
+    this.#commands.command(f, cmd, this.#clock.now());
   }
 
   // ---- tailnet key ----------------------------------------------------------------------------------
@@ -410,74 +136,31 @@ export class Evaluator {
   device(farmId: string, device: DeviceKeyInfo | null): void {
     const f = this.#farm(farmId);
     f.device = device;
-    this.#keyExpiry(f, this.#clock.now());
-  }
-
-  #keyExpiry(f: FarmState, now: number): void {
-    const d = f.device;
-    const expiry = d && !d.keyExpiryDisabled && d.keyExpiry ? Date.parse(d.keyExpiry) : NaN;
-    const expiring = Number.isFinite(expiry);
-    const rules = this.#rules.for(f.farmId, null, KEY_EXPIRY);
-    for (const a of this.#book.openFor(f.farmId, 'key')) {
-      if (a.kind !== 'keyExpiry') continue;
-      const rule = rules.find((r) => r.id === a.ruleId);
-      const within = rule?.condition.kind === 'keyExpiry' ? rule.condition.withinDays : 0;
-      if (!expiring || expiry - now > within * DAY_MS) {
-        this.#book.resolve(a, SYSTEM, expiring ? 'key-renewed' : 'key-expiry-off', now, true);
-      }
-    }
-    if (!expiring) return;
-    for (const rule of rules) {
-      const c = rule.condition;
-      if (c.kind !== 'keyExpiry' || expiry - now > c.withinDays * DAY_MS) continue;
-      this.#book.fire({
-        rule,
-        farmId: f.farmId,
-        farmName: f.name,
-        subject: 'key',
-        sensorId: null,
-        startedAt: now,
-        peak: null,
-        facts: { keyExpiry: new Date(expiry).toISOString() },
-      });
-    }
+    checkKeyExpiry(this.#ctx, f, this.#clock.now());
   }
 
   // ---- time ---------------------------------------------------------------------------------------
 
   tick(): void {
     const now = this.#clock.now();
-    for (const [key, p] of this.#pending) {
-      const rule = this.#rules.get(p.ruleId);
-      const f = this.#farms.get(p.farmId);
-      if (!rule?.enabled || !f || !isValueCondition(rule.condition)) {
-        this.#pending.delete(key);
-        continue;
-      }
-      const fresh = Math.max(MIN_FRESH_MS, 3 * (f.sensors.get(p.sensorId)?.intervalMs ?? 0));
-      const forMs = rule.condition.forS * 1000;
-      if (now - p.since >= forMs && now - p.lastTs <= fresh) this.#fireValue(rule, f, p, key);
-    }
+    this.#values.tick(now, this.#farms);
     for (const f of this.#farms.values()) {
-      this.#offline(f, now);
-      this.#stale(f, now);
-      if (f.device) this.#keyExpiry(f, now);
+      fireOffline(this.#ctx, f, now);
+      fireStale(this.#ctx, f, now);
+      if (f.device) checkKeyExpiry(this.#ctx, f, now);
     }
-    for (const { command } of this.#unknown.values()) {
-      const f = this.#farms.get(command.farmId);
-      if (f) this.#commandRules(f, command, now);
-    }
+    this.#commands.tick(now, this.#farms);
   }
 
   /** Pending breaches of a rule are forgotten when it changes (its levels may be different now). */
   forgetRule(ruleId: string): void {
-    for (const [key, p] of this.#pending) if (p.ruleId === ruleId) this.#pending.delete(key);
+    this.#values.forgetRule(ruleId);
   }
 
   forgetFarm(farmId: string): void {
     this.#farms.delete(farmId);
-    for (const [key, p] of this.#pending) if (p.farmId === farmId) this.#pending.delete(key);
-    for (const [id, u] of this.#unknown) if (u.command.farmId === farmId) this.#unknown.delete(id);
+    this.#values.forgetFarm(farmId);
+    this.#commands.forgetFarm(farmId);
   }
 
   /** Whether its rule still governs the subject of an open alert (after rules changed). */

@@ -5,19 +5,21 @@
  * Without a registry it keeps working from the tailnet alone. No Electron: the app and the CLI both use it.
  */
 import type { FarmSummary } from '../../../protocol/app/index.ts';
-import { backoffDelay } from '../../../protocol/backoff.ts';
-import type { FarmMetadataUpdate, FarmRecord } from '../../../protocol/discovery-api.ts';
+import type { FarmRecord } from '../../../protocol/discovery-api.ts';
 import { FARM_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import { FARM_HTTP_PORT, type Reading } from '../../../protocol/farm-api.ts';
+import type { Reading } from '../../../protocol/farm-api.ts';
 import { grantsOf, type CallerIdentity } from '../../../protocol/identity.ts';
 import type { Disposable } from '../../../kit/disposable.ts';
 import { silentLogger, type Logger } from '../../../kit/log.ts';
 import type { DeviceChange } from '../tailnet/manager.ts';
+import { coveredBy, metadataUpdate } from './farm-access.ts';
+import { diffFarmEvents, type EmittedFarms, emitFarmEvents } from './farm-events.ts';
 import { assignFarmIds, newFarmState, readGatewayInfo, summarizeFarm, type FarmState } from './farm-state.ts';
 import type { HealthThresholds } from './health.ts';
 import { deviceAddress, mergeFarm } from './merge.ts';
 import { canonicalTailnetAddress } from '../../../protocol/tailnet-address.ts';
+import { recheckDelay, type ResolvedDiscoveryOptions, resolveDiscoveryOptions } from './options.ts';
 import { RegistryTracker } from './registry-tracker.ts';
 import { createTailnetSource, type TailnetSource } from './tailnet-source.ts';
 import type {
@@ -37,7 +39,7 @@ export type {
 } from './types.ts';
 
 export class FarmDiscoveryService implements Disposable {
-  readonly #o: Required<Omit<FarmDiscoveryOptions, 'registry' | 'logger' | 'now'>>;
+  readonly #o: ResolvedDiscoveryOptions;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #thresholds: HealthThresholds;
@@ -45,7 +47,7 @@ export class FarmDiscoveryService implements Disposable {
   readonly #registry: RegistryTracker;
   readonly #farms = new Map<string, FarmState>();
   #byId = new Map<string, FarmState>();
-  readonly #emitted = new Map<string, { signature: string; farmId: string; summary: FarmSummary }>();
+  readonly #emitted: EmittedFarms = new Map();
   readonly #listeners = new Set<(e: FarmEvent) => void>();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #source: TailnetSource | undefined;
@@ -57,17 +59,7 @@ export class FarmDiscoveryService implements Disposable {
   constructor(options: FarmDiscoveryOptions) {
     this.#now = options.now ?? Date.now;
     this.#log = options.logger ?? silentLogger;
-    this.#o = {
-      tailnet: options.tailnet,
-      fetchFarmInfo: options.fetchFarmInfo,
-      pollIntervalMs: options.pollIntervalMs ?? 60_000,
-      infoRefreshMs: options.infoRefreshMs ?? 60_000,
-      infoTimeoutMs: options.infoTimeoutMs ?? 5_000,
-      staleAfterMs: options.staleAfterMs ?? 5 * 60_000,
-      offlineAfterMs: options.offlineAfterMs ?? 90_000,
-      tickMs: options.tickMs ?? 5_000,
-      farmPort: options.farmPort ?? FARM_HTTP_PORT,
-    };
+    this.#o = resolveDiscoveryOptions(options);
     this.#thresholds = { staleAfterMs: this.#o.staleAfterMs, offlineAfterMs: this.#o.offlineAfterMs };
     this.#registry = new RegistryTracker({
       config: options.registry ?? {},
@@ -120,15 +112,7 @@ export class FarmDiscoveryService implements Disposable {
   listFarms(filter: { for?: Pick<CallerIdentity, 'capabilities'> } = {}): FarmSummary[] {
     this.#flush();
     const grants = filter.for ? grantsOf(filter.for) : [];
-    const visible = [...this.#farms.values()].filter(
-      (s) =>
-        grants.length === 0 ||
-        grants.some(
-          (g) =>
-            g.farms === undefined ||
-            g.farms.some((f) => f === '*' || f === s.farmId || f === s.device.name || f === s.device.dnsName),
-        ),
-    );
+    const visible = [...this.#farms.values()].filter((s) => coveredBy(grants, s));
     return visible
       .map((s) => this.#summary(s).summary)
       .sort((a, b) => a.displayName.localeCompare(b.displayName) || a.farmId.localeCompare(b.farmId));
@@ -185,13 +169,7 @@ export class FarmDiscoveryService implements Disposable {
   async registerFarm(address: string, metadata: MetadataPatch): Promise<FarmRecord> {
     const canonical = canonicalTailnetAddress(address);
     if (!canonical) throw new AgromeshError('VALIDATION', `${address} is not a tailnet address.`);
-    const patch: FarmMetadataUpdate = {
-      ...(metadata.displayName !== undefined ? { displayName: metadata.displayName } : {}),
-      ...(metadata.notes !== undefined ? { notes: metadata.notes } : {}),
-      ...(metadata.location !== undefined ? { locationOverride: metadata.location } : {}),
-      ...(metadata.ifVersion !== undefined ? { ifVersion: metadata.ifVersion } : {}),
-    };
-    const record = await this.#registry.update(canonical, patch);
+    const record = await this.#registry.update(canonical, metadataUpdate(metadata));
     this.#changed();
     return record;
   }
@@ -332,18 +310,7 @@ export class FarmDiscoveryService implements Disposable {
         s.abort = undefined;
         if (!this.#disposed && this.#farms.get(s.device.id) === s) {
           // Healthy: re-read at the refresh interval. Failing: retry sooner, doubling up to it.
-          const delay =
-            s.failures === 0
-              ? this.#o.infoRefreshMs
-              : backoffDelay(
-                  {
-                    baseMs: 1_000,
-                    factor: 2,
-                    capMs: Math.min(this.#o.infoRefreshMs, 64_000),
-                    jitter: 'none',
-                  },
-                  s.failures - 1,
-                );
+          const delay = recheckDelay(s.failures, this.#o.infoRefreshMs);
           s.timer = setTimeout(() => void this.#checkGateway(s), delay);
           s.timer.unref?.();
           this.#changed();
@@ -401,35 +368,8 @@ export class FarmDiscoveryService implements Disposable {
     this.#queued = false;
     assignFarmIds(this.#farms.values(), (d) => this.#recordFor(d), this.#o.farmPort);
     this.#byId = new Map([...this.#farms.values()].map((s) => [s.farmId, s]));
-    const events: FarmEvent[] = [];
-    for (const [id, s] of this.#farms) {
-      const { summary, signature } = this.#summary(s);
-      const prev = this.#emitted.get(id);
-      if (!prev) events.push({ type: 'joined', farm: summary });
-      else if (prev.signature !== signature) {
-        events.push(
-          prev.farmId === s.farmId
-            ? { type: 'changed', farm: summary }
-            : { type: 'changed', farm: summary, previousFarmId: prev.farmId },
-        );
-      }
-      if (!prev || prev.signature !== signature)
-        this.#emitted.set(id, { signature, farmId: s.farmId, summary });
-    }
-    for (const [id, prev] of this.#emitted) {
-      if (this.#farms.has(id)) continue;
-      this.#emitted.delete(id);
-      events.push({ type: 'left', farm: prev.summary });
-    }
-    for (const e of events) {
-      for (const l of this.#listeners) {
-        try {
-          l(e);
-        } catch (err) {
-          this.#log.error('farm event listener failed', { err });
-        }
-      }
-    }
+    const events = diffFarmEvents(this.#farms, this.#emitted, (s) => this.#summary(s));
+    emitFarmEvents(events, this.#listeners, this.#log);
   }
 
   #every(ms: number, fn: () => void): void {

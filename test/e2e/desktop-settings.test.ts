@@ -53,7 +53,8 @@ describe('Settings in the desktop app', () => {
 
   it('offers the tray, start at login, the notification warning, shortcuts and diagnostics', async () => {
     await page.goto(`${ctx.host.url}#/settings`);
-    expect(await page.getByRole('region', { name: 'Desktop app' }).isVisible()).toBe(true);
+    // Waited for, not sampled: isVisible() right after the navigation raced the first render.
+    await page.getByRole('region', { name: 'Desktop app' }).waitFor();
     const tray = page.getByRole('switch', { name: /Keep monitoring in the tray/ });
     await tray.waitFor();
     expect(await tray.isChecked()).toBe(true);

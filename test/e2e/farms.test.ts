@@ -70,7 +70,9 @@ describe('control-room views with farm data', () => {
 
   it('sorts and filters the table; stale values are greyed with their age', async () => {
     const stale = makeFarm(2, { now: Date.now(), readingAgeS: 600, health: 'stale' });
-    fake.farms.set(stale.farmId, stale);
+    // Told the way the core tells (farmsChanged): the page loaded its list while signing in, and whether
+    // that was before or after this change is a race (it failed on a loaded machine when set silently).
+    fake.changeFarm(stale);
     await page.goto(`${ctx.host.url}#/farms`);
     const table = page.getByRole('table', { name: 'Farms' });
     await table.waitFor();

@@ -32,7 +32,8 @@ export function LinkBand(props: {
   spans: readonly LinkSpan[];
   range: TimeRange;
   timeZone: string;
-  /** Plot-area insets of the chart above, so time lines up. */
+  /** The chart's width and its plot-area insets, so time lines up with the chart above. */
+  width: number;
   left: number;
   right: number;
 }) {
@@ -51,7 +52,7 @@ export function LinkBand(props: {
         display: 'flex',
         height: LINK_BAND_HEIGHT,
         ml: `${props.left}px`,
-        mr: `${props.right}px`,
+        width: `${Math.max(0, props.width - props.left - props.right)}px`,
         mt: 0.25,
         borderRadius: 0.5,
         overflow: 'hidden',

@@ -199,6 +199,7 @@ export const SensorChart = memo(function SensorChart(props: {
           spans={props.link}
           range={range}
           timeZone={timeZone}
+          width={width}
           left={Y_AXIS_WIDTH}
           right={RIGHT_MARGIN}
         />

@@ -71,9 +71,11 @@ describe('getFarmLink', () => {
 
     // The same rows are in the cache's file, in their own component.
     const db = new DatabaseSync(join(dir, 'office-pc', 'farms.sqlite'), { readOnly: true });
-    const rows = db.prepare('SELECT COUNT(*) AS n FROM link_samples WHERE farm_id = ?').get(farmId) as {
-      n: number;
-    };
+    const rows = db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM link_samples JOIN link_farms ON link_farms.id = link_samples.farm WHERE farm_id = ?',
+      )
+      .get(farmId) as { n: number };
     const version = db
       .prepare("SELECT version FROM component_versions WHERE component = 'link-quality'")
       .get();

@@ -160,4 +160,25 @@ describe('link store', () => {
     db.close();
     tmp.cleanup();
   });
+
+  it('caps a farm that is sampled too often between prunes, without walking its rows each write', () => {
+    const tmp = tempDir('agromesh-link-');
+    const db = openDatabase({ file: join(tmp.dir, 'farms.sqlite'), migrations: [] });
+    const store = createLinkStore({ db, now: () => 0, maxRowsPerFarm: 100 });
+    const sample = (at: number) => ({
+      at,
+      kind: 'relayed' as const,
+      region: 'fra',
+      rttMs: null,
+      handshakeAt: null,
+      rxBytes: 0,
+      txBytes: 0,
+    });
+    for (let i = 0; i < 1_000; i++) store.add([{ farmId: 'x', sample: sample(i) }]);
+    // Never more than the cap and its slack (a tenth); the newest kept.
+    expect(store.rowCount('x')).toBeLessThanOrEqual(110);
+    expect(store.query('x', 0, 10_000).at(-1)?.at).toBe(999);
+    db.close();
+    tmp.cleanup();
+  });
 });

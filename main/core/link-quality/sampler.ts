@@ -92,11 +92,14 @@ export function createLinkSampler(options: LinkSamplerOptions): LinkSampler {
   let running: Promise<void> | null = null;
   let disposed = false;
 
-  const findPeer = (status: Status, address: string): PeerStatus | undefined => {
-    const name = stripDot(address);
-    return Object.values(status.Peer).find(
-      (p) => p.TailscaleIPs.includes(address) || (p.DNSName !== '' && stripDot(p.DNSName) === name),
-    );
+  /** Peers by tailnet IP and by MagicDNS name (lower case, no trailing dot): one pass per round. */
+  const peerIndex = (status: Status): Map<string, PeerStatus> => {
+    const index = new Map<string, PeerStatus>();
+    for (const p of Object.values(status.Peer)) {
+      for (const ip of p.TailscaleIPs) index.set(ip, p);
+      if (p.DNSName !== '') index.set(stripDot(p.DNSName), p);
+    }
+    return index;
   };
 
   const round = async () => {
@@ -113,8 +116,9 @@ export function createLinkSampler(options: LinkSamplerOptions): LinkSampler {
       return;
     }
     const at = now();
+    const peers = peerIndex(status);
     const rows = farms.map((farm) => {
-      const peer = findPeer(status, farm.address);
+      const peer = peers.get(farm.address) ?? peers.get(stripDot(farm.address));
       const rx = peer ? num(peer.RxBytes) : 0;
       const tx = peer ? num(peer.TxBytes) : 0;
       const prev = counters.get(farm.farmId);

@@ -108,7 +108,7 @@ export function HistoryPanel({
   );
   const anyBands = [...bands.values()].some((b) => b.length > 0);
   // The link band under each chart, and words for each stretch without readings.
-  const link = useFarmLink(farmId, from, to, choice.kind === 'preset' && !zoom);
+  const link = useFarmLink(farmId, from, to); // a preset range moves each minute, and refetches
   const spans = useMemo(
     () => (link.data ? linkSpans(link.data.samples, from, to, link.data.intervalMs) : undefined),
     [link.data, from, to],

@@ -16,7 +16,8 @@ export interface LinkSpell {
   change: { kind: 'relay'; region: string } | { kind: 'offline' };
 }
 
-/** The demo's weather: one farm relayed for 4 min in every 15, another unreachable for 2 min in every 20. */
+/** The demo's weather: one farm relayed for 4 min in every 15, another unreachable for 6 min in
+ * every 30 — long enough for its charts to show the gap and the note that explains it. */
 export const DEMO_LINK_WEATHER: readonly LinkSpell[] = [
   {
     node: 'gw-korenovsk-fields',
@@ -27,8 +28,8 @@ export const DEMO_LINK_WEATHER: readonly LinkSpell[] = [
   },
   {
     node: 'gw-tikhoretsk-grain',
-    everyMs: 20 * 60_000,
-    forMs: 2 * 60_000,
+    everyMs: 30 * 60_000,
+    forMs: 6 * 60_000,
     offsetMs: 3 * 60_000,
     change: { kind: 'offline' },
   },

@@ -17,7 +17,7 @@ export interface LinkSpell {
 }
 
 /** The demo's weather: one farm relayed for 4 min in every 15, another unreachable for 6 min in
- * every 30 — long enough for its charts to show the gap and the note that explains it. */
+ * every 30 (its gateway catches up its readings afterwards, as a farm logging locally would). */
 export const DEMO_LINK_WEATHER: readonly LinkSpell[] = [
   {
     node: 'gw-korenovsk-fields',

@@ -26,7 +26,10 @@ export interface LinkSamplerTuning {
   pingEveryMs: number;
   pingConcurrency: number;
   pingTimeoutMs: number;
-  /** Pings started per tick at most (farms with a dead stream first, then the longest unpinged). */
+  /**
+   * Pings per round at most (farms with a dead stream first, then the longest unpinged). The default keeps
+   * a round of unanswered pings inside the interval: 60 s / 5 s × 4 at a time × 0.75.
+   */
   maxPingsPerTick: number;
 }
 
@@ -35,7 +38,7 @@ export const defaultSamplerTuning: LinkSamplerTuning = {
   pingEveryMs: 5 * 60_000,
   pingConcurrency: 4,
   pingTimeoutMs: 5_000,
-  maxPingsPerTick: 60,
+  maxPingsPerTick: 36,
 };
 
 export interface LinkSamplerOptions {

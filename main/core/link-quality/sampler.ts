@@ -94,6 +94,7 @@ export function createLinkSampler(options: LinkSamplerOptions): LinkSampler {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let disposed = false;
+  let started = false;
 
   /** Peers by tailnet IP and by MagicDNS name (lower case, no trailing dot): one pass per round. */
   const peerIndex = (status: Status): Map<string, PeerStatus> => {
@@ -190,7 +191,8 @@ export function createLinkSampler(options: LinkSamplerOptions): LinkSampler {
   return {
     intervalMs: tuning.intervalMs,
     start() {
-      if (timer || disposed) return;
+      if (started || disposed) return;
+      started = true;
       void tick().finally(schedule);
     },
     tick,

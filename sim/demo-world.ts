@@ -14,6 +14,7 @@ import { REGISTRY_HTTP_PORT } from '../protocol/discovery-api.ts';
 import { createLocalApiClient, type LocalApiClient } from '../kit/tailscale/localapi.ts';
 import { type Logger, silentLogger } from '../kit/log.ts';
 import { startRegistry } from '../registry/server.ts';
+import { type LinkSpell, startLinkWeather } from './link-weather.ts';
 import {
   type SimLocalApi,
   type SimTailnetHandle,
@@ -123,6 +124,8 @@ export interface DemoWorldOptions {
   log?: Logger;
   /** Gateway .deb packages the registry serves to farms that join (the onboarding command fetches them). */
   packagesDir?: string | undefined;
+  /** Paths that change now and then (sim/link-weather.ts); none by default. */
+  linkWeather?: readonly LinkSpell[];
 }
 
 function waitForListening(child: ChildProcess, what: string): Promise<void> {
@@ -314,6 +317,15 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     await Promise.all(farms.slice(i, i + 3).map((f) => addGateway(f)));
   }
 
+  // An outage is real for the app too: the farm's gateway is frozen while its node is offline.
+  const weather = startLinkWeather(sim.tailnet, options.linkWeather ?? [], {
+    onOutage: (node, down) => {
+      const gateway = [...gateways.values()].find((g) => g.node === node);
+      if (down) gateway?.freeze();
+      else gateway?.thaw();
+    },
+  });
+
   const seats = new Map<string, ControlRoomSeat>();
   const seatGrants: Record<Role, unknown> = {
     operator: { role: 'operator', farms: ['*'] },
@@ -356,6 +368,7 @@ export async function startDemoWorld(options: DemoWorldOptions): Promise<DemoWor
     addFarm: (farm, opts) => addGateway(farm, opts?.tags),
     onboardFarm,
     async dispose() {
+      weather.dispose();
       await Promise.all([...gateways.values()].map((g) => g.stop()));
       for (const c of children) c.kill('SIGKILL');
       await registry.dispose();

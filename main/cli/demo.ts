@@ -71,11 +71,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const log = createLogger('demo', { level: 'warn' });
   io.stdout(`Starting a simulated tailnet with ${farmCount} farm gateway${farmCount === 1 ? '' : 's'}…\n`);
   const { DEMO_FARMS } = await import('../../sim/demo-world.ts');
+  const { DEMO_LINK_WEATHER } = await import('../../sim/link-weather.ts');
   // Gateway packages built with `npm run dist:gateway-deb` are served to onboarded farms, as in production.
   const packagesDir = join(projectRoot, 'dist-gateway');
   const world = await startDemoWorld({
     dir,
     farms: DEMO_FARMS.slice(0, farmCount),
+    linkWeather: DEMO_LINK_WEATHER,
     log,
     ...(existsSync(packagesDir) ? { packagesDir } : {}),
   });
@@ -97,6 +99,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     log,
     simulatedTailnet,
     retryMs: 2000,
+    // Sampled faster than the default minute, so the link band fills while someone watches.
+    linkTuning: { intervalMs: 15_000, pingEveryMs: 60_000 },
   });
   await quickenRangeAlert(core);
   const electron = findElectronBinary(io.env);

@@ -22,6 +22,7 @@ import { createProblemLog } from './diagnostics.ts';
 import { canDisableKeyExpiry, canListAuthKeys, collectFleetHygiene } from './hygiene-source.ts';
 import { CoreEvents } from './events.ts';
 import { farmOperationHandlers } from './farms/index.ts';
+import type { LinkSamplerTuning } from './link-quality/index.ts';
 import { meFromIdentity } from './me.ts';
 import { onboardingCommand } from './onboarding.ts';
 import { isSafeExternalUrl } from './safe-external.ts';
@@ -55,6 +56,8 @@ export interface AppCoreOptions {
   retryMs?: number;
   /** Folder of gateway .deb packages the embedded registry serves to new farms (onboarding). */
   gatewayPackagesDir?: string | undefined;
+  /** Link-quality sampling rates (default: a status a minute, a ping per farm every five). */
+  linkTuning?: Partial<LinkSamplerTuning> | undefined;
 }
 
 export interface AppCore {
@@ -107,6 +110,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         alerts,
         log,
         gatewayPackagesDir: options.gatewayPackagesDir,
+        linkTuning: options.linkTuning,
       });
       if (mine !== generation || disposed) return void (await next.dispose());
       session = next;
@@ -215,6 +219,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       return live().discovery.updateFarmMetadata(farmId, patch);
     },
     ...farmHandlers,
+    getFarmLink: (input) => Promise.resolve(live().linkQuality.farmLink(input)),
     listDevices: async ({ tag, untagged }) => {
       const devices = await live().manager.listDevices(tag ? { tag } : undefined);
       return untagged ? devices.filter((d) => d.tags.length === 0) : devices;

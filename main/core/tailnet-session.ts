@@ -26,6 +26,7 @@ import {
   type FarmConnections,
   type TailnetDialer,
 } from './farms/index.ts';
+import { createLinkQuality, type LinkQuality, type LinkSamplerTuning } from './link-quality/index.ts';
 import type { SecretStore } from './settings/secret-store.ts';
 import { createTailnetFetch } from './tailnet-fetch.ts';
 import { createTailscaleManager, type TailnetConfig } from './tailnet/factory.ts';
@@ -54,6 +55,8 @@ export interface TailnetSessionOptions {
   log: Logger;
   /** Gateway packages the embedded registry serves to farms that have just joined. */
   gatewayPackagesDir?: string | undefined;
+  /** Link sampling rates (tests and the demo sample faster). */
+  linkTuning?: Partial<LinkSamplerTuning> | undefined;
 }
 
 export interface TailnetSession {
@@ -61,6 +64,8 @@ export interface TailnetSession {
   dialer: TailnetDialer;
   discovery: FarmDiscoveryService;
   farms: FarmConnections;
+  /** How this machine reaches each farm, sampled from its own tailscaled. */
+  linkQuality: LinkQuality;
   self: CallerIdentity | null;
   registryUrl: string | null;
   /** Gateway packages the registry (embedded, or the company's) serves to new farms; [] if none or unreachable. */
@@ -177,6 +182,24 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       createFarmConnections({ dataDir: o.dataDir, dialer, healthSink: discovery, log: log.child('farms') }),
     );
 
+    const linkQuality = stack.add(
+      createLinkQuality({
+        dataDir: o.dataDir,
+        localApiSocket: o.simulated?.localApiSocket ?? o.settings.tailnet.localApiSocket,
+        farms: () =>
+          discovery.listFarms().map((f) => {
+            const link = farms.latest(f.farmId)?.link;
+            return {
+              farmId: f.farmId,
+              address: f.address,
+              streamLive: link === 'live' ? true : link === 'down' || link === 'stale' ? false : undefined,
+            };
+          }),
+        log: log.child('link-quality'),
+        ...(o.linkTuning ? { tuning: o.linkTuning } : {}),
+      }),
+    );
+
     // Farm list changes reach windows as batches, at most ten a second.
     const batcher = createCoalescer<FarmSummary>(100, (changed, removed) =>
       events.emit('farmsChanged', { changed, removed }),
@@ -249,6 +272,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     );
 
     await discovery.start();
+    linkQuality.sampler.start();
     log.info('tailnet session started', {
       backend: manager.kind,
       simulated: Boolean(o.simulated),
@@ -259,6 +283,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       dialer,
       discovery,
       farms,
+      linkQuality,
       self,
       registryUrl,
       gatewayPackages,

@@ -14,6 +14,7 @@ import { FarmDetail, FarmSummary } from './farms.ts';
 import { CommandFilter, LedgerCommand, ParamInputValue } from './commands.ts';
 import { Alert, AlertCounts, AlertFilter, AlertNotice, AlertRule, AlertRuleInput } from './alerts.ts';
 import { FleetHygiene } from './hygiene.ts';
+import { FarmLink, FarmLinkInput } from './link.ts';
 
 // ---- operations -------------------------------------------------------------------------------------
 
@@ -55,6 +56,8 @@ export const operations = {
     }),
     z.object({ series: z.array(HistoryResponse), fromCache: z.boolean() }),
   ),
+  /** How this control room reached the farm over [from, to]: sampled path, round trips, reconnects. */
+  getFarmLink: op(FarmLinkInput, FarmLink),
   sendCommand: op(
     FarmRef.extend({
       action: z.string().min(1).max(100),

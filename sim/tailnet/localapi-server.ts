@@ -14,6 +14,7 @@ import { ipVersion } from '../../protocol/tailnet-address.ts';
 import { readText, replyFault, reply, splitUrl } from './http-util.ts';
 import { simTailnetFor } from './loopback.ts';
 import type { SimChange, SimDevice, SimTailnet } from './model.ts';
+import { simPing } from './ping.ts';
 import { statusJson, tailcfgNodeJson, userProfileJson, whoisJson } from './render.ts';
 
 export interface SimLocalApiOptions {
@@ -197,6 +198,16 @@ export async function startSimLocalApi(
         }
         if (!device) return reply(res, 404, 'no match for IP:port\n', headers);
         return reply(res, 200, whoisJson(tailnet, device), headers, '\t');
+      }
+      if (path === '/localapi/v0/ping') {
+        if (req.method !== 'POST') return reply(res, 400, 'want POST\n', headers);
+        if (selfId === undefined) return reply(res, 500, { error: 'not running' }, headers);
+        const answer = simPing(tailnet, selfDevice(), query.get('ip'), query.get('type'));
+        if (answer.kind === 'error') return reply(res, answer.status, answer.text, headers);
+        if (answer.kind === 'hang') return; // the caller's timeout (or dispose) closes it
+        const timer = setTimeout(() => reply(res, 200, answer.body, headers), answer.afterMs);
+        res.on('close', () => clearTimeout(timer));
+        return;
       }
       if (path === '/localapi/v0/watch-ipn-bus' && req.method === 'GET') {
         const maskText = query.get('mask') ?? '0';

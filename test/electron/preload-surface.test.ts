@@ -26,6 +26,7 @@ const PINNED_SURFACE = [
   'getDiagnostics',
   'getCommand',
   'getFarm',
+  'getFarmLink',
   'getHistory',
   'getMe',
   'getSecretsStatus',

@@ -20,4 +20,7 @@ export const SAME_IN_RUSSIAN: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'mapFarmMarker', // "{name}: {health}. {reason}": placeholders only
   'lasted', // "{start} – {end} ({duration})": placeholders only
   'cond_command', // "{states}": placeholders only
+  'linkSpan', // "{state}, {from}–{to}": placeholders only
+  'linkShare', // "{duration} ({percent} %)": placeholders only
+  'linkNone', // "—"
 ]);

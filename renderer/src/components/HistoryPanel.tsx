@@ -13,12 +13,15 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { linkSpans } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import { useAsync } from '../hooks/useAsync.ts';
 import { useElementSize } from '../hooks/useElementSize.ts';
+import { useFarmLink } from '../hooks/useFarmLink.ts';
 import { CSV_BOM, historyCsv } from '../lib/csv.ts';
 import { downloadText } from '../lib/download.ts';
 import { maxPointsFor, minMaxDownsample } from '../lib/downsample.ts';
+import { dataGaps, gapNote } from '../lib/link-text.ts';
 import { presetRange, type TimeRange, zoomRange } from '../lib/ranges.ts';
 import { alertBands } from '../views/alerts/alert-bands.ts';
 import { useAlertList } from '../views/alerts/useAlerts.ts';
@@ -42,7 +45,7 @@ export function HistoryPanel({
   /** Zone of the axis and the tooltips (undefined: this computer's). */
   timeZone: string | undefined;
 }) {
-  const { api, t } = useApp();
+  const { api, t, lang } = useApp();
   const box = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(box);
   // Request in 50 px steps so resizing does not refetch for every pixel.
@@ -105,6 +108,25 @@ export function HistoryPanel({
     [alerts.alerts, sensorKey, from, to],
   );
   const anyBands = [...bands.values()].some((b) => b.length > 0);
+  // The link band under each chart, and words for each stretch without readings.
+  const link = useFarmLink(farmId, from, to); // a preset range moves each minute, and refetches
+  const spans = useMemo(
+    () => (link.data ? linkSpans(link.data.samples, from, to, link.data.intervalMs) : undefined),
+    [link.data, from, to],
+  );
+  const notes = useMemo(() => {
+    const data = link.data;
+    if (!data) return new Map<string, string[]>();
+    const minGap = Math.max(3 * data.intervalMs, 5 * 60_000);
+    return new Map(
+      series.map((s) => [
+        s.sensorId,
+        dataGaps(s.points, minGap).map((g) =>
+          gapNote(t, lang, g, data.samples, data.intervalMs, to - from, timeZone),
+        ),
+      ]),
+    );
+  }, [link.data, series, t, lang, from, to, timeZone]);
   const shownPoints = series.reduce((n, s) => n + s.points.length, 0);
   const sourcePoints = series.reduce((n, s) => n + s.sourcePoints, 0);
   const hasGaps = series.some((s) => s.points.some((p) => p[1] === null));
@@ -190,6 +212,8 @@ export function HistoryPanel({
                 timeZone={timeZone}
                 color={COLORS[i % COLORS.length] ?? '#2e7d32'}
                 bands={bands.get(s.id)}
+                link={spans}
+                gapNotes={notes.get(s.id)}
                 onZoom={(a, b) => {
                   const z = zoomRange(a, b, range);
                   if (z) setZoom(z);

@@ -16,16 +16,19 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import type { LinkSpan } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
 import type { Point } from '../lib/downsample.ts';
 import { formatDateTime, formatNumber, formatTick, timeTicks } from '../lib/format.ts';
 import type { TimeRange } from '../lib/ranges.ts';
 import { convertMaybe, convertValue, displayUnit } from '../lib/units.ts';
 import { type AlertBand, BAND_FILL } from '../views/alerts/alert-bands.ts';
+import { LinkBand } from './LinkBand.tsx';
 import type { SensorView } from './ReadingCards.tsx';
 
 export const CHART_HEIGHT = 170;
 const Y_AXIS_WIDTH = 64;
+const RIGHT_MARGIN = 16;
 
 export const SensorChart = memo(function SensorChart(props: {
   sensor: SensorView;
@@ -36,6 +39,10 @@ export const SensorChart = memo(function SensorChart(props: {
   color: string;
   /** Alert episodes to shade behind the line. */
   bands?: readonly AlertBand[];
+  /** How the farm was reached over the range: the band under the chart. */
+  link?: readonly LinkSpan[] | undefined;
+  /** Stretches without readings, explained by the link ("No data 03:10–03:40 — link relayed then down."). */
+  gapNotes?: readonly string[] | undefined;
   onZoom: (a: number, b: number) => void;
 }) {
   const { lang, settings, t } = useApp();
@@ -84,7 +91,7 @@ export const SensorChart = memo(function SensorChart(props: {
         data={data}
         syncId="farm-history"
         syncMethod="value"
-        margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+        margin={{ top: 8, right: RIGHT_MARGIN, bottom: 0, left: 0 }}
         onMouseDown={(s) =>
           typeof s.activeLabel === 'number' && setSel({ a: s.activeLabel, b: s.activeLabel })
         }
@@ -187,6 +194,21 @@ export const SensorChart = memo(function SensorChart(props: {
           />
         )}
       </LineChart>
+      {props.link && (
+        <LinkBand
+          spans={props.link}
+          range={range}
+          timeZone={timeZone}
+          width={width}
+          left={Y_AXIS_WIDTH}
+          right={RIGHT_MARGIN}
+        />
+      )}
+      {props.gapNotes?.map((note) => (
+        <Typography key={note} className="gap-note" variant="caption" color="text.secondary" component="p">
+          {note}
+        </Typography>
+      ))}
     </Box>
   );
 });

@@ -177,3 +177,19 @@ export function fromLocalInput(value: string): number | undefined {
   const ms = new Date(value).getTime();
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** "3.4 MB" (decimal units, as the OS shows file sizes). */
+export function formatBytes(lang: Lang, bytes: number): string {
+  let value = Math.max(0, bytes);
+  let i = 0;
+  while (value >= 1000 && i < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  const unit = BYTE_UNITS[i]!;
+  return numberFormat(lang, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(
+    value,
+  );
+}

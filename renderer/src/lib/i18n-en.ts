@@ -10,6 +10,7 @@ import { enDevices } from './i18n/en/devices.ts';
 import { enAlerts } from './i18n/en/alerts.ts';
 import { enSettings } from './i18n/en/settings.ts';
 import { enHygiene } from './i18n/en/hygiene.ts';
+import { enLink } from './i18n/en/link.ts';
 
 export const en = {
   ...enApp,
@@ -20,6 +21,7 @@ export const en = {
   ...enAlerts,
   ...enSettings,
   ...enHygiene,
+  ...enLink,
 } as const;
 
 /** Keys found in more than one domain file (the later file's words would silently win). */
@@ -39,6 +41,7 @@ type DomainOverlap = Overlap<
     typeof enAlerts,
     typeof enSettings,
     typeof enHygiene,
+    typeof enLink,
   ]
 >;
 // Fails to compile, naming the keys, when a key is in two domain files.

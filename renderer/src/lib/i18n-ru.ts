@@ -11,6 +11,7 @@ import { ruDevices } from './i18n/ru/devices.ts';
 import { ruAlerts } from './i18n/ru/alerts.ts';
 import { ruSettings } from './i18n/ru/settings.ts';
 import { ruHygiene } from './i18n/ru/hygiene.ts';
+import { ruLink } from './i18n/ru/link.ts';
 
 export const ru: Record<keyof typeof en, string> = {
   ...ruApp,
@@ -21,4 +22,5 @@ export const ru: Record<keyof typeof en, string> = {
   ...ruAlerts,
   ...ruSettings,
   ...ruHygiene,
+  ...ruLink,
 };

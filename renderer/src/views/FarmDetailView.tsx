@@ -17,6 +17,7 @@ import { FarmAbout } from '../components/FarmAbout.tsx';
 import { HealthChip } from '../components/HealthChip.tsx';
 import { HealthLayers } from '../components/HealthLayers.tsx';
 import { HistoryPanel } from '../components/HistoryPanel.tsx';
+import { LinkCard } from '../components/LinkCard.tsx';
 import { BackIcon } from '../components/Icons.tsx';
 import { ReadingCards, sensorViews } from '../components/ReadingCards.tsx';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
@@ -135,6 +136,9 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
               gatewayVersion={info?.gatewayVersion}
               now={now}
             />
+          </Section>
+          <Section title={t('linkCard')}>
+            <LinkCard farmId={farmId} now={now} />
           </Section>
         </Stack>
         <Section title={t('farmCommandHistory')} wide>

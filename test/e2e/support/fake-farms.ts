@@ -10,6 +10,7 @@ import { AgromeshError } from '../../../protocol/errors.ts';
 import { mayCommand } from '../../../protocol/identity.ts';
 import { makeDetail, makeHistory } from '../../renderer/fixtures.ts';
 import { onboardingCommand } from '../../../main/core/onboarding.ts';
+import { fakeFarmLink } from './fake-link.ts';
 
 export interface FakeFarms {
   farms: Map<string, FarmSummary>;
@@ -93,6 +94,10 @@ export function installFakeFarms(
     farm(farmId);
     fake.historyRequests.push({ sensorIds, maxPoints, from, to });
     return makeHistory(farmId, sensorIds, from, to, maxPoints);
+  };
+  h.getFarmLink = async ({ farmId, from, to }) => {
+    farm(farmId);
+    return fakeFarmLink(farmId, from, to);
   };
   h.listCommands = async (q) =>
     fake.commands

@@ -210,10 +210,18 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       if (!detail) throw new AgromeshError('NOT_FOUND', `No farm "${farmId}" on this tailnet.`);
       return Promise.resolve({ summary: detail.summary, info: detail.info, device: detail.device });
     },
-    updateFarmMetadata: ({ farmId, ...patch }) => {
+    updateFarmMetadata: async ({ farmId, ...patch }) => {
       require(me().canEditFarmMetadata, 'editing farm details');
-      return live().discovery.updateFarmMetadata(farmId, patch);
+      const { discovery, posture } = live();
+      const summary = await discovery.updateFarmMetadata(farmId, patch);
+      // The registry holds the text; the device's attributes follow before the answer, so the page that
+      // asked shows them in step (a failure is retried in the background and shown on the page).
+      if (patch.region !== undefined || patch.crop !== undefined || patch.owner !== undefined) {
+        await posture.syncFarm(summary.farmId);
+      }
+      return summary;
     },
+    getFarmPolicyAttributes: ({ farmId }) => live().posture.status(farmId),
     ...farmHandlers,
     listDevices: async ({ tag, untagged }) => {
       const devices = await live().manager.listDevices(tag ? { tag } : undefined);

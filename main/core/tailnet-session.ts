@@ -1,7 +1,7 @@
 /**
  * Everything that depends on how this computer reaches its tailnet, built together and disposed together:
- * the TailscaleManager, the tailnet-only dialer, the embedded registry, farm discovery, farm links and the
- * alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
+ * the TailscaleManager, the tailnet-only dialer, the embedded registry, farm discovery, farm links, the
+ * farms' posture attributes and the alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
  */
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -30,6 +30,7 @@ import type { SecretStore } from './settings/secret-store.ts';
 import { createTailnetFetch } from './tailnet-fetch.ts';
 import { createTailscaleManager, type TailnetConfig } from './tailnet/factory.ts';
 import type { TailscaleManager } from './tailnet/manager.ts';
+import { createPostureSync, type PostureSync } from './farm-policy/posture-sync.ts';
 
 /** The demo and tests: a simulated tailnet whose nodes are loopback aliases of their tailnet addresses. */
 export interface SimulatedTailnet {
@@ -61,6 +62,8 @@ export interface TailnetSession {
   dialer: TailnetDialer;
   discovery: FarmDiscoveryService;
   farms: FarmConnections;
+  /** Region, crop and owner mirrored into the farms' posture attributes. */
+  posture: PostureSync;
   self: CallerIdentity | null;
   registryUrl: string | null;
   /** Gateway packages the registry (embedded, or the company's) serves to new farms; [] if none or unreachable. */
@@ -177,6 +180,9 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       createFarmConnections({ dataDir: o.dataDir, dialer, healthSink: discovery, log: log.child('farms') }),
     );
 
+    const posture = createPostureSync({ manager, farms: discovery, log: log.child('posture') });
+    stack.defer(() => posture.dispose());
+
     // Farm list changes reach windows as batches, at most ten a second.
     const batcher = createCoalescer<FarmSummary>(100, (changed, removed) =>
       events.emit('farmsChanged', { changed, removed }),
@@ -209,6 +215,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
           batcher.remove(e.previousFarmId);
         }
         connect(e.farm.farmId);
+        posture.noteFarm(e.farm.farmId, e.farm);
         batcher.put(e.farm.farmId, e.farm);
         alerts.onHealth(e.farm);
       }),
@@ -238,6 +245,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     stack.defer(
       manager.watch((change) => {
         deviceBatcher.put('any', true);
+        if (change.type !== 'snapshot') posture.noteTailnetRefresh();
         const devices =
           change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
         for (const d of devices) {
@@ -249,6 +257,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     );
 
     await discovery.start();
+    posture.reconcile().catch((err: unknown) => log.warn('posture reconcile failed', { err }));
     log.info('tailnet session started', {
       backend: manager.kind,
       simulated: Boolean(o.simulated),
@@ -259,6 +268,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       dialer,
       discovery,
       farms,
+      posture,
       self,
       registryUrl,
       gatewayPackages,

@@ -6,3 +6,4 @@ export * from './commands.ts';
 export * from './alerts.ts';
 export * from './operations.ts';
 export * from './hygiene.ts';
+export * from './farm-policy.ts';

@@ -40,6 +40,7 @@ const PINNED_SURFACE = [
   'setDeviceTags',
   'storeSecret',
   'updateFarmMetadata',
+  'getFarmPolicyAttributes',
   'updateSettings',
 ];
 

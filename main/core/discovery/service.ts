@@ -188,6 +188,9 @@ export class FarmDiscoveryService implements Disposable {
     const patch: FarmMetadataUpdate = {
       ...(metadata.displayName !== undefined ? { displayName: metadata.displayName } : {}),
       ...(metadata.notes !== undefined ? { notes: metadata.notes } : {}),
+      ...(metadata.region !== undefined ? { region: metadata.region } : {}),
+      ...(metadata.crop !== undefined ? { crop: metadata.crop } : {}),
+      ...(metadata.owner !== undefined ? { owner: metadata.owner } : {}),
       ...(metadata.location !== undefined ? { locationOverride: metadata.location } : {}),
       ...(metadata.ifVersion !== undefined ? { ifVersion: metadata.ifVersion } : {}),
     };
@@ -196,7 +199,7 @@ export class FarmDiscoveryService implements Disposable {
     return record;
   }
 
-  /** People's edit of a known farm (name, notes, location); returns the merged summary after it. */
+  /** People's edit of a known farm (name, notes, location, region, crop, owner); returns the merged summary after it. */
   async updateFarmMetadata(farmId: string, patch: MetadataPatch): Promise<FarmSummary> {
     const s = this.#byFarmId(farmId);
     if (!s) throw new AgromeshError('NOT_FOUND', `No farm "${farmId}" on this tailnet.`);

@@ -642,4 +642,24 @@ export const ru: Record<keyof typeof en, string> = {
   commandsNoMatch: 'Нет команд по этим условиям. Расширьте период или снимите фильтр.',
   filterTooLong: 'Не больше {n} символов.',
   filterToBeforeFrom: '«По» раньше, чем «С»: выберите конец позже или начало раньше.',
+  // ---- farm metadata in the tailnet policy (issue 19 item 3): region, crop, owner as posture attributes ----
+  farmRegion: 'Регион',
+  farmCrop: 'Культура',
+  farmOwner: 'Владелец',
+  farmPolicyTextNone: 'не задан',
+  farmPolicyTextTooLong: 'Не более 100 символов.',
+  farmPolicyTextHelp:
+    'Регион, культура и владелец записываются и в устройство фермы в tailnet, чтобы политика tailnet могла на них опираться.',
+  postureSection: 'Атрибуты для политики tailnet',
+  postureInStep: 'совпадает',
+  postureWillUpdate: 'будет обновлён',
+  postureUnset: 'не задан',
+  postureUnusable: 'нет латинских букв или цифр, по которым политика могла бы сравнивать',
+  postureUnsupportedHeadscale:
+    'Не поддерживается в Headscale: в нём нет атрибутов состояния устройства, поэтому регион, культуру и владельца хранит только реестр.',
+  postureUnsupportedLocal:
+    'Не поддерживается только с локальным tailscaled: атрибутам нужен Tailscale API (ключ API или клиент OAuth). Регион, культуру и владельца хранит только реестр.',
+  postureError: 'Не удалось прочитать или записать их: {error}',
+  postureHelp:
+    'Значения записываются строчными буквами латиницей, слова через _; текст как введён остаётся в реестре.',
 };

@@ -62,6 +62,8 @@ export interface PostureSync {
   noteTailnetRefresh(): void;
   /** A farm's summary changed: sync it if its region, crop or owner differ from what was last synced. */
   noteFarm(farmId: string, text: FarmPolicyText): void;
+  /** Farms waiting for a retry after a failed sync (diagnostics, tests). */
+  pendingRetries(): number;
   dispose(): void;
 }
 
@@ -223,6 +225,7 @@ export function createPostureSync(o: PostureSyncOptions): PostureSync {
       const known = synced.get(farmId);
       if (known !== undefined && known !== signature(text)) void syncFarm(farmId);
     },
+    pendingRetries: () => timers.size,
     dispose: () => {
       disposed = true;
       if (interval) clearInterval(interval);

@@ -245,7 +245,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     stack.defer(
       manager.watch((change) => {
         deviceBatcher.put('any', true);
-        if (change.type !== 'snapshot') posture.noteTailnetRefresh();
+        if (change.type === 'upsert') posture.noteTailnetRefresh([change.device.id]);
         const devices =
           change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
         for (const d of devices) {

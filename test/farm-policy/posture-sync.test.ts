@@ -32,7 +32,10 @@ afterEach(async () => {
 });
 
 /** Farms as discovery would hand them over: the tailnet device and the registry's text. */
-async function world(manager: TailscaleManager, o: { concurrency?: number; maxRetries?: number } = {}) {
+async function world(
+  manager: TailscaleManager,
+  o: { concurrency?: number; maxRetries?: number; settleMs?: number } = {},
+) {
   const devices = new Map((await manager.listDevices()).map((d) => [d.name, d]));
   const text = new Map<string, Partial<FarmRecord>>();
   const sync = createPostureSync({
@@ -120,6 +123,23 @@ describe('posture sync on the Tailscale API v2 (simulator)', () => {
     expect(custom('don-east')['custom:agromesh_crop']).toBe('wheat');
     expect(custom('altai')['custom:agromesh_owner']).toBeUndefined();
     expect(await sync.reconcile()).toEqual({ farms: 6, written: 0, deleted: 0, failed: 0 });
+  });
+
+  it('a tailnet refresh reconciles only the farms whose devices changed', async () => {
+    const api = apiManager();
+    const { sync, text } = await world(api, { settleMs: 10 });
+    for (const f of FARMS) text.set(f, { crop: 'wheat' });
+    await sync.reconcile();
+    sim.tailnet.deletePosture('kuban-north', 'custom:agromesh_crop');
+    sim.tailnet.deletePosture('tambov', 'custom:agromesh_crop');
+    const north = (await api.listDevices()).find((d) => d.name === 'kuban-north')!;
+    sync.noteTailnetRefresh([north.id]);
+    await waitFor(
+      () => custom('kuban-north')['custom:agromesh_crop'] === 'wheat',
+      5_000,
+      'kuban-north rewritten',
+    );
+    expect(custom('tambov')).toEqual({}); // left for the next full pass
   });
 
   it('a refused write is shown, retried with backoff, and given up after maxRetries', async () => {

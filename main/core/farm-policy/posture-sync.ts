@@ -1,9 +1,9 @@
 /**
  * Keeps each farm's tailnet posture attributes (custom:agromesh_region / _crop / _owner) in step with the
  * region, crop and owner people keep in the registry, so the company's tailnet policy can match on them.
- * Writes after a save, when the registry's values change (any control room's edit), and reconciles every
- * farm on start, on each tailnet refresh and periodically (drift: someone removed or changed one in the
- * admin console). Failed farms are retried with the shared backoff rule, a bounded number of times.
+ * Writes after a save, when the registry's values change (any control room's edit), and reconciles (drift:
+ * someone removed or changed one in the admin console) every farm on start and periodically, and the farms
+ * whose devices a tailnet refresh changed (a full pass per poll would cost a call per farm per minute). Failed farms are retried with the shared backoff rule, a bounded number of times.
  * Backends without posture attributes (Headscale, the local daemon alone) are reported, never called.
  */
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
@@ -36,7 +36,7 @@ export interface PostureSyncOptions {
   retry?: BackoffRule;
   /** Retries of one failed farm before waiting for the next reconcile (default 5). */
   maxRetries?: number;
-  /** Full reconcile period in ms (default 10 min); 0 = only on start and tailnet refreshes. */
+  /** Full reconcile period in ms (default 15 min); 0 = only on start and tailnet refreshes. */
   reconcileEveryMs?: number;
   /** A tailnet refresh reconciles after this quiet time (default 2 s), once for a burst. */
   settleMs?: number;
@@ -56,10 +56,10 @@ export interface PostureSync {
   status(farmId: string): Promise<FarmPolicyAttributes>;
   /** Writes and deletes what differs; returns the state after. Never throws: failures are in `error`. */
   syncFarm(farmId: string): Promise<FarmPolicyAttributes>;
-  /** Every farm, `concurrency` at a time. */
-  reconcile(): Promise<ReconcileReport>;
-  /** The tailnet list was refreshed: reconcile once it settles. */
-  noteTailnetRefresh(): void;
+  /** Every farm (or those given), `concurrency` at a time. */
+  reconcile(farmIds?: readonly string[]): Promise<ReconcileReport>;
+  /** The tailnet refresh changed these devices: reconcile their farms once the burst settles. */
+  noteTailnetRefresh(deviceIds: readonly string[]): void;
   /** A farm's summary changed: sync it if its region, crop or owner differ from what was last synced. */
   noteFarm(farmId: string, text: FarmPolicyText): void;
   /** Farms waiting for a retry after a failed sync (diagnostics, tests). */
@@ -89,6 +89,7 @@ export function createPostureSync(o: PostureSyncOptions): PostureSync {
   const inFlight = new Map<string, Promise<FarmPolicyAttributes>>();
   let disposed = false;
   let settleTimer: NodeJS.Timeout | undefined;
+  const changedDevices = new Set<string>();
 
   const later = (ms: number, fn: () => void) => {
     if (disposed) return;
@@ -177,10 +178,13 @@ export function createPostureSync(o: PostureSyncOptions): PostureSync {
     return next;
   };
 
-  const reconcile = async (): Promise<ReconcileReport> => {
+  const reconcile = async (only?: readonly string[]): Promise<ReconcileReport> => {
     const report: ReconcileReport = { farms: 0, written: 0, deleted: 0, failed: 0 };
     if (!supported || disposed) return report;
-    const queue = farms.listFarms().map((f) => f.farmId);
+    const queue = farms
+      .listFarms()
+      .map((f) => f.farmId)
+      .filter((id) => only === undefined || only.includes(id));
     report.farms = queue.length;
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -203,21 +207,33 @@ export function createPostureSync(o: PostureSyncOptions): PostureSync {
     return report;
   };
 
-  const reconcileQuietly = () => {
-    reconcile().catch((err: unknown) => log.warn('posture reconcile failed', { err }));
+  const reconcileQuietly = (only?: readonly string[]) => {
+    reconcile(only).catch((err: unknown) => log.warn('posture reconcile failed', { err }));
   };
-  const every = o.reconcileEveryMs ?? 10 * 60_000;
-  const interval = supported && every > 0 ? setInterval(reconcileQuietly, every) : undefined;
+  const every = o.reconcileEveryMs ?? 15 * 60_000;
+  const interval = supported && every > 0 ? setInterval(() => reconcileQuietly(), every) : undefined;
   interval?.unref?.();
 
   return {
     status,
     syncFarm,
     reconcile,
-    noteTailnetRefresh: () => {
-      if (!supported || disposed) return;
+    noteTailnetRefresh: (deviceIds) => {
+      if (!supported || disposed || deviceIds.length === 0) return;
+      for (const id of deviceIds) changedDevices.add(id);
       if (settleTimer) clearTimeout(settleTimer);
-      settleTimer = setTimeout(reconcileQuietly, o.settleMs ?? 2_000);
+      settleTimer = setTimeout(() => {
+        const ids = new Set(changedDevices);
+        changedDevices.clear();
+        const affected = farms
+          .listFarms()
+          .map((f) => f.farmId)
+          .filter((farmId) => {
+            const d = farms.getFarmDetail(farmId)?.device;
+            return d !== undefined && ids.has(d.id);
+          });
+        if (affected.length > 0) reconcileQuietly(affected);
+      }, o.settleMs ?? 2_000);
       settleTimer.unref?.();
     },
     noteFarm: (farmId, text) => {

@@ -2,7 +2,8 @@
  * Farm metadata in the tailnet policy, on screen: support edits a farm's region on a simulated tailnet
  * (Tailscale API v2 formats, embedded registry) and sees custom:agromesh_region = 'south' "in step" on the
  * farm page; drift made in the admin console shows as "will be updated"; in Russian the section is worded
- * in Russian. Build first: `npx vite build`.
+ * in Russian; a seat with the local tailscaled alone is told the registry alone holds them. Build first:
+ * `npx vite build`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,9 @@ describe('tailnet policy attributes on the farm page', () => {
   let dir: string;
   let sim: SimTailnetHandle;
   let core: AppCore;
+  let localCore: AppCore;
   let host: BrowserHost;
+  let localHost: BrowserHost;
   let browser: Browser;
   let page: Page;
 
@@ -55,6 +58,18 @@ describe('tailnet policy attributes on the farm page', () => {
       },
     }));
     host = await startBrowserHost({ core, rendererDir: RENDERER_DIR, log: silentLogger });
+    ({ core: localCore } = await startSimCore({
+      sim,
+      dir,
+      api: false,
+      device: {
+        name: 'field-laptop',
+        user: 'sam@example.com',
+        capMap: { [AGROMESH_CAPABILITY]: [{ role: 'support' }] },
+      },
+      core: { settings: createMemorySettingsStore({ ...DEFAULT_SETTINGS, language: 'en', theme: 'light' }) },
+    }));
+    localHost = await startBrowserHost({ core: localCore, rendererDir: RENDERER_DIR, log: silentLogger });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
     page.setDefaultTimeout(15_000);
@@ -64,7 +79,9 @@ describe('tailnet policy attributes on the farm page', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.dispose();
+    await localHost?.dispose();
     await core?.dispose();
+    await localCore?.dispose();
     await sim?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -108,5 +125,18 @@ describe('tailnet policy attributes on the farm page', () => {
       .first()
       .waitFor();
     await page.getByRole('region', { name: 'О ферме' }).getByText('Культура').waitFor();
+  });
+
+  it('a seat with the local tailscaled alone says it cannot, and why', async () => {
+    const local = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
+    local.setDefaultTimeout(15_000);
+    await signInPage(local, localHost);
+    await local.goto(`${localHost.url}#/farms/kuban-south`);
+    const section = local.getByRole('region', { name: 'Tailnet policy attributes' });
+    await section
+      .getByText(/^Not supported with the local tailscaled alone: posture attributes need the Tailscale API/)
+      .waitFor();
+    await section.getByText(/The registry alone holds the region, crop and owner\./).waitFor();
+    await local.close();
   });
 });

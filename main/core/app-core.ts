@@ -215,9 +215,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       const { discovery, posture } = live();
       const summary = await discovery.updateFarmMetadata(farmId, patch);
       // The registry holds the text; the device's attributes follow before the answer, so the page that
-      // asked shows them in step (a failure is retried in the background and shown on the page).
+      // asked shows them in step. A slow API does not hold the save: after 10 s the write goes on in the
+      // background (a failure is retried there and shown on the page).
       if (patch.region !== undefined || patch.crop !== undefined || patch.owner !== undefined) {
-        await posture.syncFarm(summary.farmId);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          posture.syncFarm(summary.farmId),
+          new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+        ]).finally(() => clearTimeout(timer));
       }
       return summary;
     },

@@ -7,6 +7,9 @@ import { Location } from './farm-api.ts';
 
 export const REGISTRY_HTTP_PORT = 8090;
 
+/** The longest region, crop or owner text the registry keeps. */
+export const FARM_POLICY_TEXT_MAX = 100;
+
 export const Heartbeat = z.object({
   farmId: z.string().min(1).max(100),
   name: z.string().max(200),
@@ -33,6 +36,10 @@ export const FarmRecord = z.object({
   locationOverride: Location.nullable(),
   timeZone: z.string(),
   notes: z.string(),
+  /** People's region, crop and owner (display text; '' = none). Absent from registries older than them. */
+  region: z.string().optional(),
+  crop: z.string().optional(),
+  owner: z.string().optional(),
   tags: z.array(z.string()),
   nodeName: z.string(),
   gatewayVersion: z.string(),
@@ -50,6 +57,10 @@ export const FarmMetadataUpdate = z.object({
   displayName: z.string().min(1).max(200).nullable().optional(),
   locationOverride: Location.nullable().optional(),
   notes: z.string().max(5000).optional(),
+  /** '' clears. The app writes a slug of each to the farm's device as a posture attribute (farm-policy.ts). */
+  region: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
+  crop: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
+  owner: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
   ifVersion: z.number().int().optional(),
 });
 export type FarmMetadataUpdate = z.infer<typeof FarmMetadataUpdate>;

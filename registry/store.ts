@@ -2,7 +2,8 @@
  * The registry's SQLite store. One row per tailnet address. Every write is a read-modify-write inside one
  * BEGIN IMMEDIATE transaction, so writers (in this process or another sharing the file) are serialised and
  * none loses another's update. Field ownership keeps heartbeats and people from overwriting each other:
- * heartbeats write only gateway/tailnet fields, people write only displayName/locationOverride/notes.
+ * heartbeats write only gateway/tailnet fields, people write only displayName/locationOverride/notes and
+ * region/crop/owner.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { FarmMetadataUpdate, FarmRecord, Heartbeat } from '../protocol/discovery-api.ts';
@@ -35,6 +36,13 @@ const migrations: readonly Migration[] = [
       CREATE INDEX farms_liveness ON farms (status, last_heartbeat_at);
       CREATE INDEX farms_farm_id ON farms (farm_id);
     `),
+  // People's region, crop and owner: the app mirrors them into tailnet posture attributes.
+  (db) =>
+    db.exec(`
+      ALTER TABLE farms ADD COLUMN region TEXT NOT NULL DEFAULT '';
+      ALTER TABLE farms ADD COLUMN crop TEXT NOT NULL DEFAULT '';
+      ALTER TABLE farms ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    `),
 ];
 
 interface Row {
@@ -46,6 +54,9 @@ interface Row {
   location_override: string | null;
   time_zone: string;
   notes: string;
+  region: string;
+  crop: string;
+  owner: string;
   tags: string;
   node_name: string;
   gateway_version: string;
@@ -83,6 +94,9 @@ function toRecord(r: Row): FarmRecord {
     locationOverride: r.location_override === null ? null : (JSON.parse(r.location_override) as Location),
     timeZone: r.time_zone,
     notes: r.notes,
+    region: r.region,
+    crop: r.crop,
+    owner: r.owner,
     tags: JSON.parse(r.tags) as string[],
     nodeName: r.node_name,
     gatewayVersion: r.gateway_version,
@@ -254,21 +268,33 @@ export class RegistryStore {
             ? (old?.location_override ?? null)
             : json(patch.locationOverride),
         notes: patch.notes ?? old?.notes ?? '',
+        region: patch.region ?? old?.region ?? '',
+        crop: patch.crop ?? old?.crop ?? '',
+        owner: patch.owner ?? old?.owner ?? '',
       };
+      const values = [
+        next.display_name,
+        next.location_override,
+        next.notes,
+        next.region,
+        next.crop,
+        next.owner,
+      ];
       if (!old) {
         this.#db
           .prepare(
-            `INSERT INTO farms (address, display_name, location_override, notes, version, updated_at, updated_by)
-             VALUES (?, ?, ?, ?, 1, ?, ?)`,
+            `INSERT INTO farms (address, display_name, location_override, notes, region, crop, owner, version,
+               updated_at, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
           )
-          .run(address, next.display_name, next.location_override, next.notes, now, writer.label);
+          .run(address, ...values, now, writer.label);
       } else if ((Object.keys(next) as (keyof typeof next)[]).some((k) => old[k] !== next[k])) {
         this.#db
           .prepare(
-            `UPDATE farms SET display_name = ?, location_override = ?, notes = ?, version = version + 1,
-               updated_at = ?, updated_by = ? WHERE address = ?`,
+            `UPDATE farms SET display_name = ?, location_override = ?, notes = ?, region = ?, crop = ?, owner = ?,
+               version = version + 1, updated_at = ?, updated_by = ? WHERE address = ?`,
           )
-          .run(next.display_name, next.location_override, next.notes, now, writer.label, address);
+          .run(...values, now, writer.label, address);
       }
       return toRecord(this.#row(address)!);
     });

@@ -214,10 +214,23 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       if (!detail) throw new AgromeshError('NOT_FOUND', `No farm "${farmId}" on this tailnet.`);
       return Promise.resolve({ summary: detail.summary, info: detail.info, device: detail.device });
     },
-    updateFarmMetadata: ({ farmId, ...patch }) => {
+    updateFarmMetadata: async ({ farmId, ...patch }) => {
       require(me().canEditFarmMetadata, 'editing farm details');
-      return live().discovery.updateFarmMetadata(farmId, patch);
+      const { discovery, posture } = live();
+      const summary = await discovery.updateFarmMetadata(farmId, patch);
+      // The registry holds the text; the device's attributes follow before the answer, so the page that
+      // asked shows them in step. A slow API does not hold the save: after 10 s the write goes on in the
+      // background (a failure is retried there and shown on the page).
+      if (patch.region !== undefined || patch.crop !== undefined || patch.owner !== undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          posture.syncFarm(summary.farmId),
+          new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+        ]).finally(() => clearTimeout(timer));
+      }
+      return summary;
     },
+    getFarmPolicyAttributes: ({ farmId }) => live().posture.status(farmId),
     ...farmHandlers,
     getFarmLink: (input) => Promise.resolve(live().linkQuality.farmLink(input)),
     listDevices: async ({ tag, untagged }) => {

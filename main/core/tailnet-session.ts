@@ -1,7 +1,7 @@
 /**
  * Everything that depends on how this computer reaches its tailnet, built together and disposed together:
- * the TailscaleManager, the tailnet-only dialer, the embedded registry, farm discovery, farm links and the
- * alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
+ * the TailscaleManager, the tailnet-only dialer, the embedded registry, farm discovery, farm links, the
+ * farms' posture attributes and the alert feed. The composition root rebuilds a session when the tailnet or registry settings change.
  */
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -31,6 +31,7 @@ import type { SecretStore } from './settings/secret-store.ts';
 import { createTailnetFetch } from './tailnet-fetch.ts';
 import { createTailscaleManager, type TailnetConfig } from './tailnet/factory.ts';
 import type { TailscaleManager } from './tailnet/manager.ts';
+import { createPostureSync, type PostureSync } from './farm-policy/posture-sync.ts';
 
 /** The demo and tests: a simulated tailnet whose nodes are loopback aliases of their tailnet addresses. */
 export interface SimulatedTailnet {
@@ -66,6 +67,8 @@ export interface TailnetSession {
   farms: FarmConnections;
   /** How this machine reaches each farm, sampled from its own tailscaled. */
   linkQuality: LinkQuality;
+  /** Region, crop and owner mirrored into the farms' posture attributes. */
+  posture: PostureSync;
   self: CallerIdentity | null;
   registryUrl: string | null;
   /** Gateway packages the registry (embedded, or the company's) serves to new farms; [] if none or unreachable. */
@@ -199,6 +202,8 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
         ...(o.linkTuning ? { tuning: o.linkTuning } : {}),
       }),
     );
+    const posture = createPostureSync({ manager, farms: discovery, log: log.child('posture') });
+    stack.defer(() => posture.dispose());
 
     // Farm list changes reach windows as batches, at most ten a second.
     const batcher = createCoalescer<FarmSummary>(100, (changed, removed) =>
@@ -232,6 +237,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
           batcher.remove(e.previousFarmId);
         }
         connect(e.farm.farmId);
+        posture.noteFarm(e.farm.farmId, e.farm);
         batcher.put(e.farm.farmId, e.farm);
         alerts.onHealth(e.farm);
       }),
@@ -261,6 +267,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
     stack.defer(
       manager.watch((change) => {
         deviceBatcher.put('any', true);
+        if (change.type === 'upsert') posture.noteTailnetRefresh([change.device.id]);
         const devices =
           change.type === 'snapshot' ? change.devices : change.type === 'upsert' ? [change.device] : [];
         for (const d of devices) {
@@ -273,6 +280,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
 
     await discovery.start();
     linkQuality.sampler.start();
+    posture.reconcile().catch((err: unknown) => log.warn('posture reconcile failed', { err }));
     log.info('tailnet session started', {
       backend: manager.kind,
       simulated: Boolean(o.simulated),
@@ -284,6 +292,7 @@ export async function startTailnetSession(o: TailnetSessionOptions): Promise<Tai
       discovery,
       farms,
       linkQuality,
+      posture,
       self,
       registryUrl,
       gatewayPackages,

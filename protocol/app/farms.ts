@@ -85,6 +85,10 @@ export const FarmSummary = z.object({
   timeZone: z.string(),
   tags: z.array(z.string()),
   notes: z.string(),
+  /** People's region, crop and owner as typed (from the registry; '' = none; absent from older cores). */
+  region: z.string().optional(),
+  crop: z.string().optional(),
+  owner: z.string().optional(),
   health: FarmHealth,
   /** Latest reading per sensor (may be old: check health.data and each reading's ts). */
   latest: z.array(Reading),

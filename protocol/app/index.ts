@@ -7,3 +7,4 @@ export * from './alerts.ts';
 export * from './operations.ts';
 export * from './hygiene.ts';
 export * from './link.ts';
+export * from './farm-policy.ts';

@@ -15,6 +15,8 @@ import { CommandFilter, LedgerCommand, ParamInputValue } from './commands.ts';
 import { Alert, AlertCounts, AlertFilter, AlertNotice, AlertRule, AlertRuleInput } from './alerts.ts';
 import { FleetHygiene } from './hygiene.ts';
 import { FarmLink, FarmLinkInput } from './link.ts';
+import { FarmPolicyAttributes } from './farm-policy.ts';
+import { FARM_POLICY_TEXT_MAX } from '../discovery-api.ts';
 
 // ---- operations -------------------------------------------------------------------------------------
 
@@ -44,9 +46,15 @@ export const operations = {
       displayName: z.string().min(1).max(200).optional(),
       notes: z.string().max(5000).optional(),
       location: Location.nullable().optional(),
+      /** '' clears; written to the farm's device as posture attributes where the backend has them. */
+      region: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
+      crop: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
+      owner: z.string().max(FARM_POLICY_TEXT_MAX).optional(),
     }),
     FarmSummary,
   ),
+  /** The region/crop/owner posture attributes the farm's device carries now, against the registry's. */
+  getFarmPolicyAttributes: op(FarmRef, FarmPolicyAttributes),
   getHistory: op(
     FarmRef.extend({
       sensorIds: z.array(z.string().min(1).max(100)).min(1).max(12),

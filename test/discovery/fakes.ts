@@ -85,6 +85,7 @@ export class FakeTailnet implements TailscaleManager {
   setPolicy = unsupported;
   getPosture = unsupported;
   setPosture = unsupported;
+  deletePosture = unsupported;
   dispose(): void {
     this.listeners.clear();
   }

@@ -41,6 +41,7 @@ const PINNED_SURFACE = [
   'setDeviceTags',
   'storeSecret',
   'updateFarmMetadata',
+  'getFarmPolicyAttributes',
   'updateSettings',
 ];
 

@@ -140,4 +140,19 @@ describe('farm details form', () => {
     });
     expect(metadataPatch({ ...draft, lat: '45', lon: '' }, farm).errors).toEqual({ lon: 'farmLocationBoth' });
   });
+
+  it('region, crop and owner: trimmed, sent when changed, cleared with "", at most 100 characters', () => {
+    const placed = { ...farm, region: 'South', crop: '', owner: 'Ivan' };
+    const draft = metadataDraftOf(placed);
+    expect(draft).toMatchObject({ region: 'South', crop: '', owner: 'Ivan' });
+    expect(
+      metadataPatch({ ...draft, region: ' South ', crop: ' Winter wheat ', owner: '' }, placed).patch,
+    ).toEqual({
+      crop: 'Winter wheat',
+      owner: '',
+    });
+    expect(metadataPatch({ ...draft, region: 'r'.repeat(101) }, placed).errors).toEqual({
+      region: 'farmPolicyTextTooLong',
+    });
+  });
 });

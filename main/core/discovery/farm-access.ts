@@ -20,6 +20,9 @@ export function metadataUpdate(metadata: MetadataPatch): FarmMetadataUpdate {
   return {
     ...(metadata.displayName !== undefined ? { displayName: metadata.displayName } : {}),
     ...(metadata.notes !== undefined ? { notes: metadata.notes } : {}),
+    ...(metadata.region !== undefined ? { region: metadata.region } : {}),
+    ...(metadata.crop !== undefined ? { crop: metadata.crop } : {}),
+    ...(metadata.owner !== undefined ? { owner: metadata.owner } : {}),
     ...(metadata.location !== undefined ? { locationOverride: metadata.location } : {}),
     ...(metadata.ifVersion !== undefined ? { ifVersion: metadata.ifVersion } : {}),
   };

@@ -2,7 +2,8 @@
  * Conflict rules when the three sources disagree about a farm:
  *  - the tailnet is right about reachability, tags and addresses (and whether it is a farm at all);
  *  - the gateway (/api/info) is right about its farm id, sensors, actuators and time zone;
- *  - people (registry displayName / locationOverride / notes) are right about names, location and notes.
+ *  - people (registry displayName / locationOverride / notes / region / crop / owner) are right about
+ *    names, location, notes and the farm's region, crop and owner.
  * The registry's copy of gateway fields (from heartbeats) only fills in while /api/info is unknown.
  */
 import type { FarmRecord } from '../../../protocol/discovery-api.ts';
@@ -21,6 +22,9 @@ export interface MergedFields {
   timeZone: string;
   tags: string[];
   notes: string;
+  region: string;
+  crop: string;
+  owner: string;
   apiPort: number;
 }
 
@@ -53,6 +57,9 @@ export function mergeFarm(
     timeZone: nonEmpty(info?.timeZone) ?? nonEmpty(record?.timeZone) ?? 'UTC',
     tags: [...device.tags],
     notes: record?.notes ?? '',
+    region: record?.region ?? '',
+    crop: record?.crop ?? '',
+    owner: record?.owner ?? '',
     apiPort: record?.apiPort ?? defaultPort,
   };
 }

@@ -174,7 +174,7 @@ export class FarmDiscoveryService implements Disposable {
     return record;
   }
 
-  /** People's edit of a known farm (name, notes, location); returns the merged summary after it. */
+  /** People's edit of a known farm (name, notes, location, region, crop, owner); returns the merged summary after it. */
   async updateFarmMetadata(farmId: string, patch: MetadataPatch): Promise<FarmSummary> {
     const s = this.#byFarmId(farmId);
     if (!s) throw new AgromeshError('NOT_FOUND', `No farm "${farmId}" on this tailnet.`);

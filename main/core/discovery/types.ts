@@ -58,6 +58,9 @@ export interface RegistryStatus {
 export interface MetadataPatch {
   displayName?: string | null;
   notes?: string;
+  region?: string;
+  crop?: string;
+  owner?: string;
   location?: Location | null;
   ifVersion?: number;
 }

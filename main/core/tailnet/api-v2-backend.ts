@@ -225,6 +225,14 @@ export function createApiV2Manager(options: ApiV2ManagerOptions): ApiV2Manager {
         idempotent: true,
       });
     },
+    deletePosture: async (id, key) => {
+      checkPostureKey(key);
+      await http.call('DELETE', `/api/v2/device/${deviceId(id)}/attributes/${encodeURIComponent(key)}`, {
+        what: `delete posture attribute ${key} of device ${id}`,
+        scope: 'devices:posture_attributes',
+        idempotent: true,
+      });
+    },
     watch: (listener) => hub.subscribe(listener),
     getDevice: async (id) => {
       const d = await http.json(ApiDevice, 'GET', `/api/v2/device/${deviceId(id)}?fields=all`, {

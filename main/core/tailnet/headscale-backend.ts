@@ -182,6 +182,7 @@ export function createHeadscaleManager(options: HeadscaleManagerOptions): Headsc
     },
     getPosture: () => Promise.reject(unsupported('headscale', 'posture')),
     setPosture: () => Promise.reject(unsupported('headscale', 'posture')),
+    deletePosture: () => Promise.reject(unsupported('headscale', 'posture')),
     watch: (listener) => hub.subscribe(listener),
     listAuthKeys: async () => {
       const body = await http.json(HeadscalePreAuthKeys, 'GET', '/api/v1/preauthkey', {

@@ -219,6 +219,7 @@ export function createLocalApiManager(options: LocalApiManagerOptions): Tailscal
     setPolicy: () => Promise.reject(unsupported('localapi', 'policy')),
     getPosture: () => Promise.reject(unsupported('localapi', 'posture')),
     setPosture: () => Promise.reject(unsupported('localapi', 'posture')),
+    deletePosture: () => Promise.reject(unsupported('localapi', 'posture')),
     watch: (listener) => hub.subscribe(listener),
     dispose: async () => {
       hub.close();

@@ -62,8 +62,11 @@ export interface TailscaleManager extends Disposable {
   getPolicy(): Promise<PolicyFile>;
   validatePolicy(text: string): Promise<PolicyValidation>;
   setPolicy(text: string, ifMatch?: string | null): Promise<PolicyFile>;
-  getPosture(deviceId: string): Promise<Record<string, unknown>>;
+  /** All posture attributes of a device (`custom:` ones and Tailscale's `node:` ones). */
+  getPosture(deviceId: string): Promise<Record<string, string | number | boolean>>;
   setPosture(deviceId: string, key: string, value: string | number | boolean): Promise<void>;
+  /** Removes a `custom:` attribute; removing one the device does not carry is not an error. */
+  deletePosture(deviceId: string, key: string): Promise<void>;
   /** Live device changes; the first event is a snapshot. Returns an unsubscribe. */
   watch(listener: (change: DeviceChange) => void): () => void;
 }

@@ -68,11 +68,13 @@ export const ApiKeyInfo = z.looseObject({
     .optional(),
 });
 
+/** GET /device/{id}/attributes (fixtures/api-v2-device-attributes.json); GOV2 also reads `expiries`. */
 export const ApiAttributes = z.looseObject({
   attributes: z
-    .record(z.string(), z.unknown())
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .nullish()
     .transform((v) => v ?? {}),
+  expiries: z.record(z.string(), z.string()).nullish(),
 });
 
 export const ApiValidateAnswer = z.looseObject({

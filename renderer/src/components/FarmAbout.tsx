@@ -1,5 +1,5 @@
 /**
- * People's details of a farm — name, notes, location — shown to everyone and edited (through the registry)
+ * People's details of a farm — name, notes, location, region, crop, owner — shown to everyone and edited (through the registry)
  * by those whose tailnet role allows it; others see why they cannot.
  */
 import Box from '@mui/material/Box';
@@ -14,14 +14,16 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { FarmSummary } from '../../../protocol/app/index.ts';
 import { useApp } from '../app/context.tsx';
-import { metadataDraftOf, metadataPatch } from '../lib/farm-metadata.ts';
+import { metadataDraftOf, metadataPatch, POLICY_TEXT_FIELDS } from '../lib/farm-metadata.ts';
 import { formatNumber } from '../lib/format.ts';
 import { RoleNotice } from './RoleNotice.tsx';
 import { ErrorState } from './StateViews.tsx';
 import { useAction } from '../hooks/useAction.ts';
 
-/** The saved details reach every window through farmsChanged; the dialog just closes. */
-export function FarmAbout({ farm }: { farm: FarmSummary }) {
+const FIELD_LABEL = { region: 'farmRegion', crop: 'farmCrop', owner: 'farmOwner' } as const;
+
+/** The saved details reach every window through farmsChanged; the dialog closes and `onSaved` is told. */
+export function FarmAbout({ farm, onSaved }: { farm: FarmSummary; onSaved?: () => void }) {
   const { me, t, lang } = useApp();
   const [editing, setEditing] = useState(false);
   return (
@@ -48,6 +50,20 @@ export function FarmAbout({ farm }: { farm: FarmSummary }) {
             </Typography>
           )}
         </Box>
+        {POLICY_TEXT_FIELDS.map((f) => (
+          <Box key={f} sx={{ display: 'contents' }}>
+            <Box component="dt" sx={{ color: 'text.secondary' }}>
+              {t(FIELD_LABEL[f])}
+            </Box>
+            <Box component="dd" sx={{ m: 0, wordBreak: 'break-word' }} data-field={f}>
+              {farm[f] || (
+                <Typography component="span" color="text.secondary">
+                  {t('farmPolicyTextNone')}
+                </Typography>
+              )}
+            </Box>
+          </Box>
+        ))}
       </Box>
       {me?.canEditFarmMetadata ? (
         <Box>
@@ -59,7 +75,14 @@ export function FarmAbout({ farm }: { farm: FarmSummary }) {
         <RoleNotice message="metadataHidden" />
       )}
       {editing && (
-        <FarmMetadataDialog farm={farm} onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />
+        <FarmMetadataDialog
+          farm={farm}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onSaved?.();
+          }}
+        />
       )}
     </Stack>
   );
@@ -150,6 +173,23 @@ function FarmMetadataDialog({
           </Stack>
           <Typography variant="body2" color="text.secondary">
             {t('farmLocationHelp')}
+          </Typography>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+            {POLICY_TEXT_FIELDS.map((f) => (
+              <TextField
+                key={f}
+                fullWidth
+                margin="dense"
+                label={t(FIELD_LABEL[f])}
+                value={draft[f]}
+                onChange={(e) => setDraft({ ...draft, [f]: e.target.value })}
+                error={errors[f] !== undefined}
+                helperText={helper(f)}
+              />
+            ))}
+          </Stack>
+          <Typography variant="body2" color="text.secondary">
+            {t('farmPolicyTextHelp')}
           </Typography>
         </Box>
         {error !== undefined && <ErrorState error={error} compact />}

@@ -1,11 +1,18 @@
-/** The farm details form (name, notes, location): draft from a summary, and the minimal validated patch. */
+/** The farm details form (name, notes, location, region, crop, owner): draft from a summary, and the minimal validated patch. */
 import type { FarmSummary, OperationInput } from '../../../protocol/app/index.ts';
+import { FARM_POLICY_TEXT_MAX } from '../../../protocol/discovery-api.ts';
+
+/** The farm's region, crop and owner: the app mirrors them into tailnet posture attributes. */
+export const POLICY_TEXT_FIELDS = ['region', 'crop', 'owner'] as const;
 
 export interface MetadataDraft {
   displayName: string;
   notes: string;
   lat: string;
   lon: string;
+  region: string;
+  crop: string;
+  owner: string;
 }
 
 export type MetadataErrors = Partial<
@@ -17,6 +24,7 @@ export type MetadataErrors = Partial<
     | 'farmLatInvalid'
     | 'farmLonInvalid'
     | 'farmLocationBoth'
+    | 'farmPolicyTextTooLong'
   >
 >;
 
@@ -28,6 +36,9 @@ export function metadataDraftOf(farm: FarmSummary): MetadataDraft {
     notes: farm.notes,
     lat: farm.location ? String(farm.location.lat) : '',
     lon: farm.location ? String(farm.location.lon) : '',
+    region: farm.region ?? '',
+    crop: farm.crop ?? '',
+    owner: farm.owner ?? '',
   };
 }
 
@@ -63,6 +74,9 @@ export function metadataPatch(
       if (lon === undefined) errors.lon = 'farmLonInvalid';
     }
   }
+  for (const f of POLICY_TEXT_FIELDS) {
+    if (draft[f].trim().length > FARM_POLICY_TEXT_MAX) errors[f] = 'farmPolicyTextTooLong';
+  }
   if (Object.keys(errors).length > 0) return { errors };
   const patch: MetadataPatch = {};
   if (name !== farm.displayName) patch.displayName = name;
@@ -73,5 +87,8 @@ export function metadataPatch(
       ? farm.location === null
       : farm.location !== null && farm.location.lat === location.lat && farm.location.lon === location.lon;
   if (!same) patch.location = location;
+  for (const f of POLICY_TEXT_FIELDS) {
+    if (draft[f].trim() !== (farm[f] ?? '')) patch[f] = draft[f].trim();
+  }
   return { patch, errors };
 }

@@ -11,6 +11,7 @@ import { enAlerts } from './i18n/en/alerts.ts';
 import { enSettings } from './i18n/en/settings.ts';
 import { enHygiene } from './i18n/en/hygiene.ts';
 import { enLink } from './i18n/en/link.ts';
+import { enPosture } from './i18n/en/posture.ts';
 
 export const en = {
   ...enApp,
@@ -22,6 +23,7 @@ export const en = {
   ...enSettings,
   ...enHygiene,
   ...enLink,
+  ...enPosture,
 } as const;
 
 /** Keys found in more than one domain file (the later file's words would silently win). */
@@ -42,6 +44,7 @@ type DomainOverlap = Overlap<
     typeof enSettings,
     typeof enHygiene,
     typeof enLink,
+    typeof enPosture,
   ]
 >;
 // Fails to compile, naming the keys, when a key is in two domain files.

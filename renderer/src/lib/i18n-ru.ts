@@ -12,6 +12,7 @@ import { ruAlerts } from './i18n/ru/alerts.ts';
 import { ruSettings } from './i18n/ru/settings.ts';
 import { ruHygiene } from './i18n/ru/hygiene.ts';
 import { ruLink } from './i18n/ru/link.ts';
+import { ruPosture } from './i18n/ru/posture.ts';
 
 export const ru: Record<keyof typeof en, string> = {
   ...ruApp,
@@ -23,4 +24,5 @@ export const ru: Record<keyof typeof en, string> = {
   ...ruSettings,
   ...ruHygiene,
   ...ruLink,
+  ...ruPosture,
 };

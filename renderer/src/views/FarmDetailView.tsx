@@ -1,7 +1,8 @@
 /**
  * One farm: health layers, current readings, history charts, commands (operators), its command history
- * and its place on the tailnet. The summary is live (farmsChanged); the detail (sensors, actuators,
- * device) comes from getFarm.
+ * its place on the tailnet and the policy attributes its device carries. The summary is live (farmsChanged);
+ * the detail (sensors, actuators, device) comes from getFarm, the attributes from getFarmPolicyAttributes
+ * (again whenever the farm's region, crop or owner change, or a save here returns).
  */
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -14,6 +15,7 @@ import { useFarms } from '../app/farms-store.tsx';
 import { CommandPanel } from '../components/CommandPanel.tsx';
 import { CommandTable } from '../components/CommandTable.tsx';
 import { FarmAbout } from '../components/FarmAbout.tsx';
+import { FarmPolicyAttributes } from '../components/FarmPolicyAttributes.tsx';
 import { HealthChip } from '../components/HealthChip.tsx';
 import { HealthLayers } from '../components/HealthLayers.tsx';
 import { HistoryPanel } from '../components/HistoryPanel.tsx';
@@ -59,6 +61,10 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
   const farmAlerts = useFarmAlerts(farmId);
   const summary = farms.byId.get(farmId) ?? detail.data?.summary;
   const zone = useEventZone(summary?.timeZone);
+  const posture = useAsync(
+    () => api.getFarmPolicyAttributes({ farmId }),
+    [api, farmId, summary?.region, summary?.crop, summary?.owner],
+  );
   const rawInfo = detail.data?.info ?? null;
   // Sensor, actuator and command labels in the UI's language, when the farm's layout carries them.
   const info = useMemo(() => (rawInfo ? localizeInfo(lang, rawInfo) : null), [rawInfo, lang]);
@@ -127,7 +133,16 @@ export function FarmDetailView({ farmId }: { farmId: string }) {
         </Section>
         <Stack spacing={2} sx={{ minWidth: 0 }}>
           <Section title={t('farmAboutSection')}>
-            <FarmAbout farm={summary} />
+            <FarmAbout farm={summary} onSaved={posture.reload} />
+          </Section>
+          <Section title={t('postureSection')}>
+            {posture.error !== undefined ? (
+              <ErrorState error={posture.error} onRetry={posture.reload} compact />
+            ) : posture.data ? (
+              <FarmPolicyAttributes state={posture.data} />
+            ) : (
+              <Loading />
+            )}
           </Section>
           <Section title={t('tailnetDetails')}>
             <TailnetDetails

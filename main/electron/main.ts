@@ -31,7 +31,8 @@ import { registerIpc } from './ipc.ts';
 import { buildMenuTemplate, routeOf, shortcutLines, type ShellView } from './menu.ts';
 import { createAlertNotifications } from './notifications.ts';
 import { createSafeStorageSecretStore } from './secrets.ts';
-import { shellLanguage, shellT } from './shell-text.ts';
+import { resolveLanguage } from '../../protocol/i18n.ts';
+import { shellT } from './shell-text.ts';
 import { describeStartupFailure } from './startup-failure.ts';
 import { createPresence, trayBitmap } from './tray.ts';
 import { decideWindowOpen, focusExisting, isAppUrl, mainWindowOptions } from './window-options.ts';
@@ -125,7 +126,7 @@ function applyLoginItem(settings: Settings, log: Logger): void {
 function runShell(core: AppCore, settings: SettingsStore, log: Logger, logDir: string): () => void {
   // Kept in step by settingsChanged (the core writes the store, then tells).
   let current = settings.read();
-  const lang = () => shellLanguage(current.language, app.getLocale());
+  const lang = () => resolveLanguage(current.language, app.getLocale());
   const bridge = registerIpc(core, appUrl, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, () => current.map.tileUrl));
   const windowStore = new Store<{ window: unknown }>({ name: 'window-state' }) as unknown as StateStore;
@@ -277,7 +278,7 @@ function failStartup(err: unknown, log: Logger, where: { dataDir: string; logDir
   } catch {
     // The settings may be what failed; the OS language will do.
   }
-  const failure = describeStartupFailure(err, where, shellLanguage(language, app.getLocale()));
+  const failure = describeStartupFailure(err, where, resolveLanguage(language, app.getLocale()));
   dialog.showErrorBox(failure.title, failure.content);
   app.exit(1);
 }

@@ -3,7 +3,8 @@
  * where they belong. Pure (no Electron at runtime), so tests pin it per platform, mode and language.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import { type ShellLang, shellT } from './shell-text.ts';
+import type { Lang } from '../../protocol/i18n.ts';
+import { shellT } from './shell-text.ts';
 
 /** The renderer's top views, reached by hash route (renderer/src/lib/route.ts). */
 export type ShellView = 'map' | 'farms' | 'alerts' | 'commands' | 'devices' | 'settings';
@@ -34,7 +35,7 @@ export function routeOf(view: ShellView): string {
 export function buildMenuTemplate(
   platform: NodeJS.Platform,
   isDev: boolean,
-  lang: ShellLang,
+  lang: Lang,
   actions: MenuActions,
 ): MenuItemConstructorOptions[] {
   const t = (key: Parameters<typeof shellT>[1]) => shellT(lang, key);
@@ -127,7 +128,7 @@ export function buildMenuTemplate(
 }
 
 /** The shortcuts as lines for the Help → Keyboard Shortcuts box (Cmd on macOS, Ctrl elsewhere). */
-export function shortcutLines(platform: NodeJS.Platform, lang: ShellLang): string[] {
+export function shortcutLines(platform: NodeJS.Platform, lang: Lang): string[] {
   const mod = platform === 'darwin' ? 'Cmd' : 'Ctrl';
   return VIEW_SHORTCUTS.map(
     (s) => `${s.accelerator.replace('CmdOrCtrl', mod)}  ${shellT(lang, s.view).replace(/…$/, '')}`,

@@ -6,7 +6,8 @@
  */
 import type { Alert, AlertNotice, EventPayload } from '../../protocol/app/index.ts';
 import type { Logger } from '../../kit/log.ts';
-import { type ShellLang, shellT } from './shell-text.ts';
+import type { Lang } from '../../protocol/i18n.ts';
+import { shellT } from './shell-text.ts';
 
 export interface NotificationLike {
   show(): void;
@@ -48,7 +49,7 @@ export function noticeRoute(notice: AlertNotice, known: ReadonlyMap<string, Know
 export function noticeText(
   notice: AlertNotice,
   known: ReadonlyMap<string, Known>,
-  lang: ShellLang,
+  lang: Lang,
 ): { title: string; body: string } {
   const list = farmsOf(notice, known);
   if (lang === 'en' || !list || list.length === 0) return { title: notice.title, body: notice.body };
@@ -67,7 +68,7 @@ const MAX_KNOWN = 10_000;
 
 export function createAlertNotifications(options: {
   api: NotificationApi;
-  lang: () => ShellLang;
+  lang: () => Lang;
   /** A notification was clicked: bring the window forward at this hash route. */
   open: (route: string) => void;
   log: Logger;

@@ -1,14 +1,9 @@
 /**
- * The shell's own words (menu, tray, dialogs, notifications) in English and Russian. The renderer has
- * its own dictionaries; the main process cannot import them (layers), and needs only these few lines.
+ * The shell's own words (menu, tray, dialogs, notifications) in English and Russian. The renderer has its
+ * own dictionaries (the main process cannot import them, and needs only these few lines); the mechanism,
+ * language choice and placeholders, is the one in protocol/i18n.ts.
  */
-export type ShellLang = 'en' | 'ru';
-
-/** The app's language: the setting, or the OS locale when it says `system`. */
-export function shellLanguage(setting: 'system' | 'en' | 'ru', locale: string): ShellLang {
-  if (setting !== 'system') return setting;
-  return locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
-}
+import { fillTemplate, type Lang, type Vars } from '../../protocol/i18n.ts';
 
 const en = {
   file: 'File',
@@ -77,10 +72,8 @@ const ru: Record<ShellKey, string> = {
   summaryTitle: 'Изменений тревог: {n}',
 };
 
-const dictionaries: Record<ShellLang, Record<ShellKey, string>> = { en, ru };
+const dictionaries: Record<Lang, Record<ShellKey, string>> = { en, ru };
 
-export function shellT(lang: ShellLang, key: ShellKey, params: Record<string, string | number> = {}): string {
-  return dictionaries[lang][key].replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in params ? String(params[name]) : m,
-  );
+export function shellT(lang: Lang, key: ShellKey, params?: Vars): string {
+  return fillTemplate(dictionaries[lang][key], params);
 }

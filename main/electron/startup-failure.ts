@@ -3,7 +3,8 @@
  * Pure, so tests pin the wording for the usual causes (tailscaled not running, data folder not writable).
  */
 import { redact } from '../../kit/log.ts';
-import { type ShellLang, shellT } from './shell-text.ts';
+import type { Lang } from '../../protocol/i18n.ts';
+import { shellT } from './shell-text.ts';
 
 export interface StartupFailure {
   title: string;
@@ -29,7 +30,7 @@ function messageOf(err: unknown): string {
 export function describeStartupFailure(
   err: unknown,
   where: { dataDir: string; logDir: string },
-  lang: ShellLang,
+  lang: Lang,
 ): StartupFailure {
   const what = redact(messageOf(err));
   const hints: string[] = [];

@@ -5,7 +5,8 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AlertCounts, EventPayload, OverallHealth } from '../../protocol/app/index.ts';
-import { type ShellLang, shellT } from './shell-text.ts';
+import type { Lang } from '../../protocol/i18n.ts';
+import { shellT } from './shell-text.ts';
 
 export interface TrayActions {
   openWindow(): void;
@@ -13,7 +14,7 @@ export interface TrayActions {
   quit(): void;
 }
 
-export function trayMenuTemplate(lang: ShellLang, actions: TrayActions): MenuItemConstructorOptions[] {
+export function trayMenuTemplate(lang: Lang, actions: TrayActions): MenuItemConstructorOptions[] {
   return [
     { id: 'open', label: shellT(lang, 'openWindow'), click: () => actions.openWindow() },
     { id: 'alerts', label: shellT(lang, 'alerts'), click: () => actions.openAlerts() },
@@ -52,7 +53,7 @@ export function createFarmHealthBook() {
   };
 }
 
-export function trayTooltip(counts: AlertCounts, worst: WorstFarm | undefined, lang: ShellLang): string {
+export function trayTooltip(counts: AlertCounts, worst: WorstFarm | undefined, lang: Lang): string {
   const head =
     counts.firing > 0 ? shellT(lang, 'trayFiring', { n: counts.firing }) : shellT(lang, 'trayNone');
   if (!worst) return head;
@@ -103,7 +104,7 @@ export interface TrayLike {
 
 export interface PresenceDeps {
   platform: NodeJS.Platform;
-  lang: () => ShellLang;
+  lang: () => Lang;
   actions: TrayActions;
   createTray: (image: unknown) => TrayLike;
   image: (colour: TrayColour) => unknown;

@@ -5,13 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
-import {
-  deliveryWindowMs,
-  type FarmInfo,
-  type HistoryResponse,
-  Limits,
-  type ParamValue,
-} from '../../../protocol/farm-api.ts';
+import { deliveryWindowMs, type FarmInfo, type HistoryResponse, Limits } from '../../../protocol/farm-api.ts';
 import { commandNames, type LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { createReadingCache, type ReadingCache } from './cache.ts';
@@ -20,7 +14,7 @@ import { startCheckpointer } from './checkpointer.ts';
 import type { TailnetDialer } from './dialer.ts';
 import { createHub, type Hub } from './hub.ts';
 import { createCommandLedger } from './ledger.ts';
-import type { CommandQuery } from './ledger-store.ts';
+import type { CommandQuery, CommandRequest } from './ledger-store.ts';
 import { createFarmLink, type FarmLink, type LinkTuning } from './link.ts';
 import { migrateFarmsSchema, openFarmsDatabase } from './schema.ts';
 import {
@@ -91,12 +85,7 @@ export interface HistoryInput {
   maxPoints: number;
 }
 
-export interface SendInput {
-  farmId: string;
-  action: string;
-  target: string;
-  params: Record<string, ParamValue>;
-  requestedBy: string;
+export interface SendInput extends CommandRequest {
   expiresInMs?: number;
 }
 

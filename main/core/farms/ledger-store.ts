@@ -7,14 +7,18 @@ import { isTerminal, type ParamValue } from '../../../protocol/farm-api.ts';
 import type { LedgerCommand, LedgerState } from '../../../protocol/app/index.ts';
 import { transaction } from '../../../kit/sqlite.ts';
 
-export interface NewCommand {
-  id: string;
+/** A command as a person asks for it; on its way into the ledger it gains the farm's name, an id, times. */
+export interface CommandRequest {
   farmId: string;
-  farmName: string;
   action: string;
   target: string;
   params: Record<string, ParamValue>;
   requestedBy: string;
+}
+
+export interface NewCommand extends CommandRequest {
+  id: string;
+  farmName: string;
   createdMs: number;
   expiresAt: string;
 }

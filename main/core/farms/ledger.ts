@@ -14,17 +14,17 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import { backoffDelay } from '../../../protocol/backoff.ts';
-import {
-  type CommandRecord,
-  type CommandRequestInput,
-  isTerminal,
-  type ParamValue,
-} from '../../../protocol/farm-api.ts';
+import { type CommandRecord, type CommandRequestInput, isTerminal } from '../../../protocol/farm-api.ts';
 import type { LedgerCommand } from '../../../protocol/app/index.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { commandsToCsv, csvFilename } from './csv.ts';
 import { deliveryOf, type FarmClient } from './farm-client.ts';
-import { type CommandQuery, createLedgerStore, type StoredCommand } from './ledger-store.ts';
+import {
+  type CommandQuery,
+  type CommandRequest,
+  createLedgerStore,
+  type StoredCommand,
+} from './ledger-store.ts';
 import type { BackoffPolicy, Clock } from './types.ts';
 
 export interface CommandLedgerOptions {
@@ -44,13 +44,8 @@ export interface CommandLedgerOptions {
   random?: () => number;
 }
 
-export interface SendCommandInput {
-  farmId: string;
+export interface SendCommandInput extends CommandRequest {
   farmName: string;
-  action: string;
-  target: string;
-  params: Record<string, ParamValue>;
-  requestedBy: string;
   expiresInMs?: number;
 }
 

@@ -3,7 +3,7 @@
  * stream and lets them confirm commands; every command transition is counted and published.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { DisposableStack } from '../kit/disposable.ts';
+import type { ResourceStack } from '../kit/resources.ts';
 import type { Logger } from '../kit/log.ts';
 import type { Clock } from './clock.ts';
 import type { ActuatorDriver } from './commands/driver.ts';
@@ -35,7 +35,7 @@ export function wireFarmFlow(
     retention: Retention;
     metrics: GatewayMetrics;
     log: Logger;
-    stack: DisposableStack;
+    stack: ResourceStack;
   },
 ): FarmFlow {
   const { db, farmId, clock, layout, driver, readings, commandStore, retention, metrics, log, stack } = deps;

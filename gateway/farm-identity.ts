@@ -4,7 +4,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
-import type { DisposableStack } from '../kit/disposable.ts';
+import type { ResourceStack } from '../kit/resources.ts';
 import type { Logger } from '../kit/log.ts';
 import type { Location } from '../protocol/farm-api.ts';
 import type { GatewayOptions } from './gateway.ts';
@@ -32,7 +32,7 @@ export function farmIdFrom(text: string): string {
 export function openFarmDatabase(
   options: Pick<GatewayOptions, 'dataDir' | 'onDatabase'>,
   log: Logger,
-  stack: DisposableStack,
+  stack: ResourceStack,
 ): DatabaseSync {
   const db = openGatewayDatabase(options.dataDir);
   stack.defer(() => db.close());

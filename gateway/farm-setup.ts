@@ -3,7 +3,7 @@
  * described by a layout; and who moves its actuators (an injected driver, an actuator command, the
  * simulator, or nothing).
  */
-import type { DisposableStack } from '../kit/disposable.ts';
+import type { ResourceStack } from '../kit/resources.ts';
 import type { Logger } from '../kit/log.ts';
 import type { Location } from '../protocol/farm-api.ts';
 import type { Clock } from './clock.ts';
@@ -28,7 +28,7 @@ export function setUpFarm(
     readings: ReadingStore;
     location: Location | null;
     log: Logger;
-    stack: DisposableStack;
+    stack: ResourceStack;
   },
 ): Farm {
   const { clock, readings, log } = deps;

@@ -7,7 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { FARM_HTTP_PORT, type Location, type Reading } from '../protocol/farm-api.ts';
 import { AgromeshError } from '../protocol/errors.ts';
 import { ipVersion } from '../protocol/tailnet-address.ts';
-import { DisposableStack } from '../kit/disposable.ts';
+import { ResourceStack } from '../kit/resources.ts';
 import { isStorageFull } from '../kit/sqlite.ts';
 import { type Logger, createLogger } from '../kit/log.ts';
 import type { LocalApiClient } from '../kit/tailscale/localapi.ts';
@@ -134,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const log = options.log ?? createLogger('gateway');
   const clock = options.clock ?? systemClock;
   const retention = options.retention ?? defaultRetention;
-  const stack = new DisposableStack();
+  const stack = new ResourceStack();
   try {
     return await start(options, log, clock, retention, stack);
   } catch (err) {
@@ -157,7 +157,7 @@ async function start(
   log: Logger,
   clock: Clock,
   retention: Retention,
-  stack: DisposableStack,
+  stack: ResourceStack,
 ): Promise<GatewayHandle> {
   refuseInsecureOffLoopback(options);
   const self = await bootstrapTailnet(

@@ -2,7 +2,7 @@
  * The gateway's clockwork: the simulator's history filled in at start, then the regular tick that
  * advances the simulator and sweeps expired commands.
  */
-import type { DisposableStack } from '../kit/disposable.ts';
+import type { ResourceStack } from '../kit/resources.ts';
 import type { Logger } from '../kit/log.ts';
 import { isStorageFull } from '../kit/sqlite.ts';
 import type { Clock } from './clock.ts';
@@ -53,7 +53,7 @@ export function startTicker(
     commands: CommandService;
     clock: Clock;
     log: Logger;
-    stack: DisposableStack;
+    stack: ResourceStack;
   },
 ): () => void {
   const { simulator, ingest, commands, clock, log } = deps;

@@ -1,5 +1,5 @@
 /** Where readings from hardware enter ingest: the sensor command and the local push endpoint, each stopped by the stack. */
-import type { DisposableStack } from '../../kit/disposable.ts';
+import type { ResourceStack } from '../../kit/resources.ts';
 import type { Logger } from '../../kit/log.ts';
 import { isStorageFull } from '../../kit/sqlite.ts';
 import type { Clock } from '../clock.ts';
@@ -11,7 +11,7 @@ import { type SensorCommand, startSensorCommand } from './sensor-command.ts';
 /** Readings printed by the sensor command; refused lines are logged, a full disk is not a bad line. */
 export function startSensorFeed(
   options: Pick<GatewayOptions, 'sensorCommand'>,
-  deps: { ingest: Ingest; clock: Clock; log: Logger; stack: DisposableStack },
+  deps: { ingest: Ingest; clock: Clock; log: Logger; stack: ResourceStack },
 ): SensorCommand | undefined {
   if (!options.sensorCommand) return undefined;
   const { ingest, log } = deps;
@@ -38,7 +38,7 @@ export function startSensorFeed(
 /** The local push endpoint for readings (loopback only), when configured. */
 export async function startPushFeed(
   options: Pick<GatewayOptions, 'push'>,
-  deps: { ingest: Ingest; clock: Clock; stack: DisposableStack },
+  deps: { ingest: Ingest; clock: Clock; stack: ResourceStack },
 ): Promise<PushServer | null> {
   if (!options.push) return null;
   const push = await startPushServer({

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { DisposableStack } from '../../kit/disposable.ts';
+import type { ResourceStack } from '../../kit/resources.ts';
 import { closeServer, createJsonServer, listen } from '../../kit/http/json.ts';
 import { type HostGuard, LOOPBACK_NAMES, refusal } from '../../kit/http/host-guard.ts';
 import type { Logger } from '../../kit/log.ts';
@@ -32,7 +32,7 @@ export interface FarmApiServerDeps {
   layout: FarmLayout;
   metrics: GatewayMetrics;
   log: Logger;
-  stack: DisposableStack;
+  stack: ResourceStack;
 }
 
 export async function serveFarmApi(

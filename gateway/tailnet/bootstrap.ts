@@ -5,7 +5,7 @@
  * farm by its machine name.
  */
 import { hostname as osHostname } from 'node:os';
-import type { DisposableStack } from '../../kit/disposable.ts';
+import type { ResourceStack } from '../../kit/resources.ts';
 import type { Logger } from '../../kit/log.ts';
 import { type LocalApiClient, createLocalApiClient, shortName } from '../../kit/tailscale/localapi.ts';
 import { AgromeshError } from '../../protocol/errors.ts';
@@ -45,7 +45,7 @@ export function dnsLabel(text: string): string {
 export async function bootstrapTailnet(
   o: BootstrapInput,
   log: Logger,
-  stack: DisposableStack,
+  stack: ResourceStack,
 ): Promise<TailnetSelf> {
   let localApi = o.localApi;
   if (!localApi && (o.needLocalApi || o.tailnet || o.explicitHost === undefined || o.localApiSocket)) {

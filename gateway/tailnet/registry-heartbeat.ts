@@ -2,7 +2,7 @@
  * Heartbeat to the registry: a configured URL, or the tailnet peer tagged tag:registry that every node
  * of this tailnet chooses. Off when there is neither a URL nor a LocalAPI to look for the peer with.
  */
-import type { DisposableStack } from '../../kit/disposable.ts';
+import type { ResourceStack } from '../../kit/resources.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { LocalApiClient } from '../../kit/tailscale/localapi.ts';
 import { AGROMESH_VERSION as GATEWAY_VERSION } from '../../kit/version.ts';
@@ -58,7 +58,7 @@ export function startRegistryHeartbeat(
     listenHost: string;
     metrics: GatewayMetrics;
     log: Logger;
-    stack: DisposableStack;
+    stack: ResourceStack;
   },
 ): HeartbeatLoop | undefined {
   const { localApi, identity, layout, metrics } = deps;

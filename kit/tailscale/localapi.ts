@@ -11,7 +11,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { AgromeshError } from '../../protocol/errors.ts';
 import type { CallerIdentity } from '../../protocol/identity.ts';
-import type { Disposable } from '../disposable.ts';
+import type { Resource } from '../resources.ts';
 import { type Logger, registerSecret, silentLogger } from '../log.ts';
 import { connectionError, parseBody, statusError } from './localapi-errors.ts';
 import { Notify, Status, WhoIsResponse } from './localapi-types.ts';
@@ -56,7 +56,7 @@ export interface WatchHandlers {
   onEnd?: () => void;
 }
 
-export interface LocalApiClient extends Disposable {
+export interface LocalApiClient extends Resource {
   /** Where this client connects (detected lazily on first use when not given). */
   endpoint(): Promise<LocalApiEndpoint>;
   status(options?: { peers?: boolean }): Promise<Status>;

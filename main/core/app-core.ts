@@ -13,7 +13,7 @@ import {
   type Settings,
   settingsProblem,
 } from '../../protocol/app/index.ts';
-import { DisposableStack } from '../../kit/disposable.ts';
+import { ResourceStack } from '../../kit/resources.ts';
 import type { Logger } from '../../kit/log.ts';
 import { createAlertHandlers } from './alerts/handlers.ts';
 import type { Notifier } from './alerts/notifier.ts';
@@ -71,7 +71,7 @@ export interface AppCore {
 const SESSION_KEYS = ['tailnet', 'registry', 'staleAfterS', 'offlineAfterS'] as const;
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
-  const stack = new DisposableStack();
+  const stack = new ResourceStack();
   const events = new CoreEvents();
   const { settings, secrets } = options;
   const problems = createProblemLog(options.log);

@@ -10,7 +10,7 @@ import { REGISTRY_HTTP_PORT } from '../../protocol/discovery-api.ts';
 import { FARM_TAG } from '../../protocol/device.ts';
 import type { CallerIdentity } from '../../protocol/identity.ts';
 import type { FarmSummary, Settings } from '../../protocol/app/index.ts';
-import { DisposableStack } from '../../kit/disposable.ts';
+import { ResourceStack } from '../../kit/resources.ts';
 import type { Logger } from '../../kit/log.ts';
 import type { AlertService } from './alerts/service.ts';
 import { createCoalescer } from './coalesce.ts';
@@ -108,7 +108,7 @@ async function tailnetConfig(o: TailnetSessionOptions): Promise<TailnetConfig> {
 }
 
 export async function startTailnetSession(o: TailnetSessionOptions): Promise<TailnetSession> {
-  const stack = new DisposableStack();
+  const stack = new ResourceStack();
   const { log, events, alerts } = o;
   try {
     const manager = stack.add(

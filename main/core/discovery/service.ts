@@ -10,7 +10,7 @@ import { FARM_TAG, type TailnetDevice } from '../../../protocol/device.ts';
 import { AgromeshError } from '../../../protocol/errors.ts';
 import type { Reading } from '../../../protocol/farm-api.ts';
 import { grantsOf, type CallerIdentity } from '../../../protocol/identity.ts';
-import type { Disposable } from '../../../kit/disposable.ts';
+import type { Resource } from '../../../kit/resources.ts';
 import { silentLogger, type Logger } from '../../../kit/log.ts';
 import type { DeviceChange } from '../tailnet/manager.ts';
 import { coveredBy, metadataUpdate } from './farm-access.ts';
@@ -38,7 +38,7 @@ export type {
   RegistryStatus,
 } from './types.ts';
 
-export class FarmDiscoveryService implements Disposable {
+export class FarmDiscoveryService implements Resource {
   readonly #o: ResolvedDiscoveryOptions;
   readonly #now: () => number;
   readonly #log: Logger;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { type FarmLink, summarizeLink } from '../../../protocol/app/index.ts';
-import type { Disposable } from '../../../kit/disposable.ts';
+import type { Resource } from '../../../kit/resources.ts';
 import type { Logger } from '../../../kit/log.ts';
 import { openDatabase } from '../../../kit/sqlite.ts';
 import { createLocalApiClient, type LocalApiClient } from '../../../kit/tailscale/localapi.ts';
@@ -35,7 +35,7 @@ export interface LinkQualityOptions {
   retention?: Pick<LinkStoreOptions, 'retentionMs' | 'maxRowsPerFarm'>;
 }
 
-export interface LinkQuality extends Disposable {
+export interface LinkQuality extends Resource {
   readonly sampler: LinkSampler;
   readonly store: LinkStore;
   farmLink(input: { farmId: string; from: number; to: number }): FarmLink;

@@ -6,7 +6,7 @@
  * machine cannot; the ping is the data-plane answer and wins over the status.
  */
 import type { LinkKind, LinkSample, LinkSource } from '../../../protocol/app/index.ts';
-import type { Disposable } from '../../../kit/disposable.ts';
+import type { Resource } from '../../../kit/resources.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { LocalApiClient } from '../../../kit/tailscale/localapi.ts';
 import { type PeerStatus, type Status, timeOrNull } from '../../../kit/tailscale/localapi-types.ts';
@@ -50,7 +50,7 @@ export interface LinkSamplerOptions {
   tuning?: Partial<LinkSamplerTuning>;
 }
 
-export interface LinkSampler extends Disposable {
+export interface LinkSampler extends Resource {
   readonly intervalMs: number;
   /** Start the timer (the first sample is taken at once). */
   start(): void;

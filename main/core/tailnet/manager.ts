@@ -5,7 +5,7 @@
  */
 import type { TailnetBackendKind, TailnetDevice } from '../../../protocol/device.ts';
 import type { CallerIdentity } from '../../../protocol/identity.ts';
-import type { Disposable } from '../../../kit/disposable.ts';
+import type { Resource } from '../../../kit/resources.ts';
 
 export type TailnetCapability =
   'listDevices' | 'setTags' | 'createAuthKey' | 'whois' | 'policy' | 'posture' | 'watch';
@@ -46,7 +46,7 @@ export type DeviceChange =
   | { type: 'upsert'; device: TailnetDevice }
   | { type: 'remove'; id: string };
 
-export interface TailscaleManager extends Disposable {
+export interface TailscaleManager extends Resource {
   readonly kind: TailnetBackendKind;
   readonly capabilities: ReadonlySet<TailnetCapability>;
   /** Where this backend talks to (socket path or URL), for messages; secrets never included. */

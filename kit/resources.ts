@@ -1,14 +1,18 @@
-/** Anything holding a socket, timer or server is disposable; owners dispose what they created, in reverse. */
-export interface Disposable {
+/**
+ * Anything holding a socket, timer or server is a Resource with dispose(); owners dispose what they
+ * created, in reverse. Named apart from the language's Disposable and DisposableStack (Symbol.dispose),
+ * whose shape differs.
+ */
+export interface Resource {
   dispose(): void | Promise<void>;
 }
 
-export class DisposableStack {
-  #items: Disposable[] = [];
+export class ResourceStack {
+  #items: Resource[] = [];
   #disposed = false;
 
-  add<T extends Disposable>(item: T): T {
-    if (this.#disposed) throw new Error('DisposableStack already disposed');
+  add<T extends Resource>(item: T): T {
+    if (this.#disposed) throw new Error('ResourceStack already disposed');
     this.#items.push(item);
     return item;
   }

@@ -32,6 +32,8 @@ export interface BlockRow {
 export interface ClosedBlock {
   farmId: string;
   rows: BlockRow[];
+  /** The farm's stream position once these rows are written (undefined: none noted). */
+  seq: number | null | undefined;
 }
 
 /** Decode the readings of a row that fall in [from, to] onto `out`. */
@@ -104,8 +106,10 @@ export class OpenBlock {
   private readonly sensors = new Map<string, Column>();
   /** Readings held now (0: nothing to write). */
   count = 0;
-  /** performance.now() of the first reading held. */
-  openedAt = 0;
+  /** performance.now() by which the block is to be written (set when its first reading arrives). */
+  deadline = 0;
+  /** Stream position noted while readings were held: saved with them, never ahead of them. */
+  seq: number | null | undefined = undefined;
 
   readonly farmId: string;
 
@@ -113,8 +117,7 @@ export class OpenBlock {
     this.farmId = farmId;
   }
 
-  add(r: Reading, now: number): void {
-    if (this.count === 0) this.openedAt = now;
+  add(r: Reading): void {
     let c = this.sensors.get(r.sensorId);
     if (!c) this.sensors.set(r.sensorId, (c = new Column()));
     c.push(r.ts, r.value ?? Number.NaN, qualityCode(r.quality));
@@ -129,7 +132,9 @@ export class OpenBlock {
       c.n = 0;
     }
     this.count = 0;
-    return { farmId: this.farmId, rows };
+    const seq = this.seq;
+    this.seq = undefined;
+    return { farmId: this.farmId, rows, seq };
   }
 
   /** Readings held for `sensorId` (null: every sensor) in [from, to], onto `out`. */

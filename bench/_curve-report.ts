@@ -58,6 +58,7 @@ export function curveMarkdown(s: CurveSummary): string {
     l ? `${n(l.perFarm, digits)} ${unit} per farm (fixed part ${n(l.fixed)})` : 'not fitted (too few sizes)';
   const out = s.runsOut;
   return (
+    '### Control-room scale curve\n\n' +
     `10 sensors per farm at 1 Hz; ${s.warmup} s warm-up after every farm is live, then a ${s.seconds} s window per size, one size at a time. ` +
     'Rows marked generator-limited are the fleet simulator saturating this machine, not the core; they are left out of the line.\n\n' +
     head +

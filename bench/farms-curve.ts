@@ -9,7 +9,7 @@
  * Prints JSON with a markdown table and an SVG plot; bench/run.ts puts the table into docs/benchmarks.md
  * and writes the plot to docs/benchmarks-scale.svg, only from a complete run.
  *
- *   node bench/farms-curve.ts [--sizes 100,1000,3000,10000] [--seconds 20] [--warmup 10]
+ *   node bench/farms-curve.ts [--sizes 100,1000,3000,10000] [--seconds 20] [--warmup 30]
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,8 @@ const sizes = (values.sizes ?? '100,1000,3000,10000')
   .slice(0, 6);
 if (sizes.length < 2) throw new Error('--sizes needs two or more fleet sizes from 10 to 10000');
 const seconds = Math.max(5, Math.min(60, Number(values.seconds ?? 20)));
-const warmup = Math.max(2, Math.min(30, Number(values.warmup ?? 10)));
+// The warm-up covers the cache's first block writes (15-30 s after connecting), so RSS is measured flat.
+const warmup = Math.max(2, Math.min(40, Number(values.warmup ?? 30)));
 const BUDGET = { cpuPctOfOneCore: 25, rssMB: 300 }; // farms-scale.ts's targets for the core
 const BASELINE_AT = 1_000;
 

@@ -80,8 +80,11 @@ function openFileLimit(): number {
   return !line || line[1] === 'unlimited' ? Infinity : Number(line[1]);
 }
 
-async function measure(count: () => number): Promise<Omit<PhaseResult, 'phase' | 'connectMs'>> {
-  await new Promise((r) => setTimeout(r, warmupMs));
+async function measure(
+  count: () => number,
+  warmup = warmupMs,
+): Promise<Omit<PhaseResult, 'phase' | 'connectMs'>> {
+  await new Promise((r) => setTimeout(r, warmup));
   const h = monitorEventLoopDelay({ resolution: 10 });
   process.stdout.write('{"mark":"start"}\n'); // the parent samples the fleet now
   const c0 = count();
@@ -156,7 +159,7 @@ async function barePhase(ports: number[]): Promise<PhaseResult> {
         ws.once('open', () => resolve(ws));
       }),
   );
-  const r = await measure(() => n);
+  const r = await measure(() => n, Math.min(warmupMs, 10_000)); // bare sockets have no cache to fill
   for (const ws of sockets) ws.terminate();
   return { phase: 'bare ws', connectMs, ...r };
 }

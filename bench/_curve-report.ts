@@ -22,6 +22,7 @@ export interface CurveRow {
   generatorCpuPct?: number;
   generatorProcesses?: number;
   generatorLimited?: boolean;
+  coreKeptUp?: boolean;
 }
 
 type Line = { perFarm: number; fixed: number } | null;
@@ -50,7 +51,7 @@ export function curveMarkdown(s: CurveSummary): string {
     .map((r) =>
       r.error
         ? `| ${n(r.farms)} | did not run: ${r.error} |||||||||||`
-        : `| ${n(r.farms)} | ${n(r.liveFarms)} | ${n(r.cpuPctOfOneCore)} | ${n(r.rssAfterWarmupMB)} → ${n(r.rssPeakMB)} | ${n(r.rssSlopeMBPerMin)} | ${n(r.heapLiveMB)} | ${n(r.sockets, 0)} | ${n(r.loopP99Ms)} | ${n(r.diskWriteMBps, 2)} | ${n(r.cacheMBPerFarmPerDay)} | ${n(r.readingsPerS, 0)} / ${n(r.sentPerS, 0)} (${n(r.targetPerS, 0)}) | ${n(r.generatorCpuPct)} in ${n(r.generatorProcesses)} process${r.generatorProcesses === 1 ? '' : 'es'}${r.generatorLimited ? ', **generator-limited**' : ''} |`,
+        : `| ${n(r.farms)} | ${n(r.liveFarms)} | ${n(r.cpuPctOfOneCore)} | ${n(r.rssAfterWarmupMB)} → ${n(r.rssPeakMB)} | ${n(r.rssSlopeMBPerMin)} | ${n(r.heapLiveMB)} | ${n(r.sockets, 0)} | ${n(r.loopP99Ms)} | ${n(r.diskWriteMBps, 2)} | ${n(r.cacheMBPerFarmPerDay)} | ${n(r.readingsPerS, 0)} / ${n(r.sentPerS, 0)} (${n(r.targetPerS, 0)})${r.coreKeptUp === false ? ', **behind**' : ''} | ${n(r.generatorCpuPct)} in ${n(r.generatorProcesses)} process${r.generatorProcesses === 1 ? '' : 'es'}${r.generatorLimited ? ', **generator-limited**' : ''} |`,
     )
     .join('\n');
   const p = s.perFarm;
@@ -60,7 +61,8 @@ export function curveMarkdown(s: CurveSummary): string {
   return (
     '### Control-room scale curve\n\n' +
     `10 sensors per farm at 1 Hz; ${s.warmup} s warm-up after every farm is live, then a ${s.seconds} s window per size, one size at a time. ` +
-    'Rows marked generator-limited are the fleet simulator saturating this machine, not the core; they are left out of the line.\n\n' +
+    'Rows marked generator-limited are the fleet simulator saturating this machine, not the core; rows marked behind are the core not keeping pace ' +
+    '(received strays over 5 % from sent, e.g. draining a backlog). Both are left out of the per-farm line.\n\n' +
     head +
     body +
     '\n\n![Control-room core: CPU and RSS against farms](benchmarks-scale.svg)\n\n' +

@@ -10,7 +10,7 @@
  * readings. Reads see unwritten ones too. A farm's stream position is written in the same transaction as
  * its block, so a crash loses only readings past the saved position, which the stream replays on restart
  * (at most one block age). Pruning deletes a bounded number of expired blocks per flush; the file holds one
- * retention (24 h) and reuses freed pages, about 17–26 MB per farm per day at 10 sensors × 1 Hz
+ * retention (24 h) and reuses freed pages, about 15–17 MB per farm per day at 10 sensors × 1 Hz
  * (bench/farms-scale.ts). Retention is
  * measured on this machine's clock, so a gateway whose clock lags by more than the retention gets no cache.
  */

@@ -21,12 +21,16 @@ export interface FleetOptions {
   mode: 'flood' | 'rate';
   hz?: number;
   maxSeconds: number;
+  /** Farm ids start at bench-<offset> (a fleet split over several processes). */
+  offset?: number;
 }
 
 export interface Fleet {
   ports: number[];
   farmId(i: number): string;
   child: ChildProcess;
+  /** Readings the fleet has sent so far (all farms). */
+  sent(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,15 +42,21 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const child = spawn(node, [import.meta.filename, '--child', JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const sentWaiters: Array<(n: number) => void> = [];
   const ports = await new Promise<number[]>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('fleet did not start')), 60_000);
+    const timer = setTimeout(() => reject(new Error('fleet did not start')), 120_000);
     child.stdout.on('data', (d: Buffer) => {
       out += String(d);
-      const line = out.split('\n').find((l) => l.startsWith('{"ports"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { ports: number[] }).ports);
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        if (line.startsWith('{"ports"')) {
+          clearTimeout(timer);
+          resolve((JSON.parse(line) as { ports: number[] }).ports);
+        } else if (line.startsWith('{"sent"'))
+          sentWaiters.shift()?.((JSON.parse(line) as { sent: number }).sent);
       }
     });
     child.once('exit', (code) => reject(new Error(`fleet exited with ${code}`)));
@@ -56,6 +66,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ports,
     farmId: farmIdOf,
     child,
+    sent: () =>
+      new Promise<number>((resolve) => {
+        sentWaiters.push(resolve);
+        child.stdin.write('count\n');
+      }),
     async stop() {
       child.stdin.end(); // the child exits when its stdin closes
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -67,6 +82,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
 async function runChild(options: FleetOptions): Promise<void> {
   const sensorIds = Array.from({ length: options.sensors }, (_, i) => `s${i + 1}`);
+  const idOf = (farm: number) => farmIdOf((options.offset ?? 0) + farm);
+  let sent = 0;
   const servers: Server[] = [];
   const clients: Array<{ ws: WebSocket; farm: number }> = [];
   const seq = new Array<number>(options.farms).fill(0);
@@ -76,6 +93,7 @@ async function runChild(options: FleetOptions): Promise<void> {
 
   const message = (farm: number): string => {
     seq[farm]! += 1;
+    sent += sensorIds.length;
     const ts = (tsOf[farm]! += options.mode === 'flood' ? 1 : 1_000);
     let readings = '';
     for (let i = 0; i < sensorIds.length; i++) {
@@ -87,7 +105,7 @@ async function runChild(options: FleetOptions): Promise<void> {
   const info = (farm: number) =>
     JSON.stringify({
       apiVersion: 1,
-      farmId: farmIdOf(farm),
+      farmId: idOf(farm),
       name: `Bench farm ${farm}`,
       location: null,
       timeZone: 'UTC',
@@ -128,7 +146,7 @@ async function runChild(options: FleetOptions): Promise<void> {
         ws.send(
           JSON.stringify({
             type: 'hello',
-            farmId: farmIdOf(farm),
+            farmId: idOf(farm),
             seq: seq[farm],
             oldestSeq: seq[farm]! + 1,
           }),
@@ -144,17 +162,22 @@ async function runChild(options: FleetOptions): Promise<void> {
     servers.push(server);
   }
 
-  let slot = 0;
+  // Ten slots a second; each farm sends in its slot, `hz` times a second (hz ≤ 10). Slots are counted from
+  // the clock, not from timer calls, so a late timer (a busy machine) sends the slots it missed.
+  const started = performance.now();
+  let slotsDone = 0;
   const ticker =
     options.mode === 'rate'
       ? setInterval(() => {
-          // Ten slots a second; each farm sends in its slot, `hz` times a second (hz ≤ 10).
           const hz = Math.min(10, Math.max(1, options.hz ?? 1));
-          for (const { ws, farm } of clients) {
-            if ((farm + slot) % Math.round(10 / hz) === 0 && ws.readyState === WebSocket.OPEN)
-              ws.send(message(farm));
+          const due = Math.floor((performance.now() - started) / 100);
+          for (; slotsDone < due; slotsDone++) {
+            const slot = slotsDone % 10;
+            for (const { ws, farm } of clients) {
+              if ((farm + slot) % Math.round(10 / hz) === 0 && ws.readyState === WebSocket.OPEN)
+                ws.send(message(farm));
+            }
           }
-          slot = (slot + 1) % 10;
         }, 100)
       : undefined;
 
@@ -168,6 +191,9 @@ async function runChild(options: FleetOptions): Promise<void> {
   };
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
+  process.stdin.on('data', (d: Buffer) => {
+    for (let i = String(d).split('count').length - 1; i > 0; i--) process.stdout.write(`{"sent":${sent}}\n`);
+  });
   process.stdin.resume();
   setTimeout(stop, options.maxSeconds * 1000).unref();
   process.stdout.write(

@@ -5,6 +5,9 @@
  * Builds what a benchmark needs first (the renderer for renderer-map). A failing benchmark fails the run,
  * and docs/benchmarks.md is rewritten only from a complete run in which every benchmark succeeded.
  * `npm run bench -- NAME…` runs only benchmarks whose file name contains one of the NAMEs.
+ * A benchmark whose JSON has `markdown` (text for its section, above the output) and `files` (name →
+ * content, e.g. a plot) gets them out of the recorded output; the files are written to docs/ under the same
+ * rule as docs/benchmarks.md (complete run, every benchmark succeeded).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,28 @@ const files = readdirSync(here)
   .sort();
 
 const sections: string[] = [];
+const docFiles = new Map<string, string>();
 let failed = 0;
+
+/** Split a benchmark's `markdown` and `files` off its JSON output (other output is recorded as printed). */
+function extractDocs(output: string): { output: string; markdown: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return { output, markdown: '' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('markdown' in parsed || 'files' in parsed))
+    return { output, markdown: '' };
+  const { markdown, files, ...rest } = parsed as { markdown?: unknown; files?: unknown };
+  if (files && typeof files === 'object')
+    for (const [name, content] of Object.entries(files))
+      if (/^[a-z0-9-]+\.svg$/.test(name) && typeof content === 'string') docFiles.set(name, content);
+  return {
+    output: JSON.stringify(rest, null, 2),
+    markdown: typeof markdown === 'string' ? `${markdown.trim()}\n\n` : '',
+  };
+}
 if (files.some((f) => f.startsWith('renderer-'))) {
   console.log('\n=== building the renderer (npm run build:renderer) ===');
   const b = spawnSync('npm', ['run', 'build:renderer'], { stdio: 'inherit', timeout: 5 * 60_000 });
@@ -41,7 +65,7 @@ for (const file of files) {
       maxBuffer: 16 * 1024 * 1024,
     },
   );
-  const output = (r.stdout ?? '').trim();
+  const { output, markdown } = extractDocs((r.stdout ?? '').trim());
   console.log(output);
   if (r.status !== 0) {
     failed++;
@@ -49,6 +73,7 @@ for (const file of files) {
   }
   sections.push(
     `## ${file}\n\n${r.status === 0 ? '' : `**failed** (exit ${String(r.status)})\n\n`}` +
+      markdown +
       '```\n' +
       output +
       '\n```\n\n' +
@@ -62,6 +87,7 @@ if (filters.length === 0 && failed === 0) {
     `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.\n` +
     'Each figure is compared with a baseline measured in the same run (ratios hold up on a shared, noisy machine; absolute times do not).\n\n';
   writeFileSync(join(here, '..', 'docs', 'benchmarks.md'), header + sections.join('\n'));
+  for (const [name, content] of docFiles) writeFileSync(join(here, '..', 'docs', name), content);
 } else if (filters.length === 0)
-  console.error(`${String(failed)} step(s) failed: docs/benchmarks.md left unchanged`);
+  console.error(`${String(failed)} step(s) failed: docs/benchmarks.md and its plots left unchanged`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -3,19 +3,24 @@
  * known with its age, and getHistory answers from here when a farm is unreachable. It is also the
  * authority for "have we seen this reading?", which keeps backfills exact.
  *
- * Readings are kept in blocks: each farm's new readings are collected in memory (the same objects the hub
- * holds, no copy) and written as one row per sensor (packed ts/value/quality) when the farm's list is
- * `maxBlockAgeMs` old or large. That turns a thousand farms at 1 Hz (10,000 readings/s) into ~2,000 small
- * row writes a second, and a flood of readings into one write per few hundred. Reads see unwritten ones too. A crash loses at most the open blocks (the
- * gateway still has them). Pruning deletes a bounded number of expired blocks per flush. Retention is
+ * Readings are kept in blocks: each farm's new readings are collected in memory (numbers in reused typed
+ * arrays, blocks.ts) and written as one row per sensor (packed ts/value/quality) when the farm's block is
+ * 15–30 s old (`maxBlockAgeMs`, spread so farms that connected together write apart) or large. A thousand
+ * farms at 1 Hz (10,000 readings/s) are ~500 small row writes a second, a flood one write per few hundred
+ * readings. Reads see unwritten ones too. A farm's stream position is written in the same transaction as
+ * its block, so a crash loses only readings past the saved position, which the stream replays on restart
+ * (at most one block age). Pruning deletes a bounded number of expired blocks per flush; the file holds one
+ * retention (24 h) and reuses freed pages, about 15–17 MB per farm per day at 10 sensors × 1 Hz
+ * (bench/farms-scale.ts). Retention is
  * measured on this machine's clock, so a gateway whose clock lags by more than the retention gets no cache.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { FarmInfo, type HistoryResponse, type Quality, type Reading } from '../../../protocol/farm-api.ts';
+import { FarmInfo, type HistoryResponse, type Reading } from '../../../protocol/farm-api.ts';
 import { lttbPoints, type Point } from '../../../protocol/downsample.ts';
 import { transaction } from '../../../kit/sqlite.ts';
 import type { Logger } from '../../../kit/log.ts';
 import type { Clock } from './types.ts';
+import { type ClosedBlock, decode, OpenBlock } from './blocks.ts';
 
 export interface ReadingCacheOptions {
   db: DatabaseSync;
@@ -27,6 +32,7 @@ export interface ReadingCacheOptions {
   flushMs?: number;
   /** Readings per sensor row when a farm is busy (a farm's list closes at 8 × this). */
   blockSize?: number;
+  /** A farm's block is written once it is ½–1 × this old. */
   maxBlockAgeMs?: number;
   /** Blocks pruned per flush. */
   pruneBatch?: number;
@@ -52,67 +58,12 @@ export interface ReadingCache {
   dispose(): void;
 }
 
-const QUALITY: readonly Quality[] = ['ok', 'stale', 'fault'];
-const qualityCode = (q: Quality): number => (q === 'ok' ? 0 : q === 'stale' ? 1 : 2);
-
-const toReading = (sensorId: string, ts: number, v: number, q: number): Reading => ({
-  sensorId,
-  ts,
-  value: Number.isNaN(v) ? null : v,
-  quality: QUALITY[q] ?? 'ok',
-});
-
-/** Readings of one farm not yet written: kept as they arrived (the same objects the hub holds). */
-interface Pending {
-  farmId: string;
-  readings: Reading[];
-  openedAt: number;
-}
-
-/** One block row: [ts f64 × n][value f64 × n (NaN = null)][quality u8 × n], sorted by ts. */
-function encode(readings: readonly Reading[]): { first: number; last: number; n: number; data: Uint8Array } {
-  const sorted = [...readings].sort((a, b) => a.ts - b.ts);
-  const n = sorted.length;
-  const buf = new ArrayBuffer(n * 17);
-  const ts = new Float64Array(buf, 0, n);
-  const values = new Float64Array(buf, n * 8, n);
-  const quality = new Uint8Array(buf, n * 16, n);
-  for (let i = 0; i < n; i++) {
-    const r = sorted[i]!;
-    ts[i] = r.ts;
-    values[i] = r.value ?? Number.NaN;
-    quality[i] = qualityCode(r.quality);
-  }
-  return { first: ts[0]!, last: ts[n - 1]!, n, data: new Uint8Array(buf) };
-}
-
-function decode(
-  data: Uint8Array,
-  n: number,
-  sensorId: string,
-  from: number,
-  to: number,
-  out: Reading[],
-): void {
-  // Copy to an aligned buffer: SQLite hands back arbitrary offsets.
-  const copy = new Uint8Array(n * 17);
-  copy.set(data.subarray(0, n * 17));
-  const ts = new Float64Array(copy.buffer, 0, n);
-  const values = new Float64Array(copy.buffer, n * 8, n);
-  const quality = new Uint8Array(copy.buffer, n * 16, n);
-  for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
-    if (t < from || t > to) continue;
-    out.push(toReading(sensorId, t, values[i]!, quality[i]!));
-  }
-}
-
 export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const { db, clock, log } = options;
   const retentionMs = options.retentionMs ?? 24 * 3600_000;
   const flushMs = options.flushMs ?? 250;
   const blockSize = options.blockSize ?? 256;
-  const maxBlockAgeMs = options.maxBlockAgeMs ?? 5_000;
+  const maxBlockAgeMs = options.maxBlockAgeMs ?? 30_000;
   const pruneBatch = options.pruneBatch ?? 2_000;
   const seqSaveMs = options.seqSaveMs ?? 30_000;
   /** Blocks per transaction, one transaction per turn of the event loop. */
@@ -140,14 +91,25 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     ),
   } satisfies Record<string, StatementSync>;
 
-  /** farmId → readings collected since its last write. */
-  const open = new Map<string, Pending>();
-  /** Closed lists waiting to be written (still readable). */
-  let full: Pending[] = [];
+  /** farmId → its open block (kept and reused; count 0 when nothing is waiting). */
+  const open = new Map<string, OpenBlock>();
+  /** Closed blocks waiting to be written (still readable). */
+  let full: ClosedBlock[] = [];
+  /** farmId → its newest block in `full`. */
+  const waiting = new Map<string, ClosedBlock>();
+  const close = (p: OpenBlock) => {
+    const c = p.close();
+    full.push(c);
+    waiting.set(c.farmId, c);
+  };
   let timer: NodeJS.Timeout | undefined;
   let writing: NodeJS.Immediate | undefined;
   let disposed = false;
-  /** farmId → stream position not yet written (one transaction for all farms every seqSaveMs). */
+  /**
+   * farmId → stream position not yet written, for farms with no unwritten readings (one transaction for
+   * all farms every seqSaveMs). A farm with unwritten readings saves its position with them, in the same
+   * transaction, so the saved position never covers readings a crash would lose.
+   */
   const pendingSeqs = new Map<string, number | null>();
   const saveSeqs = () => {
     if (pendingSeqs.size === 0) return;
@@ -167,27 +129,20 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   seqTimer.unref();
 
   /** One row per sensor of each pending list, in one transaction. */
-  const write = (lists: Pending[]) => {
+  const write = (lists: ClosedBlock[]) => {
     if (lists.length === 0) return;
     try {
       transaction(db, () => {
         for (const p of lists) {
-          const bySensor = new Map<string, Reading[]>();
-          for (const r of p.readings) {
-            const l = bySensor.get(r.sensorId);
-            if (l) l.push(r);
-            else bySensor.set(r.sensorId, [r]);
-          }
-          for (const [sensorId, rs] of bySensor) {
-            const e = encode(rs);
-            st.insert.run(p.farmId, sensorId, e.first, e.last, e.n, e.data);
-          }
+          for (const e of p.rows) st.insert.run(p.farmId, e.sensorId, e.first, e.last, e.n, e.data);
+          if (p.seq !== undefined) st.saveSeq.run(p.farmId, p.seq);
         }
         st.prune.run(clock.now() - retentionMs, pruneBatch);
       });
     } catch (err) {
       log.error('reading cache write failed', { err, farms: lists.length });
     }
+    for (const p of lists) if (waiting.get(p.farmId) === p) waiting.delete(p.farmId);
   };
 
   /** Write waiting lists a slice per turn of the event loop (they stay readable until written). */
@@ -205,11 +160,10 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     timer = undefined;
     const now = performance.now();
     let remaining = false;
-    for (const [farmId, p] of open) {
-      if (now - p.openedAt >= maxBlockAgeMs) {
-        full.push(p);
-        open.delete(farmId);
-      } else remaining = true;
+    for (const p of open.values()) {
+      if (p.count === 0) continue;
+      if (now >= p.deadline) close(p);
+      else remaining = true;
     }
     if (!writing) drain();
     if (remaining && !disposed) schedule();
@@ -224,8 +178,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const flush = () => {
     if (writing) clearImmediate(writing);
     writing = undefined;
-    for (const p of open.values()) full.push(p);
-    open.clear();
+    for (const p of open.values()) if (p.count > 0) close(p);
     const all = full;
     full = [];
     write(all);
@@ -238,14 +191,12 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
     to: number,
     out: Reading[],
   ) => {
-    const scan = (p: Pending | undefined) => {
-      if (!p || p.farmId !== farmId) return;
-      for (const r of p.readings) {
-        if ((sensorId === null || r.sensorId === sensorId) && r.ts >= from && r.ts <= to) out.push(r);
-      }
-    };
-    scan(open.get(farmId));
-    for (const p of full) scan(p);
+    open.get(farmId)?.scan(sensorId, from, to, out);
+    for (const p of full) {
+      if (p.farmId !== farmId) continue;
+      for (const e of p.rows)
+        if (sensorId === null || e.sensorId === sensorId) decode(e.data, e.n, e.sensorId, from, to, out);
+    }
   };
 
   /** Every cached reading of a sensor in [from, to] (unsorted). */
@@ -268,19 +219,15 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       if (disposed) return;
       const h = horizon();
       let p = open.get(farmId);
+      if (!p) open.set(farmId, (p = new OpenBlock(farmId)));
+      const now = performance.now();
       for (const r of readings) {
         if (r.ts < h) continue;
-        if (!p) {
-          p = { farmId, readings: [], openedAt: performance.now() };
-          open.set(farmId, p);
-        }
-        p.readings.push(r);
-        if (p.readings.length >= blockSize * 8) {
-          // A busy farm: close its list now (about `blockSize` readings per sensor row at 8 sensors).
-          full.push(p);
-          open.delete(farmId);
-          p = undefined;
-        }
+        // Deadlines spread over [½, 1] × maxBlockAgeMs so farms that connected together write apart.
+        if (p.count === 0) p.deadline = now + maxBlockAgeMs * (0.5 + Math.random() / 2);
+        p.add(r);
+        // A busy farm: close its block now (about `blockSize` readings per sensor row at 8 sensors).
+        if (p.count >= blockSize * 8) close(p);
       }
       schedule();
     },
@@ -340,9 +287,16 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       return parsed.success ? { info: parsed.data, at: row.info_at ?? 0 } : null;
     },
     saveSeq(farmId, seq) {
-      if (!disposed) pendingSeqs.set(farmId, seq);
+      if (disposed) return;
+      const holder = open.get(farmId)?.count ? open.get(farmId) : waiting.get(farmId);
+      if (holder) {
+        holder.seq = seq;
+        pendingSeqs.delete(farmId);
+      } else pendingSeqs.set(farmId, seq);
     },
     loadSeq(farmId) {
+      for (const held of [open.get(farmId)?.seq, waiting.get(farmId)?.seq])
+        if (held !== undefined) return held;
       if (pendingSeqs.has(farmId)) return pendingSeqs.get(farmId) ?? null;
       const row = st.loadState.get(farmId) as { last_seq: number | null } | undefined;
       return row?.last_seq ?? null;

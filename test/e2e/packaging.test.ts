@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFile, listPackage } from '@electron/asar';
@@ -99,12 +99,20 @@ describe('packaged app', () => {
     const main = extractFile(asarPath(), 'dist/main/electron/main.js').toString('utf8');
     expect(main).toMatch(/buildMenuTemplate\(process\.platform, !app\.isPackaged,/);
     const dir = mkdtempSync(join(tmpdir(), 'agromesh-menu-'));
-    for (const f of ['menu.js', 'shell-text.js']) {
-      writeFileSync(join(dir, f), extractFile(asarPath(), `dist/main/electron/${f}`));
+    // The menu module and what it imports, at their places in the package.
+    for (const f of [
+      'dist/main/electron/menu.js',
+      'dist/main/electron/shell-text.js',
+      'dist/protocol/i18n.js',
+    ]) {
+      mkdirSync(dirname(join(dir, f)), { recursive: true });
+      writeFileSync(join(dir, f), extractFile(asarPath(), f));
     }
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     type Item = { role?: string; submenu?: Item[] };
-    const { buildMenuTemplate, flattenMenu } = (await import(pathToFileURL(join(dir, 'menu.js')).href)) as {
+    const { buildMenuTemplate, flattenMenu } = (await import(
+      pathToFileURL(join(dir, 'dist/main/electron/menu.js')).href
+    )) as {
       buildMenuTemplate: (p: string, dev: boolean, lang: string, actions: object) => Item[];
       flattenMenu: (items: Item[]) => Item[];
     };

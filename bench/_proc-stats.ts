@@ -52,3 +52,22 @@ export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: 
   const slope = sxx === 0 ? 0 : sxy / sxx;
   return { slope, fixed: my - slope * mx };
 }
+
+/** Resident memory: all of it, and the anonymous part (heap, stacks; the file-backed rest is pages of the
+ * executable and libraries, which the kernel may drop and reread). */
+export function memory(pid: number | 'self' = 'self'): { rss: number; anon: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+    if (!m) throw new Error(`no ${field} for ${pid}`);
+    return Number(m[1]) * 1024;
+  };
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
+}
+
+/** CPU of `pid` over a window, as % of one core: call the returned function at the window's end. */
+export function cpuMeter(pid: number): () => number {
+  const t0 = performance.now();
+  const c0 = cpuMs(pid);
+  return () => Math.round(((cpuMs(pid) - c0) / (performance.now() - t0)) * 1000) / 10;
+}

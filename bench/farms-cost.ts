@@ -18,6 +18,7 @@ import WebSocket from 'ws';
 import { silentLogger } from '../kit/log.ts';
 import { startGateway } from '../gateway/gateway.ts';
 import { benchLayout } from './_gateway-process.ts';
+import { fitLine } from './_proc-stats.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' }, seconds: { type: 'string' } } });
 const sizes = (values.sizes ?? '250,500,1000')
@@ -70,17 +71,8 @@ function farmsScale(farms: number): Promise<ScaleRun> {
 
 /** Least squares y = fixed + perFarm × farms. */
 function fit(xs: number[], ys: number[]): { perFarm: number; fixed: number } {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  const perFarm = sxy / sxx;
-  return { perFarm, fixed: my - perFarm * mx };
+  const { slope, fixed } = fitLine(xs, ys);
+  return { perFarm: slope, fixed };
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -19,7 +19,7 @@ import WebSocket from 'ws';
 import { wsText } from '../kit/ws-text.ts';
 import { binaryPath, buildGateway, OUT_DIR } from '../scripts/dist/gateway.ts';
 import { benchLayout, type RunningGateway, startGatewayProcess } from './_gateway-process.ts';
-import { cpuSeconds, memory } from './_proc.ts';
+import { cpuMs, memory } from './_proc-stats.ts';
 
 const { values } = parseArgs({
   options: { starts: { type: 'string' }, settle: { type: 'string' }, seconds: { type: 'string' } },
@@ -125,7 +125,7 @@ try {
   await sleep(SETTLE_S * 1000);
   const idle = running.map((r) => memory(r.pid));
   const clients = await Promise.all(running.map((r) => streamClient(r.port)));
-  const cpu0 = running.map((r) => cpuSeconds(r.pid));
+  const cpu0 = running.map((r) => cpuMs(r.pid) / 1000);
   const peak = running.map(() => ({ rss: 0, anon: 0 }));
   const accepted = running.map(() => 0);
   const t0 = performance.now();
@@ -140,7 +140,7 @@ try {
   }
   await sleep(1_000 / HZ); // the last readings reach the stream
   const loadS = (performance.now() - t0) / 1000;
-  const cpuPct = running.map((r, i) => r1(((cpuSeconds(r.pid) - cpu0[i]!) / loadS) * 100));
+  const cpuPct = running.map((r, i) => r1(((cpuMs(r.pid) / 1000 - cpu0[i]!) / loadS) * 100));
   const load = running.map((r, i) => maxOf(peak[i]!, memory(r.pid)));
   const current = await Promise.all(
     running.map(async (r) => {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchLayout, startGatewayProcess } from './_gateway-process.ts';
-import { cpuMeter } from './_proc.ts';
+import { cpuMeter } from './_proc-stats.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' } } });
 const SECONDS = Math.max(2, Math.min(30, Number(values.seconds ?? 5)));

@@ -136,7 +136,7 @@ describe('accessibility with keyboard, screen reader and axe-core', () => {
     await page.reload(); // who-am-I is read at start
     await page.getByRole('heading', { level: 1, name: view.heading, exact: true }).waitFor();
     if (view.ready) await page.locator(view.ready).first().waitFor();
-    await page.waitForFunction("document.querySelectorAll('[role=progressbar]').length === 0");
+    await page.locator('[role=progressbar]').first().waitFor({ state: 'detached' }); // not waitForFunction: the page's CSP forbids its eval
   }
 
   for (const [size, viewport] of [

@@ -87,7 +87,7 @@ describe('control-room views with farm data', () => {
       .first()
       .waitFor();
     await page.getByRole('searchbox', { name: 'Filter farms' }).fill('orchard');
-    await page.waitForFunction("document.querySelectorAll('table tbody tr').length === 1");
+    await expect.poll(() => page.locator('table tbody tr').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Filter farms' }).fill('no such farm');
     await page.getByText('No farm matches this filter.').waitFor();
   });
@@ -161,7 +161,7 @@ describe('control-room views with farm data', () => {
       .getByText(/Key expires in 9 days/)
       .waitFor();
     await page.getByRole('checkbox', { name: 'Untagged only' }).check();
-    await page.waitForFunction("document.querySelectorAll('table tbody tr').length === 2");
+    await expect.poll(() => page.locator('table tbody tr').count()).toBe(2);
     await page.getByRole('button', { name: 'Edit tags of farm-3' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit tags of farm-3' });
     await dialog.getByRole('textbox').fill('tag:farm, not-a-tag');

@@ -112,7 +112,7 @@ describe('the phone layout at 390×844', () => {
     }
     await page.getByRole('heading', { level: 1, name: view.heading, exact: true }).waitFor();
     if (view.ready) await page.locator(view.ready).first().waitFor();
-    await page.waitForFunction("document.querySelectorAll('[role=progressbar]').length === 0");
+    await page.locator('[role=progressbar]').first().waitFor({ state: 'detached' }); // not waitForFunction: the page's CSP forbids its eval
   }
 
   it('scrolls no view sideways, and the menu button is on screen on each', async () => {

@@ -161,7 +161,7 @@ describe('the control room in Russian', () => {
     await page.reload(); // who-am-I is read at start
     await page.getByRole('heading', { level: 1, name: view.heading, exact: true }).waitFor();
     if (view.ready) await page.locator(view.ready).first().waitFor();
-    await page.waitForFunction("document.querySelectorAll('[role=progressbar]').length === 0");
+    await page.locator('[role=progressbar]').first().waitFor({ state: 'detached' }); // not waitForFunction: the page's CSP forbids its eval
   }
 
   /** The English dictionary strings on screen now, as "[where] "text" (key)". */
@@ -183,7 +183,7 @@ describe('the control room in Russian', () => {
         const n = await tabs.count();
         for (let i = 0; i < n && i < 10; i++) {
           await tabs.nth(i).click();
-          await page.waitForFunction("document.querySelectorAll('[role=progressbar]').length === 0");
+          await page.locator('[role=progressbar]').first().waitFor({ state: 'detached' }); // not waitForFunction: the page's CSP forbids its eval
           found.push(...(await englishOnScreen(`alerts tab ${(await tabs.nth(i).innerText()).trim()}`)));
         }
       }

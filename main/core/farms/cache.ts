@@ -38,6 +38,8 @@ export interface ReadingCacheOptions {
   pruneBatch?: number;
   /** Stream positions are kept in memory and written for all farms in one transaction this often (and at dispose). */
   seqSaveMs?: number;
+  /** [0, 1) for the spread of block deadlines (tests pin it). */
+  random?: () => number;
 }
 
 export interface ReadingCache {
@@ -66,6 +68,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
   const maxBlockAgeMs = options.maxBlockAgeMs ?? 30_000;
   const pruneBatch = options.pruneBatch ?? 2_000;
   const seqSaveMs = options.seqSaveMs ?? 30_000;
+  const random = options.random ?? Math.random;
   /** Blocks per transaction, one transaction per turn of the event loop. */
   const writeSlice = 128;
 
@@ -224,7 +227,7 @@ export function createReadingCache(options: ReadingCacheOptions): ReadingCache {
       for (const r of readings) {
         if (r.ts < h) continue;
         // Deadlines spread over [½, 1] × maxBlockAgeMs so farms that connected together write apart.
-        if (p.count === 0) p.deadline = now + maxBlockAgeMs * (0.5 + Math.random() / 2);
+        if (p.count === 0) p.deadline = now + maxBlockAgeMs * (0.5 + random() / 2);
         p.add(r);
         // A busy farm: close its block now (about `blockSize` readings per sensor row at 8 sensors).
         if (p.count >= blockSize * 8) close(p);

@@ -16,9 +16,9 @@ export function useEventZone(farmTimeZone: string | undefined): string | undefin
 /** The same rule by farm id, for lists that mix farms (the commands log, alerts). */
 export function useEventZoneOf(): (farmId: string) => string | undefined {
   const { settings } = useApp();
-  const { farms } = useFarms();
+  const { byId } = useFarms();
   return useCallback(
-    (farmId) => (settings.times === 'computer' ? undefined : farms.find((f) => f.farmId === farmId)?.timeZone),
-    [settings.times, farms],
+    (farmId) => (settings.times === 'computer' ? undefined : byId.get(farmId)?.timeZone),
+    [settings.times, byId],
   );
 }
